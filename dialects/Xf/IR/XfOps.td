@@ -1,0 +1,581 @@
+//===- XfOps.td - the xf (Transformer) dialect ---------------*- tablegen -*-===//
+//
+// The graph-level IR of xfc. ONNX nodes map onto a small number of op
+// families (elementwise unary/binary with an enum kind, reductions, data
+// movement, convolution, pooling) plus the transformer-level ops that the
+// fusion and quantization passes reason about. All ops work on ranked
+// tensors with value semantics; shapes follow ONNX (numpy) broadcasting.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XF_OPS_TD
+#define XF_OPS_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+def Xf_Dialect : Dialect {
+  let name = "xf";
+  let cppNamespace = "::xfc::xf";
+  let summary = "The xfc Transformer dialect: ONNX semantics at graph level";
+  let description = [{
+    Value-semantics tensor ops that cover the ONNX operator set with a few op
+    families, and transformer-level ops (`xf.attention`, `xf.layer_norm`,
+    `xf.linear`, ...) that fusion passes raise decomposed subgraphs into.
+    Every op lowers to linalg/tensor through one shared conversion, which is
+    also the reference semantics of the op.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+// Base class: every xf op is pure (no side effects) and works on tensors.
+class Xf_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Xf_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+def Xf_Tensor : RankedTensorOf<[AnyType]>;
+def Xf_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def Xf_IntTensor : RankedTensorOf<[AnySignlessInteger]>;
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def Xf_UnaryKind : I32EnumAttr<"UnaryKind", "elementwise unary function", [
+    I32EnumAttrCase<"neg", 0>, I32EnumAttrCase<"abs", 1>,
+    I32EnumAttrCase<"exp", 2>, I32EnumAttrCase<"log", 3>,
+    I32EnumAttrCase<"sqrt", 4>, I32EnumAttrCase<"rsqrt", 5>,
+    I32EnumAttrCase<"reciprocal", 6>, I32EnumAttrCase<"erf", 7>,
+    I32EnumAttrCase<"tanh", 8>, I32EnumAttrCase<"sigmoid", 9>,
+    I32EnumAttrCase<"relu", 10>, I32EnumAttrCase<"leaky_relu", 11>,
+    I32EnumAttrCase<"elu", 12>, I32EnumAttrCase<"ceil", 13>,
+    I32EnumAttrCase<"floor", 14>, I32EnumAttrCase<"round", 15>,
+    I32EnumAttrCase<"sin", 16>, I32EnumAttrCase<"cos", 17>,
+    I32EnumAttrCase<"not_", 18, "not">, I32EnumAttrCase<"sign", 19>,
+    I32EnumAttrCase<"softplus", 20>, I32EnumAttrCase<"softsign", 21>,
+    I32EnumAttrCase<"hard_sigmoid", 22>, I32EnumAttrCase<"hard_swish", 23>,
+    I32EnumAttrCase<"selu", 24>, I32EnumAttrCase<"celu", 25>,
+    I32EnumAttrCase<"mish", 26>, I32EnumAttrCase<"is_nan", 27>,
+    I32EnumAttrCase<"is_inf", 28>, I32EnumAttrCase<"thresholded_relu", 29>,
+    I32EnumAttrCase<"tan", 30>, I32EnumAttrCase<"atan", 31>,
+    I32EnumAttrCase<"asin", 32>, I32EnumAttrCase<"acos", 33>,
+    I32EnumAttrCase<"sinh", 34>, I32EnumAttrCase<"cosh", 35>,
+    I32EnumAttrCase<"asinh", 36>, I32EnumAttrCase<"acosh", 37>,
+    I32EnumAttrCase<"atanh", 38>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
+def Xf_BinaryKind : I32EnumAttr<"BinaryKind", "elementwise binary function", [
+    I32EnumAttrCase<"add", 0>, I32EnumAttrCase<"sub", 1>,
+    I32EnumAttrCase<"mul", 2>, I32EnumAttrCase<"div", 3>,
+    I32EnumAttrCase<"pow", 4>, I32EnumAttrCase<"max", 5>,
+    I32EnumAttrCase<"min", 6>, I32EnumAttrCase<"mod", 7>,
+    I32EnumAttrCase<"fmod", 8>, I32EnumAttrCase<"and_", 9, "and">,
+    I32EnumAttrCase<"or_", 10, "or">, I32EnumAttrCase<"xor_", 11, "xor">,
+    I32EnumAttrCase<"eq", 12>, I32EnumAttrCase<"lt", 13>,
+    I32EnumAttrCase<"le", 14>, I32EnumAttrCase<"gt", 15>,
+    I32EnumAttrCase<"ge", 16>, I32EnumAttrCase<"bitand_", 17, "bitand">,
+    I32EnumAttrCase<"bitor_", 18, "bitor">, I32EnumAttrCase<"bitxor_", 19, "bitxor">,
+    I32EnumAttrCase<"shl", 20>, I32EnumAttrCase<"shr", 21>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
+def Xf_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
+    I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"mean", 1>,
+    I32EnumAttrCase<"max", 2>, I32EnumAttrCase<"min", 3>,
+    I32EnumAttrCase<"prod", 4>, I32EnumAttrCase<"sum_square", 5>,
+    I32EnumAttrCase<"l1", 6>, I32EnumAttrCase<"l2", 7>,
+    I32EnumAttrCase<"log_sum", 8>, I32EnumAttrCase<"log_sum_exp", 9>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
+def Xf_PoolKind : I32EnumAttr<"PoolKind", "pooling", [
+    I32EnumAttrCase<"max", 0>, I32EnumAttrCase<"avg", 1>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
+def Xf_PadMode : I32EnumAttr<"PadMode", "padding mode", [
+    I32EnumAttrCase<"constant", 0>, I32EnumAttrCase<"reflect", 1>,
+    I32EnumAttrCase<"edge", 2>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
+def Xf_Activation : I32EnumAttr<"Activation", "fused epilogue activation", [
+    I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"relu", 1>,
+    I32EnumAttrCase<"gelu", 2>, I32EnumAttrCase<"gelu_tanh", 3>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+def Xf_UnaryOp : Xf_Op<"unary"> {
+  let summary = "elementwise unary function";
+  let description = [{
+    Applies `kind` to every element. `alpha` and `beta` parameterize the
+    kinds that need them (`leaky_relu`, `elu`, `selu`, `celu`,
+    `hard_sigmoid`, `thresholded_relu`); ONNX defaults are filled in by the
+    importer. `not` works on i1; `is_nan`/`is_inf` produce i1.
+
+    ```mlir
+    %y = xf.unary exp %x : tensor<2x3xf32> -> tensor<2x3xf32>
+    %z = xf.unary leaky_relu %x {alpha = 0.1 : f32} : tensor<4xf32> -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Xf_UnaryKind:$kind, Xf_Tensor:$input,
+                       OptionalAttr<F32Attr>:$alpha,
+                       OptionalAttr<F32Attr>:$beta);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat =
+      "$kind $input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_BinaryOp : Xf_Op<"binary"> {
+  let summary = "elementwise binary function with numpy broadcasting";
+  let description = [{
+    Applies `kind` to every pair of elements after broadcasting `lhs` and
+    `rhs` to the result shape (ONNX multidirectional broadcasting).
+    Comparisons (`eq`, `lt`, `le`, `gt`, `ge`) produce i1; logical ops work
+    on i1. Both operands have the same element type.
+
+    ```mlir
+    %y = xf.binary add %a, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+    %c = xf.binary lt %a, %b : tensor<4xf32>, tensor<4xf32> -> tensor<4xi1>
+    ```
+  }];
+  let arguments = (ins Xf_BinaryKind:$kind, Xf_Tensor:$lhs, Xf_Tensor:$rhs);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$kind $lhs `,` $rhs attr-dict `:` type($lhs) `,` "
+                       "type($rhs) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Xf_SelectOp : Xf_Op<"select"> {
+  let summary = "elementwise choice with broadcasting (ONNX Where)";
+  let description = [{
+    ```mlir
+    %y = xf.select %c, %a, %b : tensor<4xi1>, tensor<4xf32>, tensor<f32> -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$condition, Xf_Tensor:$on_true,
+                       Xf_Tensor:$on_false);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$condition `,` $on_true `,` $on_false attr-dict `:` "
+      "type($condition) `,` type($on_true) `,` type($on_false) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_CastOp : Xf_Op<"cast"> {
+  let summary = "element type conversion (ONNX Cast)";
+  let description = [{
+    Float→int truncates toward zero; int/float→i1 compares with zero;
+    i1→number gives 0 or 1. The shape is unchanged.
+
+    ```mlir
+    %y = xf.cast %x : tensor<2xi64> -> tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Xf_ClampOp : Xf_Op<"clamp", [SameOperandsAndResultType]> {
+  let summary = "clamp every element into [min, max] (ONNX Clip)";
+  let description = [{
+    Bounds are attributes; a missing bound means unbounded on that side.
+
+    ```mlir
+    %y = xf.clamp %x {min = 0.0 : f64, max = 6.0 : f64} : tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input, OptionalAttr<F64Attr>:$min,
+                       OptionalAttr<F64Attr>:$max);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and normalizations
+//===----------------------------------------------------------------------===//
+
+def Xf_ReduceOp : Xf_Op<"reduce"> {
+  let summary = "reduction over a set of axes";
+  let description = [{
+    Reduces `input` over `axes` (non-negative, sorted, unique). With
+    `keep_dims` the reduced axes stay as size 1. An empty `axes` reduces
+    nothing (ONNX `noop_with_empty_axes`); the importer expands ONNX's
+    "all axes" default.
+
+    ```mlir
+    %m = xf.reduce mean %x {axes = array<i64: 1>, keep_dims = true}
+         : tensor<2x8xf32> -> tensor<2x1xf32>
+    ```
+  }];
+  let arguments = (ins Xf_ReduceKind:$kind, Xf_Tensor:$input,
+                       DenseI64ArrayAttr:$axes, BoolAttr:$keep_dims);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat =
+      "$kind $input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_ArgReduceOp : Xf_Op<"arg_reduce"> {
+  let summary = "index of the max or min along an axis (ArgMax/ArgMin)";
+  let description = [{
+    `is_max` picks ArgMax; `select_last_index` breaks ties towards the last.
+
+    ```mlir
+    %i = xf.arg_reduce %x {axis = 1 : i64, is_max = true, keep_dims = false,
+           select_last_index = false} : tensor<2x8xf32> -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input, I64Attr:$axis, BoolAttr:$is_max,
+                       BoolAttr:$keep_dims, BoolAttr:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_SoftmaxOp : Xf_Op<"softmax", [SameOperandsAndResultType]> {
+  let summary = "softmax (or log-softmax) along one axis";
+  let description = [{
+    Numerically stable: subtracts the maximum before exponentiating.
+
+    ```mlir
+    %p = xf.softmax %x {axis = 1 : i64} : tensor<2x8xf32>
+    %l = xf.softmax %x {axis = 1 : i64, log} : tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, I64Attr:$axis, UnitAttr:$log);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_LayerNormOp : Xf_Op<"layer_norm"> {
+  let summary = "layer normalization over the trailing axes from `axis`";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * scale + bias` where mean and variance
+    are taken over the dimensions `axis..rank-1`. `scale` and `bias`
+    broadcast to those dimensions.
+
+    ```mlir
+    %y = xf.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-5 : f32}
+         : tensor<1x16x64xf32>, tensor<64xf32>, tensor<64xf32> -> tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$scale,
+                       Optional<Xf_FloatTensor>:$bias, I64Attr:$axis,
+                       F32Attr:$epsilon);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $scale (`,` $bias^)? attr-dict `:` "
+      "type($input) `,` type($scale) (`,` type($bias)^)? `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_RmsNormOp : Xf_Op<"rms_norm"> {
+  let summary = "root-mean-square normalization over trailing axes";
+  let description = [{
+    `x / sqrt(mean(x^2) + epsilon) * scale` over the dimensions
+    `axis..rank-1`.
+
+    ```mlir
+    %y = xf.rms_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-6 : f32}
+         : tensor<4x64xf32>, tensor<64xf32> -> tensor<4x64xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$scale,
+                       I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $scale attr-dict `:` type($input) `,` "
+                       "type($scale) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_GeluOp : Xf_Op<"gelu", [SameOperandsAndResultType]> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    Exact (erf) form by default; `tanh` selects the tanh approximation.
+
+    ```mlir
+    %y = xf.gelu %x : tensor<4x64xf32>
+    %z = xf.gelu %x {tanh} : tensor<4x64xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, UnitAttr:$tanh);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra and attention
+//===----------------------------------------------------------------------===//
+
+def Xf_MatMulOp : Xf_Op<"matmul"> {
+  let summary = "batched matrix product with numpy semantics";
+  let description = [{
+    ONNX MatMul: 1-D operands are promoted (and the added dimension removed
+    from the result); leading batch dimensions broadcast.
+
+    ```mlir
+    %c = xf.matmul %a, %b : tensor<2x4x8xf32>, tensor<8x16xf32> -> tensor<2x4x16xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$lhs, Xf_Tensor:$rhs);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) "
+                       "`->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_LinearOp : Xf_Op<"linear"> {
+  let summary = "x · Wᵀ + b with a fused activation epilogue";
+  let description = [{
+    `input` is `[..., K]`, `weight` is `[N, K]` (PyTorch's layout), the
+    optional `bias` is `[N]`; the result is `[..., N]` after `activation`.
+    Fusion raises MatMul/Gemm + Add (+ activation) into this op, which is the
+    unit the CPU strategy tiles, packs and vectorizes.
+
+    ```mlir
+    %y = xf.linear %x, %w, %b activation(gelu)
+         : tensor<16x64xf32>, tensor<256x64xf32>, tensor<256xf32> -> tensor<16x256xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$weight,
+                       Optional<Xf_FloatTensor>:$bias,
+                       DefaultValuedAttr<Xf_Activation, "Activation::none">:$activation);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $weight (`,` $bias^)? (`activation` `(` $activation^ `)`)? "
+      "attr-dict `:` type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_AttentionOp : Xf_Op<"attention"> {
+  let summary = "scaled dot-product attention";
+  let description = [{
+    `softmax(q · kᵀ * scale + mask) · v` with `q: [B, H, Sq, D]`,
+    `k: [B, H, Sk, D]`, `v: [B, H, Sk, Dv]`; the optional additive `mask`
+    broadcasts to `[B, H, Sq, Sk]`. `causal` masks keys after the query
+    position.
+
+    ```mlir
+    %o = xf.attention %q, %k, %v {scale = 0.125 : f32}
+         : tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>
+         -> tensor<1x4x16x16xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$query, Xf_FloatTensor:$key,
+                       Xf_FloatTensor:$value, Optional<Xf_FloatTensor>:$mask,
+                       F32Attr:$scale, UnitAttr:$causal);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = "$query `,` $key `,` $value (`,` $mask^)? attr-dict `:` "
+      "type($query) `,` type($key) `,` type($value) (`,` type($mask)^)? "
+      "`->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_ConvOp : Xf_Op<"conv"> {
+  let summary = "N-d grouped, strided, dilated, padded convolution (NCHW)";
+  let description = [{
+    `input: [N, C, spatial...]`, `weight: [F, C/group, kernel...]`, optional
+    `bias: [F]`. `pads` holds the low pads of every spatial dimension and
+    then the high pads (ONNX order).
+
+    ```mlir
+    %y = xf.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+           dilations = array<i64: 1, 1>, group = 1 : i64}
+         : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$weight,
+                       Optional<Xf_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, I64Attr:$group);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $weight (`,` $bias^)? attr-dict `:` "
+      "type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_PoolOp : Xf_Op<"pool"> {
+  let summary = "N-d max or average pooling (NCHW)";
+  let description = [{
+    `pads` as in `xf.conv`. Average pooling divides by the full window when
+    `count_include_pad`, else by the number of in-bounds elements.
+
+    ```mlir
+    %y = xf.pool max %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+           pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
+           count_include_pad = false}
+         : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Xf_PoolKind:$kind, Xf_FloatTensor:$input,
+                       DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
+                       BoolAttr:$count_include_pad);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat =
+      "$kind $input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def Xf_ReshapeOp : Xf_Op<"reshape"> {
+  let summary = "reinterpret the row-major element order under a new shape";
+  let description = [{
+    ```mlir
+    %y = xf.reshape %x : tensor<2x3x4xf32> -> tensor<6x4xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Xf_TransposeOp : Xf_Op<"transpose"> {
+  let summary = "permute dimensions: result dim i is input dim perm[i]";
+  let description = [{
+    ```mlir
+    %y = xf.transpose %x {perm = array<i64: 1, 0>} : tensor<2x3xf32> -> tensor<3x2xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Xf_BroadcastOp : Xf_Op<"broadcast"> {
+  let summary = "numpy-broadcast a tensor to the result shape (ONNX Expand)";
+  let description = [{
+    ```mlir
+    %y = xf.broadcast %x : tensor<3x1xf32> -> tensor<2x3x4xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Xf_ConcatOp : Xf_Op<"concat"> {
+  let summary = "join tensors along an axis";
+  let description = [{
+    ```mlir
+    %y = xf.concat %a, %b {axis = 1 : i64}
+         : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Xf_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat =
+      "$inputs attr-dict `:` `(` type($inputs) `)` `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_SliceOp : Xf_Op<"slice"> {
+  let summary = "strided window: result[i] = input[start + i * step]";
+  let description = [{
+    One `start` and `step` per dimension (normalized by the importer:
+    non-negative start, non-zero step, sizes in the result type).
+
+    ```mlir
+    %y = xf.slice %x {starts = array<i64: 0, 1>, steps = array<i64: 1, 2>}
+         : tensor<4x8xf32> -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$steps);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Xf_GatherOp : Xf_Op<"gather"> {
+  let summary = "take slices along an axis at the given indices";
+  let description = [{
+    ONNX Gather: negative indices count from the end of `axis`. The result
+    shape is `data[:axis] + indices + data[axis+1:]`.
+
+    ```mlir
+    %y = xf.gather %t, %i {axis = 0 : i64}
+         : tensor<100x64xf32>, tensor<1x16xi64> -> tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$data, Xf_IntTensor:$indices, I64Attr:$axis);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` type($data) `,` "
+                       "type($indices) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_EmbeddingOp : Xf_Op<"embedding"> {
+  let summary = "row lookup in a [V, D] table";
+  let description = [{
+    `result[..., :] = table[indices[...], :]`; negative indices count from V.
+
+    ```mlir
+    %e = xf.embedding %table, %ids
+         : tensor<100x64xf32>, tensor<1x16xi64> -> tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$table, Xf_IntTensor:$indices);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$table `,` $indices attr-dict `:` type($table) `,` "
+                       "type($indices) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_PadOp : Xf_Op<"pad"> {
+  let summary = "pad with a constant, by reflection or by edge replication";
+  let description = [{
+    `pads` holds the low pad of every dimension, then the high pads (ONNX
+    order). Negative pads crop.
+
+    ```mlir
+    %y = xf.pad %x {mode = constant, pads = array<i64: 0, 1, 0, 1>, value = 0.0 : f64}
+         : tensor<2x3xf32> -> tensor<2x5xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input, Xf_PadMode:$mode,
+                       DenseI64ArrayAttr:$pads, F64Attr:$value);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_TriluOp : Xf_Op<"trilu", [SameOperandsAndResultType]> {
+  let summary = "keep the upper or lower triangle of the last two dims";
+  let description = [{
+    Keeps `j - i >= k` (upper) or `j - i <= k` (lower); zeroes the rest.
+
+    ```mlir
+    %y = xf.trilu %x {k = 0 : i64, upper = true} : tensor<4x4xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input, I64Attr:$k, BoolAttr:$upper);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+#endif // XF_OPS_TD

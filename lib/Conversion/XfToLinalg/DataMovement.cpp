@@ -1,0 +1,280 @@
+//===- DataMovement.cpp - xf reshape/transpose/.../pad/trilu → linalg -----===//
+//
+// Pure views (reshape, strided slice) become tensor ops that bufferize to
+// views; permutations and broadcasts become linalg ops; gathers and the
+// index-dependent ops become linalg.generic with tensor.extract in the body.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+
+#include "dialects/Xf/IR/XfDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace xfc::xf;
+
+namespace xfc::lowering {
+namespace {
+
+struct LowerReshape : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+    if (!op.getType().hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic reshape is not supported yet");
+    rewriter.replaceOp(op, reshape(rewriter, op.getLoc(), op.getInput(), op.getType()));
+    return success();
+  }
+};
+
+struct LowerTranspose : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op, PatternRewriter &rewriter) const override {
+    Value init = createEmpty(rewriter, op.getLoc(), op.getType(), {});
+    if (!op.getType().hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic transpose is not supported yet");
+    auto t = linalg::TransposeOp::create(rewriter, op.getLoc(), op.getInput(),
+                                         init, op.getPerm());
+    rewriter.replaceOp(op, t.getResult());
+    return success();
+  }
+};
+
+struct LowerBroadcast : OpRewritePattern<BroadcastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BroadcastOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(),
+                                            op.getInput(),
+                                            [](OpBuilder &, Location, ValueRange a) {
+                                              return a[0];
+                                            }));
+    return success();
+  }
+};
+
+struct LowerConcat : OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConcatOp op, PatternRewriter &rewriter) const override {
+    if (!op.getType().hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic concat is not supported yet");
+    Location loc = op.getLoc();
+    int64_t rank = op.getType().getRank(), axis = op.getAxis(), offset = 0;
+    Value result = createEmpty(rewriter, loc, op.getType(), {});
+    for (Value input : op.getInputs()) {
+      auto t = cast<RankedTensorType>(input.getType());
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
+      for (int64_t s : t.getShape())
+        sizes.push_back(rewriter.getIndexAttr(s));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      offset += t.getDimSize(axis);
+      if (t.getNumElements() == 0)
+        continue;
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
+                                             offsets, sizes, strides);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Maps result index i of dimension d to input index start + i * step.
+struct LowerSlice : OpRewritePattern<SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SliceOp op, PatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    if (!type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic slice is not supported yet");
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
+    if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        offsets.push_back(rewriter.getIndexAttr(starts[d]));
+        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+        strides.push_back(rewriter.getIndexAttr(steps[d]));
+      }
+      auto slice = tensor::ExtractSliceOp::create(rewriter, loc, type, op.getInput(),
+                                                  offsets, sizes, strides);
+      rewriter.replaceOp(op, slice.getResult());
+      return success();
+    }
+    // Negative steps: an affine input map start + i * step.
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      exprs.push_back(getAffineDimExpr(d, ctx) * steps[d] + starts[d]);
+    int64_t rank = type.getRank();
+    SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, ctx),
+                                AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, op.getInput(), createEmpty(rewriter, loc, type, {}),
+        maps, iterators, [](OpBuilder &b, Location l, ValueRange a) {
+          linalg::YieldOp::create(b, l, a[0]);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// An index read from `indices`, wrapped into [0, size) for negative values
+/// and clamped so that a bad index cannot read outside the buffer.
+Value normalizeIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+  Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value n = arith::ConstantIndexOp::create(b, loc, size);
+  Value isNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, zero);
+  idx = arith::SelectOp::create(b, loc, isNeg,
+                                arith::AddIOp::create(b, loc, idx, n), idx);
+  idx = arith::MaxSIOp::create(b, loc, idx, zero);
+  return arith::MinSIOp::create(
+      b, loc, idx, arith::ConstantIndexOp::create(b, loc, size - 1));
+}
+
+/// result[pre..., idx..., post...] = data[pre..., indices[idx...], post...].
+Value buildGather(OpBuilder &b, Location loc, Value data, Value indices,
+                  int64_t axis, RankedTensorType resultType) {
+  auto dt = cast<RankedTensorType>(data.getType());
+  auto it = cast<RankedTensorType>(indices.getType());
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = resultType.getRank(), idxRank = it.getRank();
+  SmallVector<AffineExpr> idxExprs;
+  for (int64_t d = 0; d < idxRank; ++d)
+    idxExprs.push_back(getAffineDimExpr(axis + d, ctx));
+  SmallVector<AffineMap> maps{AffineMap::get(rank, 0, idxExprs, ctx),
+                              AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  int64_t axisSize = dt.getDimSize(axis);
+  return linalg::GenericOp::create(
+             b, loc, resultType, indices, createEmpty(b, loc, resultType, {}),
+             maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               SmallVector<Value> coords;
+               for (int64_t d = 0; d < axis; ++d)
+                 coords.push_back(linalg::IndexOp::create(nb, l, d));
+               coords.push_back(normalizeIndex(nb, l, a[0], axisSize));
+               for (int64_t d = axis + idxRank; d < rank; ++d)
+                 coords.push_back(linalg::IndexOp::create(nb, l, d));
+               linalg::YieldOp::create(
+                   nb, l, tensor::ExtractOp::create(nb, l, data, coords).getResult());
+             })
+      .getResult(0);
+}
+
+struct LowerGather : OpRewritePattern<GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatherOp op, PatternRewriter &rewriter) const override {
+    if (!op.getType().hasStaticShape() ||
+        !cast<RankedTensorType>(op.getData().getType()).hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic gather is not supported yet");
+    rewriter.replaceOp(op, buildGather(rewriter, op.getLoc(), op.getData(),
+                                       op.getIndices(), op.getAxis(), op.getType()));
+    return success();
+  }
+};
+
+struct LowerEmbedding : OpRewritePattern<EmbeddingOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(EmbeddingOp op, PatternRewriter &rewriter) const override {
+    if (!op.getType().hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic embedding is not supported yet");
+    rewriter.replaceOp(op, buildGather(rewriter, op.getLoc(), op.getTable(),
+                                       op.getIndices(), 0, op.getType()));
+    return success();
+  }
+};
+
+struct LowerPad : OpRewritePattern<PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PadOp op, PatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    if (!type.hasStaticShape() || !inType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic pad is not supported yet");
+    Location loc = op.getLoc();
+    int64_t rank = type.getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    Type elt = type.getElementType();
+    // Every output element reads input[clamp/reflect(i - low)], or the
+    // constant outside the input for constant mode. Crops (negative pads)
+    // fall out of the same index arithmetic.
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{}, createEmpty(rewriter, loc, type, {}),
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, getContext())},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> coords;
+          Value inside = scalar(b, l, b.getI1Type(), 1.0);
+          for (int64_t d = 0; d < rank; ++d) {
+            int64_t size = inType.getDimSize(d);
+            Value i = arith::SubIOp::create(
+                b, l, linalg::IndexOp::create(b, l, d),
+                arith::ConstantIndexOp::create(b, l, pads[d]));
+            Value zero = arith::ConstantIndexOp::create(b, l, 0);
+            Value last = arith::ConstantIndexOp::create(b, l, size - 1);
+            Value lo = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, zero);
+            Value hi = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, i, last);
+            if (op.getMode() == PadMode::reflect && size > 1) {
+              // Reflect once about each edge: -i, or 2*last - i.
+              Value neg = arith::SubIOp::create(b, l, zero, i);
+              Value over = arith::SubIOp::create(
+                  b, l, arith::ConstantIndexOp::create(b, l, 2 * (size - 1)), i);
+              i = arith::SelectOp::create(b, l, lo, neg, i);
+              i = arith::SelectOp::create(b, l, hi, over, i);
+            } else if (op.getMode() == PadMode::constant) {
+              Value out = arith::OrIOp::create(b, l, lo, hi);
+              inside = arith::AndIOp::create(
+                  b, l, inside, arith::XOrIOp::create(b, l, out, scalar(b, l, b.getI1Type(), 1.0)));
+            }
+            i = arith::MaxSIOp::create(b, l, i, zero);
+            i = arith::MinSIOp::create(b, l, i, last);
+            coords.push_back(i);
+          }
+          Value v = tensor::ExtractOp::create(b, l, op.getInput(), coords);
+          if (op.getMode() == PadMode::constant)
+            v = arith::SelectOp::create(
+                b, l, inside, v, scalar(b, l, elt, op.getValue().convertToDouble()));
+          linalg::YieldOp::create(b, l, v);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct LowerTrilu : OpRewritePattern<TriluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TriluOp op, PatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank(), k = op.getK();
+    bool upper = op.getUpper();
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), type, op.getInput(),
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value i = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                               linalg::IndexOp::create(b, l, rank - 2));
+          Value j = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                               linalg::IndexOp::create(b, l, rank - 1));
+          Value diff = arith::SubIOp::create(b, l, j, i);
+          Value kv = scalar(b, l, b.getI64Type(), static_cast<double>(k));
+          Value keep = arith::CmpIOp::create(
+              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
+              diff, kv);
+          return (Value)arith::SelectOp::create(
+              b, l, keep, a[0], scalar(b, l, a[0].getType(), 0.0));
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateDataMovementPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerReshape, LowerTranspose, LowerBroadcast, LowerConcat,
+               LowerSlice, LowerGather, LowerEmbedding, LowerPad, LowerTrilu>(
+      patterns.getContext());
+}
+
+} // namespace xfc::lowering

@@ -1,0 +1,227 @@
+//===- LoweringUtils.cpp - helpers shared by the xf→linalg patterns -------===//
+
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+
+namespace xfc::lowering {
+
+Value createEmpty(OpBuilder &b, Location loc, RankedTensorType type,
+                  ValueRange sources) {
+  SmallVector<Value> dynamicSizes;
+  int64_t rank = type.getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    Value size;
+    for (Value source : sources) {
+      auto st = cast<RankedTensorType>(source.getType());
+      int64_t sd = d - (rank - st.getRank());
+      if (sd >= 0 && st.getDimSize(sd) != 1) {
+        size = tensor::DimOp::create(b, loc, source, sd);
+        break;
+      }
+    }
+    // Every caller passes the operands the result shape derives from; a
+    // dynamic size no operand carries would be an importer bug.
+    assert(size && "dynamic result size with no source");
+    dynamicSizes.push_back(size);
+  }
+  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(),
+                                 dynamicSizes);
+}
+
+AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
+                       ArrayRef<int64_t> resultShape) {
+  int64_t rank = resultShape.size(), lead = rank - operandShape.size();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0, e = operandShape.size(); i < e; ++i) {
+    bool broadcast = operandShape[i] == 1 && resultShape[lead + i] != 1;
+    exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
+                              : getAffineDimExpr(lead + i, ctx));
+  }
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                       ValueRange inputs, BodyBuilder body) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = resultType.getRank();
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs)
+    maps.push_back(broadcastMap(
+        ctx, cast<RankedTensorType>(input.getType()).getShape(),
+        resultType.getShape()));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  Value init = createEmpty(b, loc, resultType, inputs);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, init, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value result = body(nb, nloc, args.drop_back());
+        linalg::YieldOp::create(nb, nloc, result);
+      });
+  return generic.getResult(0);
+}
+
+AffineMap reducedOperandMap(MLIRContext *ctx, int64_t rank,
+                            ArrayRef<int64_t> axes) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d))
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+Value buildReduction(OpBuilder &b, Location loc, Value input,
+                     ArrayRef<int64_t> axes, TypedAttr init,
+                     BodyBuilder combine) {
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(input.getType());
+  int64_t rank = inType.getRank();
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dynamicSizes;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool reduced = llvm::is_contained(axes, d);
+    iterators.push_back(reduced ? utils::IteratorType::reduction
+                                : utils::IteratorType::parallel);
+    if (reduced)
+      continue;
+    shape.push_back(inType.getDimSize(d));
+    if (inType.isDynamicDim(d))
+      dynamicSizes.push_back(tensor::DimOp::create(b, loc, input, d));
+  }
+  Type elt = init.getType();
+  Value empty = tensor::EmptyOp::create(b, loc, shape, elt, dynamicSizes);
+  Value initValue = arith::ConstantOp::create(b, loc, init);
+  Value filled =
+      linalg::FillOp::create(b, loc, initValue, empty).getResult(0);
+  SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(rank, ctx),
+                              reducedOperandMap(ctx, rank, axes)};
+  auto generic = linalg::GenericOp::create(
+      b, loc, filled.getType(), input, filled, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, combine(nb, nloc, args));
+      });
+  return generic.getResult(0);
+}
+
+TypedAttr scalarAttr(Type type, double value) {
+  if (auto ft = dyn_cast<FloatType>(type))
+    return FloatAttr::get(ft, value);
+  if (type.isInteger(1))
+    return IntegerAttr::get(type, value != 0.0);
+  return IntegerAttr::get(type, static_cast<int64_t>(value));
+}
+
+Value scalar(OpBuilder &b, Location loc, Type type, double value) {
+  return arith::ConstantOp::create(b, loc, scalarAttr(type, value));
+}
+
+TypedAttr lowestAttr(Type type) {
+  if (auto ft = dyn_cast<FloatType>(type))
+    return FloatAttr::get(ft, -std::numeric_limits<double>::infinity());
+  unsigned width = type.getIntOrFloatBitWidth();
+  return IntegerAttr::get(type, APInt::getSignedMinValue(width));
+}
+
+TypedAttr highestAttr(Type type) {
+  if (auto ft = dyn_cast<FloatType>(type))
+    return FloatAttr::get(ft, std::numeric_limits<double>::infinity());
+  unsigned width = type.getIntOrFloatBitWidth();
+  return IntegerAttr::get(type, APInt::getSignedMaxValue(width));
+}
+
+Value reshape(OpBuilder &b, Location loc, Value input, RankedTensorType type) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  if (inType == type)
+    return input;
+  if (type.getRank() < inType.getRank()) {
+    if (auto reassoc = getReassociationIndicesForCollapse(inType.getShape(),
+                                                          type.getShape()))
+      return tensor::CollapseShapeOp::create(b, loc, type, input, *reassoc);
+  } else if (type.getRank() > inType.getRank()) {
+    if (auto reassoc = getReassociationIndicesForCollapse(type.getShape(),
+                                                          inType.getShape()))
+      return tensor::ExpandShapeOp::create(b, loc, type, input, *reassoc);
+  }
+  // General case: through a 1-D tensor. Both steps are pure views after
+  // bufferization.
+  int64_t n = inType.hasStaticShape() ? inType.getNumElements()
+                                      : ShapedType::kDynamic;
+  auto flatType = RankedTensorType::get({n}, inType.getElementType());
+  Value flat = input;
+  if (inType.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < inType.getRank(); ++d)
+      all[0].push_back(d);
+    flat = tensor::CollapseShapeOp::create(b, loc, flatType, input, all);
+  }
+  if (type.getRank() == 1)
+    return flat;
+  SmallVector<ReassociationIndices> all(1);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all[0].push_back(d);
+  if (type.getRank() == 0)
+    all.clear();
+  return tensor::ExpandShapeOp::create(b, loc, type, flat, all);
+}
+
+Value buildMax(OpBuilder &b, Location loc, Value x, Value y) {
+  if (isa<FloatType>(x.getType()))
+    return arith::MaximumFOp::create(b, loc, x, y);
+  return arith::MaxSIOp::create(b, loc, x, y);
+}
+
+Value buildMin(OpBuilder &b, Location loc, Value x, Value y) {
+  if (isa<FloatType>(x.getType()))
+    return arith::MinimumFOp::create(b, loc, x, y);
+  return arith::MinSIOp::create(b, loc, x, y);
+}
+
+Value castScalar(OpBuilder &b, Location loc, Value value, Type to) {
+  Type from = value.getType();
+  if (from == to)
+    return value;
+  auto fromF = dyn_cast<FloatType>(from), toF = dyn_cast<FloatType>(to);
+  if (to.isInteger(1)) {
+    // Non-zero is true.
+    if (fromF)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value,
+                                   scalar(b, loc, from, 0.0));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value,
+                                 scalar(b, loc, from, 0.0));
+  }
+  if (fromF && toF) {
+    if (fromF.getWidth() < toF.getWidth())
+      return arith::ExtFOp::create(b, loc, to, value);
+    return arith::TruncFOp::create(b, loc, to, value);
+  }
+  if (fromF)
+    return arith::FPToSIOp::create(b, loc, to, value);
+  if (from.isInteger(1)) {
+    // Booleans are 0 or 1, never -1.
+    if (toF)
+      return arith::UIToFPOp::create(b, loc, to, value);
+    return arith::ExtUIOp::create(b, loc, to, value);
+  }
+  if (toF)
+    return arith::SIToFPOp::create(b, loc, to, value);
+  unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
+  if (fw < tw)
+    return arith::ExtSIOp::create(b, loc, to, value);
+  return arith::TruncIOp::create(b, loc, to, value);
+}
+
+} // namespace xfc::lowering

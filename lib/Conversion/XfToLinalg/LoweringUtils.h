@@ -1,0 +1,87 @@
+//===- LoweringUtils.h - helpers shared by the xf→linalg patterns ---------===//
+//
+// The building blocks every op family uses: empty result tensors with their
+// dynamic sizes, numpy-broadcast indexing maps, elementwise and reduction
+// linalg.generic builders, scalar constants and reshapes. Each piece of
+// lowering logic lives here once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFC_LIB_CONVERSION_XFTOLINALG_LOWERINGUTILS_H
+#define XFC_LIB_CONVERSION_XFTOLINALG_LOWERINGUTILS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace xfc::lowering {
+
+using BodyBuilder =
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange)>;
+
+/// A tensor.empty of `type`; dynamic sizes are read (tensor.dim) from the
+/// first of `sources` whose same trailing-aligned dimension is dynamic.
+mlir::Value createEmpty(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type,
+                        mlir::ValueRange sources = {});
+
+/// Indexing map that reads an operand of `operandShape` numpy-broadcast to
+/// `resultShape`: leading dims dropped, size-1 dims read at 0.
+mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx,
+                             llvm::ArrayRef<int64_t> operandShape,
+                             llvm::ArrayRef<int64_t> resultShape);
+
+/// An elementwise linalg.generic producing `resultType` from `inputs`, each
+/// broadcast to the result shape; `body` maps scalar inputs to the result.
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType resultType,
+                             mlir::ValueRange inputs, BodyBuilder body);
+
+/// Reduces `input` over `axes` (sorted) with `combine(element, acc)`,
+/// starting from `init`. The result drops the reduced dimensions.
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value input, llvm::ArrayRef<int64_t> axes,
+                           mlir::TypedAttr init, BodyBuilder combine);
+
+/// Broadcasts a tensor whose `axes` were reduced away back over `like`'s
+/// shape, for use as an operand of an elementwise op with `like`.
+mlir::AffineMap reducedOperandMap(mlir::MLIRContext *ctx, int64_t rank,
+                                  llvm::ArrayRef<int64_t> axes);
+
+/// Scalar constant of float or integer type `type`.
+mlir::Value scalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                   double value);
+
+/// Typed attribute holding `value` for float or integer `type`.
+mlir::TypedAttr scalarAttr(mlir::Type type, double value);
+
+/// The largest / smallest value of `type` (±inf for floats).
+mlir::TypedAttr lowestAttr(mlir::Type type);
+mlir::TypedAttr highestAttr(mlir::Type type);
+
+/// Reshapes `input` (row-major) to `type` with collapse/expand_shape.
+mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                    mlir::RankedTensorType type);
+
+/// Element-wise max/min that propagate NaN like ONNX (arith.maximumf).
+mlir::Value buildMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                     mlir::Value y);
+mlir::Value buildMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                     mlir::Value y);
+
+/// Converts a scalar between element types with ONNX Cast semantics.
+mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value value, mlir::Type to);
+
+/// The op families' pattern sets.
+void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
+void populateReductionPatterns(mlir::RewritePatternSet &patterns);
+void populateLinearAlgebraPatterns(mlir::RewritePatternSet &patterns);
+void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
+void populateConvPoolPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace xfc::lowering
+
+#endif // XFC_LIB_CONVERSION_XFTOLINALG_LOWERINGUTILS_H

@@ -1,0 +1,66 @@
+//===- CPUTarget.cpp - the `cpu` target: linalg → LLVM → shared library ---===//
+//
+// Wires the shared lowering into a CPU pipeline: fuse elementwise linalg
+// ops, bufferize with the outputs as caller-provided buffers, lower to loops
+// and the LLVM dialect, and emit the runtime entry point. Code generation
+// (object, shared library) is the shared host emitter.
+//
+//===----------------------------------------------------------------------===//
+
+#include "xfc/Target/LLVMEmitter.h"
+#include "xfc/Target/Passes.h"
+#include "xfc/Target/Target.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace xfc {
+namespace {
+
+/// Bufferization and lowering to the LLVM dialect. Upstream passes are
+/// named by their flags so the pipeline reads like an xfc-opt command line.
+constexpr llvm::StringLiteral kBufferizeAndLower =
+    "canonicalize,cse,"
+    "linalg-fuse-elementwise-ops,canonicalize,cse,"
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "canonicalize,"
+    "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
+    "buffer-deallocation-pipeline,"
+    "convert-linalg-to-loops,"
+    "lower-affine,convert-scf-to-cf,"
+    "expand-strided-metadata,"
+    "convert-math-to-libm,"
+    "finalize-memref-to-llvm,"
+    "convert-to-llvm,"
+    "reconcile-unrealized-casts";
+
+class CpuTarget final : public TargetBackend {
+public:
+  StringRef name() const override { return "cpu"; }
+  StringRef description() const override {
+    return "the host CPU (LLVM vector code, runtime thread pool)";
+  }
+
+  void buildLoweringPipeline(OpPassManager &pm,
+                             const CompileOptions &options) const override {
+    if (failed(parsePassPipeline(kBufferizeAndLower, pm, llvm::errs())))
+      llvm::report_fatal_error("xfc: the built-in CPU pipeline does not parse");
+    EmitCpuEntryPointPassOptions entryOptions;
+    entryOptions.prefix = options.prefix;
+    pm.addPass(createEmitCpuEntryPointPass(entryOptions));
+  }
+
+  LogicalResult emit(ModuleOp module, const CompileOptions &options,
+                     EmitKind kind, StringRef outputPath) const override {
+    return emitHostArtifact(module, options, kind, outputPath);
+  }
+};
+
+} // namespace
+
+void registerCpuTarget() { registerTargetBackend(std::make_unique<CpuTarget>()); }
+
+} // namespace xfc

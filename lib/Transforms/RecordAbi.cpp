@@ -1,0 +1,66 @@
+//===- RecordAbi.cpp - remember @main's signature for the runtime ABI -----===//
+
+#include "xfc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace xfc {
+#define GEN_PASS_DEF_RECORDABIPASS
+#include "xfc/Transforms/Passes.h.inc"
+} // namespace xfc
+
+using namespace mlir;
+
+namespace xfc {
+namespace {
+
+/// [{name = "...", type = tensor<...>}, ...] for arguments or results.
+ArrayAttr describe(OpBuilder &b, TypeRange types,
+                   function_ref<DictionaryAttr(unsigned)> attrsOf,
+                   StringRef fallbackPrefix) {
+  SmallVector<Attribute> entries;
+  for (auto [i, type] : llvm::enumerate(types)) {
+    DictionaryAttr attrs = attrsOf(i);
+    StringAttr name = attrs ? attrs.getAs<StringAttr>(kNameAttrName) : nullptr;
+    if (!name)
+      name = b.getStringAttr(fallbackPrefix + Twine(i));
+    entries.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("name", name),
+         b.getNamedAttr("type", TypeAttr::get(type))}));
+  }
+  return b.getArrayAttr(entries);
+}
+
+struct RecordAbiPass : impl::RecordAbiPassBase<RecordAbiPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto main = module.lookupSymbol<func::FuncOp>("main");
+    if (!main) {
+      module.emitError("the module has no @main function");
+      return signalPassFailure();
+    }
+    OpBuilder b(module.getContext());
+    FunctionType type = main.getFunctionType();
+    for (Type t : llvm::concat<const Type>(type.getInputs(), type.getResults())) {
+      if (!isa<RankedTensorType>(t)) {
+        main.emitError("@main inputs and outputs must be ranked tensors, got ")
+            << t;
+        return signalPassFailure();
+      }
+    }
+    ArrayAttr inputs = describe(
+        b, type.getInputs(), [&](unsigned i) { return main.getArgAttrDict(i); },
+        "input_");
+    ArrayAttr outputs = describe(
+        b, type.getResults(),
+        [&](unsigned i) { return main.getResultAttrDict(i); }, "output_");
+    module->setAttr(kAbiAttrName,
+                    b.getDictionaryAttr({b.getNamedAttr("inputs", inputs),
+                                         b.getNamedAttr("outputs", outputs)}));
+  }
+};
+
+} // namespace
+} // namespace xfc

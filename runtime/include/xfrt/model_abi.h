@@ -1,0 +1,101 @@
+/* The binary contract between a model compiled by xfc and the xfrt runtime.
+ *
+ * A compiled model is a shared library (or object) with C linkage and no
+ * global state. It exports
+ *
+ *   const xfrt_model_desc *<prefix>_descriptor(void);
+ *
+ * and, for discovery by dlopen, the same function under the weak name
+ * `xfrt_model_descriptor`. The descriptor describes the inputs and outputs
+ * and carries the entry point. Everything here is plain C so that the
+ * compiler (which emits these structures as LLVM globals) and the runtime
+ * agree on one layout; the layout is frozen per XFRT_MODEL_ABI_VERSION.
+ *
+ * Element types use the ONNX TensorProto.DataType codes so that no mapping
+ * table is needed between the model file, the compiler and the runtime.
+ */
+#ifndef XFRT_MODEL_ABI_H
+#define XFRT_MODEL_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever any structure below changes layout or meaning. */
+#define XFRT_MODEL_ABI_VERSION 1u
+
+/* ONNX TensorProto.DataType codes. */
+typedef enum xfrt_element_type {
+  XFRT_ELEMENT_TYPE_FLOAT32 = 1,
+  XFRT_ELEMENT_TYPE_UINT8 = 2,
+  XFRT_ELEMENT_TYPE_INT8 = 3,
+  XFRT_ELEMENT_TYPE_UINT16 = 4,
+  XFRT_ELEMENT_TYPE_INT16 = 5,
+  XFRT_ELEMENT_TYPE_INT32 = 6,
+  XFRT_ELEMENT_TYPE_INT64 = 7,
+  XFRT_ELEMENT_TYPE_BOOL = 9,
+  XFRT_ELEMENT_TYPE_FLOAT16 = 10,
+  XFRT_ELEMENT_TYPE_FLOAT64 = 11,
+  XFRT_ELEMENT_TYPE_UINT32 = 12,
+  XFRT_ELEMENT_TYPE_UINT64 = 13,
+  XFRT_ELEMENT_TYPE_BFLOAT16 = 16,
+} xfrt_element_type;
+
+/* One input or output. `shape` has `rank` entries; -1 marks a dimension that
+ * is only known at run time. */
+typedef struct xfrt_tensor_desc {
+  const char *name;
+  int32_t element_type; /* xfrt_element_type */
+  int32_t rank;
+  const int64_t *shape;
+} xfrt_tensor_desc;
+
+/* Services the runtime lends to compiled code for the duration of one call.
+ * Compiled code reaches the thread pool and scratch memory only through this
+ * table, so a model library links against nothing but libc. */
+typedef struct xfrt_exec_env {
+  uint32_t abi_version;
+  int32_t num_threads;
+  void *runtime_state; /* opaque to compiled code */
+  /* Runs task(closure, i) for every i in [0, count), spread over the pool,
+   * and returns when all have finished. Safe to call with count <= 1. */
+  void (*parallel_for)(void *runtime_state, int64_t count,
+                       void (*task)(void *closure, int64_t index),
+                       void *closure);
+} xfrt_exec_env;
+
+/* A buffer handed to or returned from compiled code: dense, row-major,
+ * `shape` holds the tensor's rank entries. For inputs the runtime fills both
+ * fields; for outputs the runtime provides `data` sized from the descriptor's
+ * shape and compiled code writes `shape`. */
+typedef struct xfrt_buffer_ref {
+  void *data;
+  int64_t *shape;
+} xfrt_buffer_ref;
+
+/* Entry point. Returns 0 on success; a non-zero value is a model-defined
+ * error code (the runtime turns it into a status with a message). */
+typedef int32_t (*xfrt_model_run_fn)(const xfrt_exec_env *env,
+                                     const xfrt_buffer_ref *inputs,
+                                     xfrt_buffer_ref *outputs);
+
+typedef struct xfrt_model_desc {
+  uint32_t abi_version; /* XFRT_MODEL_ABI_VERSION of the compiler */
+  uint32_t reserved;
+  const char *name;     /* the model's symbol prefix */
+  int32_t num_inputs;
+  int32_t num_outputs;
+  const xfrt_tensor_desc *inputs;
+  const xfrt_tensor_desc *outputs;
+  xfrt_model_run_fn run;
+} xfrt_model_desc;
+
+typedef const xfrt_model_desc *(*xfrt_model_descriptor_fn)(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* XFRT_MODEL_ABI_H */

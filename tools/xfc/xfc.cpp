@@ -1,0 +1,258 @@
+//===- xfc.cpp - the xfc compiler driver ----------------------------------===//
+//
+//   xfc MODEL.onnx -o OUT.so [--target=cpu] [-O0|-O1|-O2|-O3]
+//       [--emit=xf|linalg|llvm|obj|lib] [--check]
+//
+// Imports an ONNX model (or reads xf/linalg MLIR), runs the graph passes,
+// the shared xf→linalg lowering and the target's pipeline, and writes the
+// requested stage. Every problem is one line on stderr naming the file and
+// the ONNX node; the exit code is non-zero.
+//
+//===----------------------------------------------------------------------===//
+
+#include "xfc/Import/ONNX/Importer.h"
+#include "xfc/InitAll.h"
+#include "xfc/Target/Target.h"
+#include "xfc/Transforms/Passes.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cctype>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory xfcCategory("xfc options");
+
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx | model.onnxtxt | input.mlir>"),
+                               cl::Required, cl::cat(xfcCategory));
+cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdout)"),
+                                cl::value_desc("path"), cl::cat(xfcCategory));
+cl::opt<std::string> targetName("target", cl::desc("Code generation target"),
+                                cl::init("cpu"), cl::cat(xfcCategory));
+cl::opt<xfc::EmitKind> emitKind(
+    "emit", cl::desc("What to produce"), cl::init(xfc::EmitKind::Library),
+    cl::values(clEnumValN(xfc::EmitKind::Xf, "xf", "xf dialect after graph passes"),
+               clEnumValN(xfc::EmitKind::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(xfc::EmitKind::LLVMDialect, "llvm-dialect",
+                          "MLIR LLVM dialect"),
+               clEnumValN(xfc::EmitKind::LLVMIR, "llvm", "optimized LLVM IR"),
+               clEnumValN(xfc::EmitKind::Object, "obj", "object file"),
+               clEnumValN(xfc::EmitKind::Library, "lib", "shared library (default)")),
+    cl::cat(xfcCategory));
+cl::opt<bool> checkOnly("check",
+                        cl::desc("List every unsupported node and exit"),
+                        cl::cat(xfcCategory));
+cl::opt<std::string> prefixOpt("prefix",
+                               cl::desc("Symbol prefix of the compiled model "
+                                        "(default: from the output file name)"),
+                               cl::cat(xfcCategory));
+cl::opt<unsigned> optLevel(cl::desc("Optimization level (default -O3)"),
+                           cl::init(3), cl::cat(xfcCategory),
+                           cl::values(clEnumValN(0, "O0", "no optimization"),
+                                      clEnumValN(1, "O1", "light"),
+                                      clEnumValN(2, "O2", "default"),
+                                      clEnumValN(3, "O3", "aggressive (default)")));
+
+/// Turns a file name into a C identifier for the symbol prefix.
+std::string sanitizePrefix(StringRef path) {
+  std::string stem = llvm::sys::path::stem(path).str();
+  // model.so → "model"; lib names like "bert.onnx.so" keep their first part.
+  if (auto dot = stem.find('.'); dot != std::string::npos)
+    stem = stem.substr(0, dot);
+  std::string out;
+  for (char c : stem)
+    out.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0])))
+    out = "m_" + out;
+  return out;
+}
+
+/// ONNX node name and op type recorded by the importer in a location:
+/// NameLoc("NAME") possibly inside a FusedLoc whose metadata is the op type.
+void describeLocation(Location loc, std::string &node, std::string &opType) {
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    if (auto type = dyn_cast_or_null<StringAttr>(fused.getMetadata()))
+      opType = type.str();
+    for (Location inner : fused.getLocations()) {
+      describeLocation(inner, node, opType);
+      if (!node.empty())
+        return;
+    }
+    return;
+  }
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    node = name.getName().str();
+    return;
+  }
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    describeLocation(callSite.getCallee(), node, opType);
+}
+
+/// Prints MLIR diagnostics as `file: node 'NAME' (OpType): message`.
+LogicalResult printDiagnostic(Diagnostic &diag) {
+  if (diag.getSeverity() == DiagnosticSeverity::Note ||
+      diag.getSeverity() == DiagnosticSeverity::Remark)
+    return success();
+  std::string node, opType;
+  describeLocation(diag.getLocation(), node, opType);
+  llvm::errs() << inputPath << ": ";
+  if (!node.empty()) {
+    llvm::errs() << "node '" << node << "'";
+    if (!opType.empty())
+      llvm::errs() << " (" << opType << ")";
+    llvm::errs() << ": ";
+  }
+  if (diag.getSeverity() == DiagnosticSeverity::Warning)
+    llvm::errs() << "warning: ";
+  llvm::errs() << diag.str() << "\n";
+  return success();
+}
+
+OwningOpRef<ModuleOp> loadInput(MLIRContext &ctx) {
+  StringRef path = inputPath;
+  if (path.ends_with(".mlir")) {
+    llvm::SourceMgr sourceMgr;
+    std::string error;
+    auto file = openInputFile(path, &error);
+    if (!file) {
+      llvm::errs() << path << ": " << error << "\n";
+      return nullptr;
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    return parseSourceFile<ModuleOp>(sourceMgr, &ctx);
+  }
+  xfc::ImportOptions options;
+  options.checkOnly = checkOnly;
+  std::vector<xfc::ImportProblem> problems;
+  OwningOpRef<ModuleOp> module = xfc::importOnnxFile(path, ctx, options, problems);
+  for (const xfc::ImportProblem &p : problems)
+    llvm::errs() << xfc::formatProblem(path, p) << "\n";
+  if (!problems.empty())
+    return nullptr;
+  return module;
+}
+
+LogicalResult printModule(ModuleOp module, StringRef path) {
+  std::string error;
+  auto out = openOutputFile(path.empty() ? "-" : path, &error);
+  if (!out) {
+    llvm::errs() << "xfc: " << error << "\n";
+    return failure();
+  }
+  module.print(out->os());
+  out->keep();
+  return success();
+}
+
+int compile(MLIRContext &ctx) {
+  const xfc::TargetBackend *target = xfc::lookupTargetBackend(targetName);
+  if (!target) {
+    llvm::errs() << "xfc: unknown target '" << targetName << "'; available:";
+    for (const std::string &name : xfc::registeredTargetNames())
+      llvm::errs() << " " << name;
+    llvm::errs() << "\n";
+    return 1;
+  }
+  OwningOpRef<ModuleOp> module = loadInput(ctx);
+  if (!module)
+    return 1;
+  if (checkOnly) {
+    llvm::outs() << inputPath << ": every node is supported\n";
+    return 0;
+  }
+
+  xfc::CompileOptions options;
+  options.target = targetName;
+  options.optLevel = optLevel;
+  options.prefix = prefixOpt.empty()
+                       ? sanitizePrefix(outputPath.empty() ? inputPath : outputPath)
+                       : sanitizePrefix(prefixOpt);
+
+  bool textual = emitKind == xfc::EmitKind::Xf || emitKind == xfc::EmitKind::Linalg ||
+                 emitKind == xfc::EmitKind::LLVMDialect ||
+                 emitKind == xfc::EmitKind::LLVMIR;
+  if (!textual && outputPath.empty()) {
+    llvm::errs() << "xfc: -o OUTPUT is required for --emit=obj and --emit=lib\n";
+    return 1;
+  }
+
+  // Each stage is its own pass manager so that --emit can stop between
+  // them; the MLIR command-line options (IR printing, timing) apply to all.
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  TimingScope rootTiming = timing.getRootScope();
+  auto runStage = [&](function_ref<void(PassManager &)> build) {
+    PassManager pm(&ctx);
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    pm.enableTiming(rootTiming);
+    build(pm);
+    return pm.run(*module);
+  };
+
+  auto graphStage = [&](PassManager &pm) {
+    (void)parsePassPipeline("canonicalize,cse", pm, llvm::errs());
+  };
+  if (failed(runStage(graphStage)))
+    return 1;
+  if (emitKind == xfc::EmitKind::Xf)
+    return failed(printModule(*module, outputPath)) ? 1 : 0;
+
+  if (failed(runStage([&](PassManager &pm) {
+        pm.addPass(xfc::createRecordAbiPass());
+        (void)parsePassPipeline("convert-xf-to-linalg,canonicalize,cse", pm,
+                                llvm::errs());
+      })))
+    return 1;
+  if (emitKind == xfc::EmitKind::Linalg)
+    return failed(printModule(*module, outputPath)) ? 1 : 0;
+
+  if (failed(runStage([&](PassManager &pm) {
+        target->buildLoweringPipeline(pm, options);
+      })))
+    return 1;
+  if (emitKind == xfc::EmitKind::LLVMDialect)
+    return failed(printModule(*module, outputPath)) ? 1 : 0;
+
+  TimingScope emitTiming = rootTiming.nest("emit " + target->name().str());
+  return failed(target->emit(*module, options, emitKind,
+                             outputPath.empty() ? "-" : StringRef(outputPath)))
+             ? 1
+             : 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  xfc::registerAllPasses();
+  cl::ParseCommandLineOptions(argc, argv, "xfc: ONNX model compiler\n");
+
+  DialectRegistry registry;
+  xfc::registerAllDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  ScopedDiagnosticHandler handler(&ctx, printDiagnostic);
+  return compile(ctx);
+}
