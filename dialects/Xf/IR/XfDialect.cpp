@@ -17,3 +17,11 @@ void XfDialect::initialize() {
 #include "dialects/Xf/IR/XfOps.cpp.inc"
       >();
 }
+
+Operation *XfDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                          Type type, Location loc) {
+  auto typed = dyn_cast<TypedAttr>(value);
+  if (!typed || typed.getType() != type)
+    return nullptr;
+  return arith::ConstantOp::create(builder, loc, type, typed);
+}

@@ -345,6 +345,8 @@ static LogicalResult verifyWindow(Operation *op, RankedTensorType in,
 
 LogicalResult ConvOp::verify() {
   RankedTensorType in = tensorType(getInput()), w = tensorType(getWeight());
+  if (in.getRank() < 3)
+    return emitOpError("input must be [N, C, spatial...]");
   if (w.getRank() != in.getRank())
     return emitOpError("weight rank differs from input rank");
   int64_t group = getGroup();

@@ -30,6 +30,8 @@ def Xf_Dialect : Dialect {
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::tensor::TensorDialect"];
+  // Folds produce arith.constant.
+  let hasConstantMaterializer = 1;
 }
 
 // Base class: every xf op is pure (no side effects) and works on tensors.
@@ -552,14 +554,15 @@ def Xf_PadOp : Xf_Op<"pad"> {
     order). Negative pads crop.
 
     ```mlir
-    %y = xf.pad %x {mode = constant, pads = array<i64: 0, 1, 0, 1>, value = 0.0 : f64}
+    %y = xf.pad constant %x {pads = array<i64: 0, 1, 0, 1>, value = 0.0 : f64}
          : tensor<2x3xf32> -> tensor<2x5xf32>
     ```
   }];
-  let arguments = (ins Xf_Tensor:$input, Xf_PadMode:$mode,
+  let arguments = (ins Xf_PadMode:$mode, Xf_Tensor:$input,
                        DenseI64ArrayAttr:$pads, F64Attr:$value);
   let results = (outs Xf_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let assemblyFormat =
+      "$mode $input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }
 

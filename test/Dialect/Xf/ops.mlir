@@ -1,0 +1,94 @@
+// RUN: xfc-opt %s --split-input-file | xfc-opt --split-input-file | FileCheck %s
+// Every xf op parses, verifies and prints back the same.
+
+// CHECK-LABEL: func @elementwise
+func.func @elementwise(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %c: tensor<2x3xi1>, %i: tensor<2x3xi64>) -> tensor<2x3xf32> {
+  // CHECK: xf.unary exp %{{.*}} : tensor<2x3xf32> -> tensor<2x3xf32>
+  %0 = xf.unary exp %a : tensor<2x3xf32> -> tensor<2x3xf32>
+  // CHECK: xf.unary leaky_relu %{{.*}} {alpha = 1.000000e-01 : f32}
+  %1 = xf.unary leaky_relu %0 {alpha = 0.1 : f32} : tensor<2x3xf32> -> tensor<2x3xf32>
+  // CHECK: xf.unary is_nan %{{.*}} : tensor<2x3xf32> -> tensor<2x3xi1>
+  %2 = xf.unary is_nan %1 : tensor<2x3xf32> -> tensor<2x3xi1>
+  // CHECK: xf.binary add %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+  %3 = xf.binary add %1, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+  // CHECK: xf.binary lt {{.*}} -> tensor<2x3xi1>
+  %4 = xf.binary lt %3, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xi1>
+  // CHECK: xf.binary and {{.*}} -> tensor<2x3xi1>
+  %5 = xf.binary and %4, %c : tensor<2x3xi1>, tensor<2x3xi1> -> tensor<2x3xi1>
+  // CHECK: xf.select
+  %6 = xf.select %5, %3, %b : tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+  // CHECK: xf.cast %{{.*}} : tensor<2x3xi64> -> tensor<2x3xf32>
+  %7 = xf.cast %i : tensor<2x3xi64> -> tensor<2x3xf32>
+  // CHECK: xf.clamp %{{.*}} {max = 6.000000e+00 : f64, min = 0.000000e+00 : f64} : tensor<2x3xf32>
+  %8 = xf.clamp %7 {min = 0.0 : f64, max = 6.0 : f64} : tensor<2x3xf32>
+  // CHECK: xf.gelu %{{.*}} {tanh} : tensor<2x3xf32>
+  %9 = xf.gelu %8 {tanh} : tensor<2x3xf32>
+  %10 = xf.binary mul %9, %6 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
+  return %10 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reductions
+func.func @reductions(%x: tensor<2x8xf32>, %g: tensor<8xf32>) -> (tensor<2x1xf32>, tensor<2xi64>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>) {
+  // CHECK: xf.reduce mean %{{.*}} {axes = array<i64: 1>, keep_dims = true}
+  %0 = xf.reduce mean %x {axes = array<i64: 1>, keep_dims = true} : tensor<2x8xf32> -> tensor<2x1xf32>
+  // CHECK: xf.arg_reduce
+  %1 = xf.arg_reduce %x {axis = 1 : i64, is_max = true, keep_dims = false, select_last_index = false} : tensor<2x8xf32> -> tensor<2xi64>
+  // CHECK: xf.softmax %{{.*}} {axis = 1 : i64, log}
+  %2 = xf.softmax %x {axis = 1 : i64, log} : tensor<2x8xf32>
+  // CHECK: xf.layer_norm %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i64, epsilon = 9.99999974E-6 : f32}
+  %3 = xf.layer_norm %x, %g, %g {axis = 1 : i64, epsilon = 1.0e-5 : f32} : tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<2x8xf32>
+  // CHECK: xf.rms_norm
+  %4 = xf.rms_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-6 : f32} : tensor<2x8xf32>, tensor<8xf32> -> tensor<2x8xf32>
+  return %0, %1, %2, %3, %4 : tensor<2x1xf32>, tensor<2xi64>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @linear_algebra
+func.func @linear_algebra(%a: tensor<2x4x8xf32>, %b: tensor<8x16xf32>, %w: tensor<16x8xf32>, %bias: tensor<16xf32>, %q: tensor<1x2x4x8xf32>, %m: tensor<1x1x1x4xf32>) -> (tensor<2x4x16xf32>, tensor<2x4x16xf32>, tensor<1x2x4x8xf32>) {
+  // CHECK: xf.matmul %{{.*}}, %{{.*}} : tensor<2x4x8xf32>, tensor<8x16xf32> -> tensor<2x4x16xf32>
+  %0 = xf.matmul %a, %b : tensor<2x4x8xf32>, tensor<8x16xf32> -> tensor<2x4x16xf32>
+  // CHECK: xf.linear %{{.*}}, %{{.*}}, %{{.*}} activation(gelu)
+  %1 = xf.linear %a, %w, %bias activation(gelu) : tensor<2x4x8xf32>, tensor<16x8xf32>, tensor<16xf32> -> tensor<2x4x16xf32>
+  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {causal, scale = 0.3535{{.*}} : f32}
+  %2 = xf.attention %q, %q, %q, %m {scale = 0.35355339 : f32, causal} : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x1x1x4xf32> -> tensor<1x2x4x8xf32>
+  return %0, %1, %2 : tensor<2x4x16xf32>, tensor<2x4x16xf32>, tensor<1x2x4x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @conv_pool
+func.func @conv_pool(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  // CHECK: xf.conv %{{.*}}, %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+  %0 = xf.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32> -> tensor<1x4x8x8xf32>
+  // CHECK: xf.pool max
+  %1 = xf.pool max %0 {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, count_include_pad = false} : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
+  return %1 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @data_movement
+func.func @data_movement(%x: tensor<2x3x4xf32>, %t: tensor<100x8xf32>, %ids: tensor<1x5xi64>) -> (tensor<6x4xf32>, tensor<4x3x2xf32>, tensor<2x2x3x4xf32>, tensor<2x6x4xf32>, tensor<2x1x2xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<2x5x4xf32>, tensor<2x3x4xf32>) {
+  // CHECK: xf.reshape %{{.*}} : tensor<2x3x4xf32> -> tensor<6x4xf32>
+  %0 = xf.reshape %x : tensor<2x3x4xf32> -> tensor<6x4xf32>
+  // CHECK: xf.transpose %{{.*}} {perm = array<i64: 2, 1, 0>}
+  %1 = xf.transpose %x {perm = array<i64: 2, 1, 0>} : tensor<2x3x4xf32> -> tensor<4x3x2xf32>
+  // CHECK: xf.broadcast
+  %2 = xf.broadcast %x : tensor<2x3x4xf32> -> tensor<2x2x3x4xf32>
+  // CHECK: xf.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x6x4xf32>
+  %3 = xf.concat %x, %x {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x6x4xf32>
+  // CHECK: xf.slice %{{.*}} {starts = array<i64: 0, 2, 3>, steps = array<i64: 1, 1, -2>}
+  %4 = xf.slice %x {starts = array<i64: 0, 2, 3>, steps = array<i64: 1, 1, -2>} : tensor<2x3x4xf32> -> tensor<2x1x2xf32>
+  // CHECK: xf.gather %{{.*}}, %{{.*}} {axis = 0 : i64}
+  %5 = xf.gather %t, %ids {axis = 0 : i64} : tensor<100x8xf32>, tensor<1x5xi64> -> tensor<1x5x8xf32>
+  // CHECK: xf.embedding
+  %6 = xf.embedding %t, %ids : tensor<100x8xf32>, tensor<1x5xi64> -> tensor<1x5x8xf32>
+  // CHECK: xf.pad reflect %{{.*}} {pads = array<i64: 0, 1, 0, 0, 1, 0>, value = 0.000000e+00 : f64}
+  %7 = xf.pad reflect %x {pads = array<i64: 0, 1, 0, 0, 1, 0>, value = 0.0 : f64} : tensor<2x3x4xf32> -> tensor<2x5x4xf32>
+  // CHECK: xf.trilu %{{.*}} {k = 1 : i64, upper = false}
+  %8 = xf.trilu %x {k = 1 : i64, upper = false} : tensor<2x3x4xf32>
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<6x4xf32>, tensor<4x3x2xf32>, tensor<2x2x3x4xf32>, tensor<2x6x4xf32>, tensor<2x1x2xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<2x5x4xf32>, tensor<2x3x4xf32>
+}
