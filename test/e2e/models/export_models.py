@@ -1,0 +1,496 @@
+#!/usr/bin/python3
+"""Generate the end-to-end test and benchmark models of xfc.
+
+Every model is written in plain PyTorch, initialised from a fixed seed and
+exported with torch.onnx.export with static shapes, in the ONNX backend-test
+layout that `xfc-run --test-data-dir` and `tools/ort/ort_run.js` read:
+
+    OUT/<name>/model.onnx
+    OUT/<name>/test_data_set_0/input_<i>.pb    (onnx.TensorProto)
+    OUT/<name>/test_data_set_0/output_<i>.pb   (reference computed by PyTorch)
+
+The models are small (they run in CI on two cores) except `bert_base`, the
+benchmark model, which is only generated on request (`--only bert_base`).
+The attention, layer norm and GELU are written out the way real model code
+writes them, so that the exported graphs carry the decomposed patterns the
+fusion passes must recognise (and, at opset 17, torch's native
+LayerNormalization).
+
+Use Debian's interpreter (/usr/bin/python3): it has torch, onnx and numpy.
+
+    export_models.py --out DIR [--only a,b] [--skip-existing] [--list] [--list-ops]
+"""
+
+import argparse
+import math
+import os
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Tuple
+
+import numpy as np
+import onnx
+import onnx.numpy_helper
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+# ---------------------------------------------------------------------------
+# Initialisation shared by every model.
+#
+# PyTorch's defaults leave LayerNorm/BatchNorm as the identity (gamma=1,
+# beta=0, mean=0, var=1), which would hide a swapped gamma/beta or a missing
+# running statistic, and its Linear init shrinks activations so attention is
+# almost uniform, which hides a mask or transpose error. So: variance-
+# preserving Linear/Conv weights and perturbed normalisation parameters.
+# ---------------------------------------------------------------------------
+
+def init_weights(module: nn.Module) -> None:
+    for m in module.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            fan_in = m.weight[0].numel()
+            nn.init.normal_(m.weight, std=1.0 / math.sqrt(fan_in))
+            if m.bias is not None:
+                nn.init.normal_(m.bias, std=0.02)
+        elif isinstance(m, nn.Embedding):
+            nn.init.normal_(m.weight, std=1.0)
+        elif isinstance(m, (nn.LayerNorm, nn.BatchNorm2d)):
+            nn.init.normal_(m.weight, mean=1.0, std=0.1)
+            nn.init.normal_(m.bias, std=0.1)
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.normal_(std=0.1)
+                m.running_var.uniform_(0.5, 1.5)
+
+
+# ---------------------------------------------------------------------------
+# BERT-style encoder (post-LN, as in the original BERT).
+# ---------------------------------------------------------------------------
+
+class BertSelfAttention(nn.Module):
+    def __init__(self, hidden: int, heads: int):
+        super().__init__()
+        self.heads = heads
+        self.head_dim = hidden // heads
+        self.query = nn.Linear(hidden, hidden)
+        self.key = nn.Linear(hidden, hidden)
+        self.value = nn.Linear(hidden, hidden)
+        self.out = nn.Linear(hidden, hidden)
+
+    def split_heads(self, x: torch.Tensor) -> torch.Tensor:
+        b, s, _ = x.shape
+        return x.view(b, s, self.heads, self.head_dim).permute(0, 2, 1, 3)
+
+    def forward(self, x: torch.Tensor, mask_bias: torch.Tensor) -> torch.Tensor:
+        q = self.split_heads(self.query(x))
+        k = self.split_heads(self.key(x))
+        v = self.split_heads(self.value(x))
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
+        probs = torch.softmax(scores + mask_bias, dim=-1)
+        ctx = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous()
+        b, s = ctx.shape[0], ctx.shape[1]
+        return self.out(ctx.view(b, s, self.heads * self.head_dim))
+
+
+class BertLayer(nn.Module):
+    def __init__(self, hidden: int, heads: int, intermediate: int):
+        super().__init__()
+        self.attn = BertSelfAttention(hidden, heads)
+        self.ln1 = nn.LayerNorm(hidden, eps=1e-12)
+        self.ffn_in = nn.Linear(hidden, intermediate)
+        self.ffn_out = nn.Linear(intermediate, hidden)
+        self.ln2 = nn.LayerNorm(hidden, eps=1e-12)
+        self.act = nn.GELU()  # erf form, as BERT
+
+    def forward(self, x: torch.Tensor, mask_bias: torch.Tensor) -> torch.Tensor:
+        x = self.ln1(x + self.attn(x, mask_bias))
+        return self.ln2(x + self.ffn_out(self.act(self.ffn_in(x))))
+
+
+class Bert(nn.Module):
+    """Outputs the last hidden state and BERT's tanh pooler on [CLS]."""
+
+    def __init__(self, vocab: int, hidden: int, layers: int, heads: int,
+                 intermediate: int, max_pos: int, seq: int):
+        super().__init__()
+        self.word_emb = nn.Embedding(vocab, hidden)
+        self.pos_emb = nn.Embedding(max_pos, hidden)
+        self.type_emb = nn.Embedding(2, hidden)
+        self.emb_ln = nn.LayerNorm(hidden, eps=1e-12)
+        self.layers = nn.ModuleList(
+            BertLayer(hidden, heads, intermediate) for _ in range(layers))
+        self.pooler = nn.Linear(hidden, hidden)
+        # Buffers, as in HF BERT: the exporter folds their lookups to constants.
+        self.register_buffer("position_ids", torch.arange(seq).unsqueeze(0))
+        self.register_buffer("token_type_ids",
+                             torch.zeros(1, seq, dtype=torch.long))
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        x = (self.word_emb(input_ids) + self.pos_emb(self.position_ids)
+             + self.type_emb(self.token_type_ids))
+        x = self.emb_ln(x)
+        # [B,S] int64 mask -> additive [B,1,1,S] bias (HF's -10000 convention).
+        mask_bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -10000.0
+        for layer in self.layers:
+            x = layer(x, mask_bias)
+        pooled = torch.tanh(self.pooler(x[:, 0]))
+        return x, pooled
+
+
+# ---------------------------------------------------------------------------
+# GPT-style causal decoder (pre-LN, fused qkv projection split in three,
+# tanh GELU, tied LM head), after nanoGPT.
+# ---------------------------------------------------------------------------
+
+class CausalSelfAttention(nn.Module):
+    def __init__(self, hidden: int, heads: int, seq: int):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(hidden, 3 * hidden)
+        self.proj = nn.Linear(hidden, hidden)
+        self.register_buffer(
+            "causal", torch.tril(torch.ones(seq, seq)).view(1, 1, seq, seq))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, s, c = x.shape
+        q, k, v = self.qkv(x).split(c, dim=2)
+        q = q.view(b, s, self.heads, c // self.heads).transpose(1, 2)
+        k = k.view(b, s, self.heads, c // self.heads).transpose(1, 2)
+        v = v.view(b, s, self.heads, c // self.heads).transpose(1, 2)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+        att = att.masked_fill(self.causal[:, :, :s, :s] == 0, float("-inf"))
+        att = F.softmax(att, dim=-1)
+        y = (att @ v).transpose(1, 2).contiguous().view(b, s, c)
+        return self.proj(y)
+
+
+class GptBlock(nn.Module):
+    def __init__(self, hidden: int, heads: int, seq: int):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(hidden)
+        self.attn = CausalSelfAttention(hidden, heads, seq)
+        self.ln2 = nn.LayerNorm(hidden)
+        self.fc = nn.Linear(hidden, 4 * hidden)
+        self.act = nn.GELU(approximate="tanh")
+        self.fc_out = nn.Linear(4 * hidden, hidden)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(self.ln1(x))
+        return x + self.fc_out(self.act(self.fc(self.ln2(x))))
+
+
+class Gpt(nn.Module):
+    def __init__(self, vocab: int, hidden: int, layers: int, heads: int, seq: int):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, hidden)
+        self.wpe = nn.Embedding(seq, hidden)
+        self.blocks = nn.ModuleList(GptBlock(hidden, heads, seq) for _ in range(layers))
+        self.ln_f = nn.LayerNorm(hidden)
+        self.lm_head = nn.Linear(hidden, vocab, bias=False)
+        self.register_buffer("positions", torch.arange(seq).unsqueeze(0))
+
+    def tie(self) -> None:
+        # Tied after init_weights so the embedding keeps its N(0,1) init.
+        self.lm_head.weight = self.wte.weight
+
+    def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
+        x = self.wte(input_ids) + self.wpe(self.positions)
+        for block in self.blocks:
+            x = block(x)
+        # Scaled so that the logits of a tied N(0,1) head stay O(1).
+        return self.lm_head(self.ln_f(x)) / math.sqrt(x.shape[-1])
+
+
+# ---------------------------------------------------------------------------
+# ViT (timm-style blocks: fused qkv reshaped and unbound, pre-LN, erf GELU).
+# ---------------------------------------------------------------------------
+
+class VitAttention(nn.Module):
+    def __init__(self, dim: int, heads: int):
+        super().__init__()
+        self.heads = heads
+        self.scale = (dim // heads) ** -0.5
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, n, c = x.shape
+        qkv = self.qkv(x).reshape(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv.unbind(0)
+        att = ((q * self.scale) @ k.transpose(-2, -1)).softmax(dim=-1)
+        return self.proj((att @ v).transpose(1, 2).reshape(b, n, c))
+
+
+class VitBlock(nn.Module):
+    def __init__(self, dim: int, heads: int, mlp_ratio: int = 4):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
+        self.attn = VitAttention(dim, heads)
+        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
+        self.mlp = nn.Sequential(nn.Linear(dim, mlp_ratio * dim), nn.GELU(),
+                                 nn.Linear(mlp_ratio * dim, dim))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(self.norm1(x))
+        return x + self.mlp(self.norm2(x))
+
+
+class Vit(nn.Module):
+    def __init__(self, image: int, patch: int, dim: int, depth: int, heads: int,
+                 classes: int):
+        super().__init__()
+        self.patch_embed = nn.Conv2d(3, dim, kernel_size=patch, stride=patch)
+        patches = (image // patch) ** 2
+        self.cls_token = nn.Parameter(torch.randn(1, 1, dim) * 0.02)
+        self.pos_embed = nn.Parameter(torch.randn(1, patches + 1, dim) * 0.02)
+        self.blocks = nn.ModuleList(VitBlock(dim, heads) for _ in range(depth))
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        x = self.patch_embed(pixel_values).flatten(2).transpose(1, 2)
+        cls = self.cls_token.expand(x.shape[0], -1, -1)
+        x = torch.cat((cls, x), dim=1) + self.pos_embed
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.norm(x)[:, 0])
+
+
+# ---------------------------------------------------------------------------
+# ResNet (basic blocks, torchvision layout, sized for 32x32 images).
+# ---------------------------------------------------------------------------
+
+class BasicBlock(nn.Module):
+    def __init__(self, cin: int, cout: int, stride: int):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(
+                nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x if self.downsample is None else self.downsample(x)
+        y = F.relu(self.bn1(self.conv1(x)))
+        return F.relu(self.bn2(self.conv2(y)) + identity)
+
+
+class ResNet(nn.Module):
+    def __init__(self, widths=(16, 32, 64), blocks=(2, 1, 1), classes: int = 10):
+        super().__init__()
+        self.stem = nn.Sequential(
+            nn.Conv2d(3, widths[0], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[0]),
+            nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+        layers, cin = [], widths[0]
+        for i, (w, n) in enumerate(zip(widths, blocks)):
+            for j in range(n):
+                layers.append(BasicBlock(cin, w, 2 if (i > 0 and j == 0) else 1))
+                cin = w
+        self.layers = nn.Sequential(*layers)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(cin, classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(self.layers(self.stem(x)))
+        return self.fc(torch.flatten(x, 1))
+
+
+# ---------------------------------------------------------------------------
+# Registry.
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Spec:
+    build: Callable[[], nn.Module]  # returns the initialised model
+    # (name, array) pairs; generated from the model's own seeded generator.
+    inputs: Callable[[np.random.Generator], List[Tuple[str, np.ndarray]]]
+    outputs: List[str]
+    opset: int
+    default: bool = True
+    note: str = ""
+
+
+def token_inputs(vocab: int, seq: int, with_mask: bool):
+    def make(rng: np.random.Generator):
+        ids = rng.integers(0, vocab, size=(1, seq), dtype=np.int64)
+        feeds = [("input_ids", ids)]
+        if with_mask:
+            # A padded sequence: the last quarter is masked out, so a mask
+            # applied on the wrong axis (or not at all) changes the output.
+            mask = np.ones((1, seq), dtype=np.int64)
+            mask[:, seq - seq // 4:] = 0
+            feeds.append(("attention_mask", mask))
+        return feeds
+    return make
+
+
+def image_input(name: str, shape):
+    def make(rng: np.random.Generator):
+        return [(name, rng.standard_normal(shape).astype(np.float32))]
+    return make
+
+
+def initialised(model: nn.Module) -> nn.Module:
+    init_weights(model)
+    return model
+
+
+def small_bert():
+    return initialised(Bert(vocab=100, hidden=64, layers=2, heads=4, intermediate=256,
+                            max_pos=64, seq=16))
+
+
+def make_gpt():
+    m = Gpt(vocab=100, hidden=64, layers=2, heads=4, seq=16)
+    init_weights(m)
+    m.tie()
+    return m
+
+
+MODELS: Dict[str, Spec] = {
+    "bert_op13": Spec(small_bert, token_inputs(100, 16, True),
+                      ["last_hidden_state", "pooler_output"], 13,
+                      note="decomposed LayerNorm"),
+    "bert_op17": Spec(small_bert, token_inputs(100, 16, True),
+                      ["last_hidden_state", "pooler_output"], 17,
+                      note="native LayerNormalization"),
+    "gpt": Spec(make_gpt, token_inputs(100, 16, False), ["logits"], 14,
+                note="causal pre-LN decoder, tanh GELU, tied head"),
+    "vit": Spec(lambda: initialised(Vit(image=32, patch=8, dim=64, depth=2, heads=4,
+                                        classes=10)),
+                image_input("pixel_values", (1, 3, 32, 32)), ["logits"], 17,
+                note="patch 8 on 32x32, cls token"),
+    "resnet": Spec(lambda: initialised(ResNet()), image_input("input", (1, 3, 32, 32)),
+                   ["logits"], 13, note="BatchNorm folded into Conv at export"),
+    "bert_base": Spec(
+        lambda: initialised(Bert(vocab=30522, hidden=768, layers=12, heads=12,
+                                 intermediate=3072, max_pos=512, seq=128)),
+        token_inputs(30522, 128, True), ["last_hidden_state", "pooler_output"], 17,
+        default=False, note="benchmark model, ~440 MB"),
+}
+
+
+def seed_for(name: str) -> int:
+    # Stable across runs and Python versions (hash() is salted).
+    return sum((i + 1) * ord(c) for i, c in enumerate(name))
+
+
+def write_tensor(path: str, array: np.ndarray, name: str) -> None:
+    with open(path, "wb") as f:
+        f.write(onnx.numpy_helper.from_array(array, name).SerializeToString())
+
+
+def export(name: str, out_dir: str) -> float:
+    spec = MODELS[name]
+    start = time.perf_counter()
+    seed = seed_for(name)
+    torch.manual_seed(seed)
+    model = spec.build()
+    model.eval()
+    feeds = spec.inputs(np.random.default_rng(seed))
+    args = tuple(torch.from_numpy(a) for _, a in feeds)
+    with torch.no_grad():
+        ref = model(*args)
+    if isinstance(ref, torch.Tensor):
+        ref = (ref,)
+
+    model_dir = os.path.join(out_dir, name)
+    data_dir = os.path.join(model_dir, "test_data_set_0")
+    os.makedirs(data_dir, exist_ok=True)
+    model_path = os.path.join(model_dir, "model.onnx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, args, model_path, opset_version=spec.opset,
+                          input_names=[n for n, _ in feeds], output_names=spec.outputs,
+                          do_constant_folding=True,
+                          training=torch.onnx.TrainingMode.EVAL)
+    # Check by path: works for any size and catches exporter mistakes early.
+    onnx.checker.check_model(model_path)
+
+    for i, (n, a) in enumerate(feeds):
+        write_tensor(os.path.join(data_dir, f"input_{i}.pb"), a, n)
+    for i, (n, t) in enumerate(zip(spec.outputs, ref)):
+        write_tensor(os.path.join(data_dir, f"output_{i}.pb"), t.numpy(), n)
+    return time.perf_counter() - start
+
+
+def describe(model_path: str) -> List[str]:
+    """Interface and the (op_type, since_version) set the importer must handle."""
+    # Structure only: skip the weights, which for bert_base are 440 MB.
+    model = onnx.load(model_path, load_external_data=False)
+    opsets = {imp.domain or "ai.onnx": imp.version for imp in model.opset_import}
+    lines = ["  opset_import: " + ", ".join(f"{d} {v}" for d, v in sorted(opsets.items()))]
+    dtype = {v: k for k, v in onnx.TensorProto.DataType.items()}
+    inits = {i.name for i in model.graph.initializer}
+    for kind, values in (("input", model.graph.input), ("output", model.graph.output)):
+        for v in values:
+            if v.name in inits:
+                continue
+            t = v.type.tensor_type
+            dims = [d.dim_value if d.HasField("dim_value") else d.dim_param
+                    for d in t.shape.dim]
+            lines.append(f"  {kind} {v.name}: {dtype[t.elem_type].lower()} {dims}")
+    counts: Dict[Tuple[str, str], int] = {}
+    for node in model.graph.node:
+        key = (node.domain or "ai.onnx", node.op_type)
+        counts[key] = counts.get(key, 0) + 1
+    for (domain, op), n in sorted(counts.items(), key=lambda kv: kv[0][1]):
+        version = opsets.get(domain, 0)
+        try:
+            since = onnx.defs.get_schema(op, version, "" if domain == "ai.onnx" else domain
+                                         ).since_version
+        except Exception:  # a custom domain: no schema to ask
+            since = "?"
+        lines.append(f"  op {op:<20} opset {version}  since {since}  x{n}")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", help="output directory")
+    parser.add_argument("--only", help="comma-separated model names "
+                        "(default: every model except bert_base)")
+    parser.add_argument("--list", action="store_true", help="list the models and exit")
+    parser.add_argument("--list-ops", action="store_true",
+                        help="print each model's inputs, outputs and (op_type, opset) set")
+    parser.add_argument("--skip-existing", action="store_true",
+                        help="do not re-export a model whose model.onnx exists")
+    args = parser.parse_args()
+
+    if args.list:
+        for name, spec in MODELS.items():
+            tag = "" if spec.default else "  (only with --only)"
+            print(f"{name:<10} opset {spec.opset:<3} {spec.note}{tag}")
+        return 0
+    if not args.out:
+        parser.error("--out is required")
+
+    names = ([n for n in args.only.split(",") if n] if args.only
+             else [n for n, s in MODELS.items() if s.default])
+    unknown = [n for n in names if n not in MODELS]
+    if unknown:
+        parser.error(f"unknown model(s): {', '.join(unknown)}; known: {', '.join(MODELS)}")
+
+    # Exports are single-model and small; extra threads only add noise.
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    for name in names:
+        model_path = os.path.join(args.out, name, "model.onnx")
+        if args.skip_existing and os.path.exists(model_path):
+            print(f"{name}: exists, skipped", flush=True)
+        else:
+            seconds = export(name, args.out)
+            size = os.path.getsize(model_path) / 2**20
+            print(f"{name}: exported {model_path} ({size:.1f} MiB) in {seconds:.1f} s",
+                  flush=True)
+        if args.list_ops:
+            print("\n".join(describe(model_path)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
