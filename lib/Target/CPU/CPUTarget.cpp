@@ -24,18 +24,26 @@ namespace {
 constexpr llvm::StringLiteral kBufferizeAndLower =
     "canonicalize,cse,"
     "linalg-fuse-elementwise-ops,canonicalize,cse,"
+    "func.func(xfc-cpu-select-lowering-config,xfc-cpu-tile-and-vectorize),"
+    "canonicalize,cse,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,"
-    "buffer-results-to-out-params{hoist-static-allocs=true modify-public-functions=true},"
+    "buffer-results-to-out-params{hoist-static-allocs=true "
+    "modify-public-functions=true},"
     "buffer-deallocation-pipeline,"
+    "xfc-cpu-outline-dispatches,"
+    "func.func(scf-forall-to-for),"
+    "canonicalize,cse,"
+    "func.func(xfc-cpu-lower-vectors),"
     "convert-linalg-to-loops,"
     "lower-affine,convert-scf-to-cf,"
-    "expand-strided-metadata,"
+    "expand-strided-metadata,lower-affine,"
     "convert-math-to-libm,"
     "finalize-memref-to-llvm,"
     "convert-to-llvm,"
-    "reconcile-unrealized-casts";
+    "reconcile-unrealized-casts,"
+    "xfc-cpu-lower-dispatch-calls";
 
 class CpuTarget final : public TargetBackend {
 public:

@@ -97,7 +97,9 @@ private:
     Block *entry = run.addEntryBlock(b);
     OpBuilder ob = OpBuilder::atBlockBegin(entry);
     auto bufferRefTy = LLVM::LLVMStructType::getLiteral(ctx, {ptrTy, ptrTy});
-    SmallVector<Value> callArgs;
+    // @main's first argument is the runtime environment (added by
+    // xfc-cpu-outline-dispatches).
+    SmallVector<Value> callArgs{entry->getArgument(0)};
     auto unpack = [&](Value base, ArrayRef<IoValue> values, bool isOutput) {
       for (auto [i, io] : llvm::enumerate(values)) {
         int32_t idx = static_cast<int32_t>(i);
@@ -292,6 +294,14 @@ struct EmitCpuEntryPointPass
     EntryPointBuilder builder(module, prefix);
     if (failed(builder.build(main, inputs, outputs)))
       return signalPassFailure();
+    // Only the ABI is exported, so that models link side by side.
+    for (auto fn : module.getOps<LLVM::LLVMFuncOp>()) {
+      StringRef name = fn.getSymName();
+      if (fn.isExternal() || name == prefix + "_run" ||
+          name == prefix + "_descriptor" || name == "xfrt_model_descriptor")
+        continue;
+      fn.setLinkage(LLVM::Linkage::Internal);
+    }
     module->removeAttr(kAbiAttrName);
   }
 };

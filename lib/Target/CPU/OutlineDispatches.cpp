@@ -1,0 +1,130 @@
+//===- OutlineDispatches.cpp - scf.forall bodies → thread-pool tasks ------===//
+//
+// Multi-threading without an OpenMP runtime: every outermost scf.forall of
+// @main becomes a task function over one linear index, and the loop becomes
+// a call that xfc-cpu-lower-dispatch-calls later turns into the runtime's
+// parallel_for. The runtime environment pointer becomes @main's first
+// argument, which the entry point passes through.
+//
+//===----------------------------------------------------------------------===//
+
+#include "xfc/Target/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace xfc {
+#define GEN_PASS_DEF_CPUOUTLINEDISPATCHESPASS
+#include "xfc/Target/Passes.h.inc"
+} // namespace xfc
+
+using namespace mlir;
+
+namespace xfc {
+
+/// `@__xfc_dispatch__<task>` calls `<task>` through the runtime's pool.
+inline constexpr llvm::StringLiteral kDispatchPrefix = "__xfc_dispatch__";
+
+namespace {
+
+struct CpuOutlineDispatchesPass
+    : impl::CpuOutlineDispatchesPassBase<CpuOutlineDispatchesPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto main = module.lookupSymbol<func::FuncOp>("main");
+    if (!main || main.isExternal()) {
+      module.emitError("no @main to outline dispatches from");
+      return signalPassFailure();
+    }
+    MLIRContext *ctx = &getContext();
+    Type ptrTy = LLVM::LLVMPointerType::get(ctx);
+    if (failed(main.insertArgument(0, ptrTy, {}, main.getLoc())))
+      return signalPassFailure();
+    Value env = main.getArgument(0);
+
+    SmallVector<scf::ForallOp> loops;
+    main.walk([&](scf::ForallOp loop) {
+      if (!loop->getParentOfType<scf::ForallOp>())
+        loops.push_back(loop);
+    });
+    SymbolTable symbols(module);
+    for (auto [n, loop] : llvm::enumerate(loops))
+      outline(loop, env, symbols, main.getName().str() + "_task" + std::to_string(n));
+  }
+
+  void outline(scf::ForallOp loop, Value env, SymbolTable &symbols,
+               const std::string &taskName) {
+    std::optional<SmallVector<int64_t>> lbs = getConstantIntValues(loop.getMixedLowerBound());
+    std::optional<SmallVector<int64_t>> ubs = getConstantIntValues(loop.getMixedUpperBound());
+    std::optional<SmallVector<int64_t>> steps = getConstantIntValues(loop.getMixedStep());
+    // Dynamic trip counts and loops with results stay serial (scf-forall-to-for).
+    if (!lbs || !ubs || !steps || loop.getNumResults() != 0)
+      return;
+    SmallVector<int64_t> counts;
+    int64_t total = 1;
+    for (auto [lb, ub, step] : llvm::zip(*lbs, *ubs, *steps)) {
+      counts.push_back(ub > lb ? (ub - lb + step - 1) / step : 0);
+      total *= counts.back();
+    }
+    llvm::SetVector<Value> captures;
+    getUsedValuesDefinedAbove(loop.getRegion(), captures);
+
+    Location loc = loop.getLoc();
+    OpBuilder b(loop->getParentOfType<func::FuncOp>());
+    SmallVector<Type> taskArgs{b.getIndexType()};
+    for (Value v : captures)
+      taskArgs.push_back(v.getType());
+    auto task = func::FuncOp::create(b, loc, taskName,
+                                     b.getFunctionType(taskArgs, {}));
+    task.setPrivate();
+    symbols.insert(task);
+    Block *entry = task.addEntryBlock();
+    OpBuilder tb = OpBuilder::atBlockBegin(entry);
+    IRMapping mapping;
+    for (auto [i, v] : llvm::enumerate(captures))
+      mapping.map(v, entry->getArgument(i + 1));
+    // Delinearize the task index, innermost loop fastest.
+    Value rem = entry->getArgument(0);
+    SmallVector<Value> ivs(counts.size());
+    for (int64_t d = counts.size() - 1; d >= 0; --d) {
+      Value count = arith::ConstantIndexOp::create(tb, loc, counts[d]);
+      Value idx = d == 0 ? rem : (Value)arith::RemUIOp::create(tb, loc, rem, count);
+      if (d > 0)
+        rem = arith::DivUIOp::create(tb, loc, rem, count);
+      Value scaled = arith::MulIOp::create(
+          tb, loc, idx, arith::ConstantIndexOp::create(tb, loc, (*steps)[d]));
+      ivs[d] = arith::AddIOp::create(
+          tb, loc, scaled, arith::ConstantIndexOp::create(tb, loc, (*lbs)[d]));
+    }
+    for (auto [iv, value] : llvm::zip(loop.getInductionVars(), ivs))
+      mapping.map(iv, value);
+    for (Operation &op : loop.getBody()->without_terminator())
+      tb.clone(op, mapping);
+    func::ReturnOp::create(tb, loc);
+
+    // The declaration the LLVM-level pass recognizes by name.
+    SmallVector<Type> dispatchArgs{b.getIndexType(), env.getType()};
+    for (Value v : captures)
+      dispatchArgs.push_back(v.getType());
+    auto dispatch = func::FuncOp::create(b, loc, (kDispatchPrefix + taskName).str(),
+                                         b.getFunctionType(dispatchArgs, {}));
+    dispatch.setPrivate();
+    symbols.insert(dispatch);
+
+    OpBuilder lb(loop);
+    SmallVector<Value> operands{arith::ConstantIndexOp::create(lb, loc, total), env};
+    operands.append(captures.begin(), captures.end());
+    func::CallOp::create(lb, loc, dispatch, operands);
+    loop.erase();
+  }
+};
+
+} // namespace
+} // namespace xfc

@@ -1,0 +1,101 @@
+//===- TileAndVectorize.cpp - apply the CPU lowering configurations -------===//
+
+#include "LoweringConfig.h"
+
+#include "xfc/Target/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+
+namespace xfc {
+#define GEN_PASS_DEF_CPUTILEANDVECTORIZEPASS
+#include "xfc/Target/Passes.h.inc"
+} // namespace xfc
+
+using namespace mlir;
+
+namespace xfc::cpu {
+namespace {
+
+/// Tiles `op` by `sizes` (0 = untiled) and returns the tiled op, or the op
+/// itself when nothing is tiled.
+FailureOr<Operation *> tile(RewriterBase &rewriter, TilingInterface op,
+                            ArrayRef<int64_t> sizes,
+                            scf::SCFTilingOptions::LoopType loopType) {
+  if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+    return op.getOperation();
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  options.setLoopType(loopType);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(rewriter, op, options);
+  if (failed(result))
+    return failure();
+  rewriter.replaceOp(op, result->replacements);
+  return result->tiledOps.front();
+}
+
+/// The vector tile of each loop inside a distributed block: loops that are
+/// tiled for threads but not for vectors are walked one iteration at a time.
+SmallVector<int64_t> innerTileSizes(const LoweringConfig &config) {
+  SmallVector<int64_t> sizes = config.vector;
+  for (auto [i, d] : llvm::enumerate(config.distribute))
+    if (d != 0 && sizes[i] == 0)
+      sizes[i] = 1;
+  return sizes;
+}
+
+struct CpuTileAndVectorizePass
+    : impl::CpuTileAndVectorizePassBase<CpuTileAndVectorizePass> {
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> roots;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (getLoweringConfig(op))
+        roots.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    SmallVector<Operation *> toVectorize;
+    for (linalg::LinalgOp root : roots) {
+      LoweringConfig config = *getLoweringConfig(root);
+      if (config.distribute.size() != root.getNumLoops() ||
+          config.vector.size() != root.getNumLoops()) {
+        root.emitError("lowering_config does not have one entry per loop");
+        return signalPassFailure();
+      }
+      FailureOr<Operation *> distributed =
+          tile(rewriter, cast<TilingInterface>(root.getOperation()),
+               config.distribute, scf::SCFTilingOptions::LoopType::ForallOp);
+      if (failed(distributed))
+        continue; // stays untiled: correct, only slower
+      FailureOr<Operation *> inner =
+          tile(rewriter, cast<TilingInterface>(*distributed),
+               innerTileSizes(config), scf::SCFTilingOptions::LoopType::ForOp);
+      if (failed(inner))
+        continue;
+      (*inner)->removeAttr(kLoweringConfigAttr);
+      toVectorize.push_back(*inner);
+    }
+    for (Operation *op : toVectorize) {
+      if (failed(linalg::vectorizeOpPrecondition(op, {}, {}, /*vectorizeNDExtract=*/true)))
+        continue;
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> result =
+          linalg::vectorize(rewriter, op, {}, {}, /*vectorizeNDExtract=*/true);
+      if (succeeded(result))
+        rewriter.replaceOp(op, result->replacements);
+    }
+    // Leftover configs on ops that could not be tiled are dropped.
+    getOperation().walk([](Operation *op) { op->removeAttr(kLoweringConfigAttr); });
+  }
+};
+
+} // namespace
+} // namespace xfc::cpu
