@@ -63,12 +63,13 @@ cl::opt<std::string> prefixOpt("prefix",
                                cl::desc("Symbol prefix of the compiled model "
                                         "(default: from the output file name)"),
                                cl::cat(xfcCategory));
-cl::opt<unsigned> optLevel(cl::desc("Optimization level (default -O3)"),
-                           cl::init(3), cl::cat(xfcCategory),
-                           cl::values(clEnumValN(0, "O0", "no optimization"),
-                                      clEnumValN(1, "O1", "light"),
-                                      clEnumValN(2, "O2", "default"),
-                                      clEnumValN(3, "O3", "aggressive (default)")));
+enum OptLevel { O0 = 0, O1 = 1, O2 = 2, O3 = 3 };
+cl::opt<OptLevel> optLevel(cl::desc("Optimization level (default -O3)"),
+                           cl::init(O3), cl::cat(xfcCategory),
+                           cl::values(clEnumVal(O0, "no optimization"),
+                                      clEnumVal(O1, "light"),
+                                      clEnumVal(O2, "default"),
+                                      clEnumVal(O3, "aggressive (default)")));
 
 /// Turns a file name into a C identifier for the symbol prefix.
 std::string sanitizePrefix(StringRef path) {

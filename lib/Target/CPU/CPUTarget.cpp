@@ -24,8 +24,7 @@ namespace {
 constexpr llvm::StringLiteral kBufferizeAndLower =
     "canonicalize,cse,"
     "linalg-fuse-elementwise-ops,canonicalize,cse,"
-    "func.func(xfc-cpu-select-lowering-config,xfc-cpu-tile-and-vectorize),"
-    "canonicalize,cse,"
+    "{strategy}"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,"
@@ -35,6 +34,8 @@ constexpr llvm::StringLiteral kBufferizeAndLower =
     "xfc-cpu-outline-dispatches,"
     "func.func(scf-forall-to-for),"
     "canonicalize,cse,"
+    "func.func(xfc-cpu-lower-vectors),"
+    "convert-vector-to-scf{full-unroll=true},"
     "func.func(xfc-cpu-lower-vectors),"
     "convert-linalg-to-loops,"
     "lower-affine,convert-scf-to-cf,"
@@ -54,7 +55,16 @@ public:
 
   void buildLoweringPipeline(OpPassManager &pm,
                              const CompileOptions &options) const override {
-    if (failed(parsePassPipeline(kBufferizeAndLower, pm, llvm::errs())))
+    // -O0 keeps every op as plain serial loops: the reference to compare
+    // the tiled, vectorized, multi-threaded code against.
+    std::string pipeline = kBufferizeAndLower.str();
+    std::string strategy =
+        options.optLevel == 0
+            ? ""
+            : "func.func(xfc-cpu-select-lowering-config,xfc-cpu-tile-and-vectorize),"
+              "canonicalize,cse,";
+    pipeline.replace(pipeline.find("{strategy}"), 10, strategy);
+    if (failed(parsePassPipeline(pipeline, pm, llvm::errs())))
       llvm::report_fatal_error("xfc: the built-in CPU pipeline does not parse");
     EmitCpuEntryPointPassOptions entryOptions;
     entryOptions.prefix = options.prefix;

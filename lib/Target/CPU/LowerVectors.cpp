@@ -6,7 +6,10 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/Math/Transforms/Approximation.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -24,6 +27,24 @@ using namespace mlir;
 namespace xfc {
 namespace {
 
+/// memref.copy between non-contiguous buffers lowers to a call into MLIR's
+/// C runner library, which a model library must not depend on: turn it into
+/// a linalg.copy, which becomes plain loops.
+struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(memref::CopyOp op, PatternRewriter &rewriter) const override {
+    auto isContiguous = [](Value v) {
+      auto type = cast<MemRefType>(v.getType());
+      return type.getLayout().isIdentity() ||
+             memref::isStaticShapeAndContiguousRowMajor(type);
+    };
+    if (isContiguous(op.getSource()) && isContiguous(op.getTarget()))
+      return failure();
+    rewriter.replaceOpWithNewOp<linalg::CopyOp>(op, op.getSource(), op.getTarget());
+    return success();
+  }
+};
+
 struct CpuLowerVectorsPass : impl::CpuLowerVectorsPassBase<CpuLowerVectorsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -34,6 +55,7 @@ struct CpuLowerVectorsPass : impl::CpuLowerVectorsPassBase<CpuLowerVectorsPass> 
     linalg::hoistRedundantVectorBroadcasts(rewriter, func);
 
     RewritePatternSet patterns(ctx);
+    patterns.add<StridedCopyToLinalg>(ctx);
     vector::populateVectorToVectorCanonicalizationPatterns(patterns);
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorContractLowering::OuterProduct);
@@ -48,8 +70,15 @@ struct CpuLowerVectorsPass : impl::CpuLowerVectorsPassBase<CpuLowerVectorsPass> 
     vector::populateVectorMaskOpLoweringPatterns(patterns);
     vector::populateVectorTransferLoweringPatterns(patterns, /*maxTransferRank=*/1);
     vector::populateVectorGatherLoweringPatterns(patterns);
+    vector::populateVectorStepLoweringPatterns(patterns);
+    // Unit dims left by tiling would otherwise keep transfers N-D.
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+    vector::populateDropUnitDimWithShapeCastPatterns(patterns);
     vector::populateVectorInsertExtractStridedSliceTransforms(patterns);
     populateMathPolynomialApproximationPatterns(patterns);
+    // libm has no rsqrt.
+    math::populateExpansionPatterns(patterns, {"rsqrt"});
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       return signalPassFailure();
   }

@@ -43,6 +43,16 @@ FailureOr<Operation *> tile(RewriterBase &rewriter, TilingInterface op,
   return result->tiledOps.front();
 }
 
+/// Booleans are bytes in memory (i1 memref elements lower to i8) but vectors
+/// of i1 load and store packed bits, so ops touching i1 tensors stay scalar.
+bool touchesBooleans(Operation *op) {
+  auto isBool = [](Type t) {
+    return getElementTypeOrSelf(t).isInteger(1);
+  };
+  return llvm::any_of(op->getOperandTypes(), isBool) ||
+         llvm::any_of(op->getResultTypes(), isBool);
+}
+
 /// The vector tile of each loop inside a distributed block: loops that are
 /// tiled for threads but not for vectors are walked one iteration at a time.
 SmallVector<int64_t> innerTileSizes(const LoweringConfig &config) {
@@ -84,7 +94,8 @@ struct CpuTileAndVectorizePass
       toVectorize.push_back(*inner);
     }
     for (Operation *op : toVectorize) {
-      if (failed(linalg::vectorizeOpPrecondition(op, {}, {}, /*vectorizeNDExtract=*/true)))
+      if (touchesBooleans(op) ||
+          failed(linalg::vectorizeOpPrecondition(op, {}, {}, /*vectorizeNDExtract=*/true)))
         continue;
       rewriter.setInsertionPoint(op);
       FailureOr<linalg::VectorizationResult> result =

@@ -1,0 +1,330 @@
+// xfrt_context: checks a call's tensors against the descriptor, builds the
+// buffer tables and the execution environment, and calls the model.
+//
+// The tables (buffer refs, shape arrays) are sized once at creation, so a
+// run allocates nothing unless it has to allocate outputs.
+#include <string.h>
+
+#include <atomic>
+#include <new>
+#include <vector>
+
+#include "core/model.h"
+#include "core/status.h"
+#include "core/tensor.h"
+#include "cpu/thread_pool.h"
+
+struct xfrt_context {
+  xfrt_model *model = nullptr;       // retained
+  xfrt_thread_pool *pool = nullptr;  // retained; NULL = single thread
+  xfrt_exec_env env{};
+  std::vector<xfrt_buffer_ref> input_refs;
+  std::vector<xfrt_buffer_ref> output_refs;
+  // Shape storage for every input and output, descriptor order; the model
+  // receives pointers into it (and writes output shapes there).
+  std::vector<int64_t> shapes;
+  // Outputs this call allocated, to free again if the call fails.
+  std::vector<char> allocated_here;
+  std::atomic<bool> running{false};
+};
+
+namespace xfrt {
+namespace {
+
+// A valid address for tensors with no elements, so compiled code never sees
+// NULL (it may compute an address from it without dereferencing).
+alignas(kBufferAlignment) char g_empty_buffer[kBufferAlignment];
+
+void PoolParallelFor(void *state, int64_t count, TaskFn task, void *closure) {
+  static_cast<ThreadPool *>(state)->ParallelFor(count, task, closure);
+}
+
+void InlineParallelFor(void *, int64_t count, TaskFn task, void *closure) {
+  if (count > 0) ThreadPool::RunInline(count, task, closure);
+}
+
+// Marks the context busy for the duration of a run, so that two threads
+// sharing one context get an error instead of corrupting its tables.
+class RunGuard {
+ public:
+  explicit RunGuard(xfrt_context *context)
+      : context_(context),
+        acquired_(!context->running.exchange(true, std::memory_order_acquire)) {}
+  ~RunGuard() {
+    if (acquired_) context_->running.store(false, std::memory_order_release);
+  }
+  bool acquired() const { return acquired_; }
+
+ private:
+  xfrt_context *context_;
+  bool acquired_;
+};
+
+xfrt_status CheckInput(const xfrt_tensor_desc &desc, const xfrt_tensor *tensor) {
+  const char *name = desc.name;
+  if (tensor->element_type != desc.element_type)
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                      "input '%s': element type is %s, the model expects %s", name,
+                      xfrt_element_type_name(tensor->element_type),
+                      xfrt_element_type_name(desc.element_type));
+  if (tensor->rank != desc.rank)
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                      "input '%s': rank is %d (shape %s), the model expects rank "
+                      "%d (shape %s)",
+                      name, tensor->rank,
+                      tensor->rank >= 0 && tensor->rank <= XFRT_MAX_RANK
+                          ? FormatShape(tensor->rank, tensor->shape).c_str()
+                          : "?",
+                      desc.rank, FormatShape(desc.rank, desc.shape).c_str());
+  for (int32_t d = 0; d < desc.rank; ++d) {
+    int64_t size = tensor->shape[d];
+    if (size < 0)
+      return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                        "input '%s': dimension %d is %lld; sizes must be >= 0",
+                        name, d, static_cast<long long>(size));
+    if (desc.shape[d] >= 0 && size != desc.shape[d])
+      return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                        "input '%s': dimension %d is %lld, the model expects %lld "
+                        "(shape %s)",
+                        name, d, static_cast<long long>(size),
+                        static_cast<long long>(desc.shape[d]),
+                        FormatShape(desc.rank, desc.shape).c_str());
+  }
+  size_t bytes = 0;
+  if (!DenseByteSize(tensor->element_type, tensor->rank, tensor->shape, &bytes))
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                      "input '%s': shape %s is too large", name,
+                      FormatShape(tensor->rank, tensor->shape).c_str());
+  if (tensor->byte_size < bytes)
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                      "input '%s': buffer has %zu bytes, shape %s of %s needs %zu",
+                      name, tensor->byte_size,
+                      FormatShape(tensor->rank, tensor->shape).c_str(),
+                      xfrt_element_type_name(tensor->element_type), bytes);
+  if (!tensor->data && bytes > 0)
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT, "input '%s': data is NULL", name);
+  return nullptr;
+}
+
+bool IsStatic(const xfrt_tensor_desc &desc) {
+  for (int32_t d = 0; d < desc.rank; ++d)
+    if (desc.shape[d] < 0) return false;
+  return true;
+}
+
+// Gives output `desc` a buffer: the caller's, checked, or a new one.
+xfrt_status PrepareOutput(const xfrt_tensor_desc &desc, xfrt_tensor *tensor,
+                          bool *allocated) {
+  *allocated = false;
+  const char *name = desc.name;
+  if (tensor->data && tensor->element_type != 0 &&
+      tensor->element_type != desc.element_type)
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                      "output '%s': element type is %s, the model produces %s", name,
+                      xfrt_element_type_name(tensor->element_type),
+                      xfrt_element_type_name(desc.element_type));
+  if (!IsStatic(desc)) {
+    if (!tensor->data)
+      return MakeStatus(XFRT_STATUS_UNIMPLEMENTED,
+                        "output '%s' has a dynamic shape %s; the runtime cannot "
+                        "size it in advance, so pass a buffer large enough for "
+                        "any result",
+                        name, FormatShape(desc.rank, desc.shape).c_str());
+    return nullptr;
+  }
+  size_t bytes = 0;
+  if (!DenseByteSize(desc.element_type, desc.rank, desc.shape, &bytes))
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT, "output '%s': shape %s is too large",
+                      name, FormatShape(desc.rank, desc.shape).c_str());
+  if (tensor->data) {
+    if (tensor->byte_size < bytes)
+      return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                        "output '%s': buffer has %zu bytes, shape %s of %s needs %zu",
+                        name, tensor->byte_size,
+                        FormatShape(desc.rank, desc.shape).c_str(),
+                        xfrt_element_type_name(desc.element_type), bytes);
+    return nullptr;
+  }
+  void *data = AllocateBuffer(bytes);
+  if (!data)
+    return MakeStatus(XFRT_STATUS_RESOURCE_EXHAUSTED,
+                      "output '%s': cannot allocate %zu bytes", name, bytes);
+  tensor->data = data;
+  tensor->byte_size = bytes;
+  tensor->flags |= XFRT_TENSOR_FLAG_OWNS_DATA;
+  *allocated = true;
+  return nullptr;
+}
+
+// Checks the shape the model wrote for an output before the caller trusts
+// it. A violation means the compiled code is wrong (or, for dynamic shapes,
+// the caller's buffer was too small and memory may already be corrupt).
+xfrt_status CheckReportedShape(const xfrt_tensor_desc &desc, const int64_t *shape,
+                               size_t capacity) {
+  for (int32_t d = 0; d < desc.rank; ++d) {
+    if (shape[d] < 0 || (desc.shape[d] >= 0 && shape[d] != desc.shape[d]))
+      return MakeStatus(XFRT_STATUS_INTERNAL,
+                        "output '%s': the model reported shape %s, its descriptor "
+                        "says %s",
+                        desc.name, FormatShape(desc.rank, shape).c_str(),
+                        FormatShape(desc.rank, desc.shape).c_str());
+  }
+  size_t bytes = 0;
+  if (!DenseByteSize(desc.element_type, desc.rank, shape, &bytes) || bytes > capacity)
+    return MakeStatus(XFRT_STATUS_INTERNAL,
+                      "output '%s': the model produced shape %s, larger than the "
+                      "%zu-byte buffer it was given",
+                      desc.name, FormatShape(desc.rank, shape).c_str(), capacity);
+  return nullptr;
+}
+
+}  // namespace
+}  // namespace xfrt
+
+using namespace xfrt;
+
+extern "C" {
+
+xfrt_status xfrt_context_create(xfrt_model *model, xfrt_thread_pool *pool,
+                                xfrt_context **out_context) {
+  if (!model || !out_context)
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT, "model or out_context is NULL");
+  const xfrt_model_desc *desc = model->desc;
+  xfrt_context *context = nullptr;
+  try {
+    context = new xfrt_context();
+    context->input_refs.resize(static_cast<size_t>(desc->num_inputs));
+    context->output_refs.resize(static_cast<size_t>(desc->num_outputs));
+    context->allocated_here.resize(static_cast<size_t>(desc->num_outputs));
+    context->shapes.resize(static_cast<size_t>(model->total_rank));
+  } catch (const std::bad_alloc &) {
+    delete context;
+    return OutOfMemoryStatus();
+  }
+  int64_t *shape = context->shapes.data();
+  for (int32_t i = 0; i < desc->num_inputs; ++i) {
+    context->input_refs[i].shape = shape;
+    shape += desc->inputs[i].rank;
+  }
+  for (int32_t i = 0; i < desc->num_outputs; ++i) {
+    context->output_refs[i].shape = shape;
+    shape += desc->outputs[i].rank;
+  }
+  xfrt_model_retain(model);
+  context->model = model;
+  context->env.abi_version = XFRT_MODEL_ABI_VERSION;
+  if (pool) {
+    xfrt_thread_pool_retain(pool);
+    context->pool = pool;
+    context->env.num_threads = pool->pool.num_threads();
+    context->env.runtime_state = &pool->pool;
+    context->env.parallel_for = PoolParallelFor;
+  } else {
+    context->env.num_threads = 1;
+    context->env.runtime_state = nullptr;
+    context->env.parallel_for = InlineParallelFor;
+  }
+  *out_context = context;
+  return nullptr;
+}
+
+void xfrt_context_release(xfrt_context *context) {
+  if (!context) return;
+  xfrt_thread_pool_release(context->pool);
+  xfrt_model_release(context->model);
+  delete context;
+}
+
+const xfrt_model *xfrt_context_model(const xfrt_context *context) {
+  return context ? context->model : nullptr;
+}
+
+xfrt_status xfrt_context_run(xfrt_context *context, const xfrt_tensor *inputs,
+                             int32_t num_inputs, xfrt_tensor *outputs,
+                             int32_t num_outputs) {
+  if (!context) return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT, "context is NULL");
+  RunGuard guard(context);
+  if (!guard.acquired())
+    return MakeStatus(XFRT_STATUS_FAILED_PRECONDITION,
+                      "the context is already running a call on another thread; "
+                      "create one context per thread");
+  const xfrt_model *model = context->model;
+  const xfrt_model_desc *desc = model->desc;
+  const char *model_name = model->name.c_str();
+
+  if (num_inputs != desc->num_inputs)
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                      "model '%s' takes %d input%s, got %d", model_name,
+                      desc->num_inputs, desc->num_inputs == 1 ? "" : "s", num_inputs);
+  if (num_outputs != desc->num_outputs)
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                      "model '%s' produces %d output%s, got %d output tensors",
+                      model_name, desc->num_outputs,
+                      desc->num_outputs == 1 ? "" : "s", num_outputs);
+  if ((num_inputs > 0 && !inputs) || (num_outputs > 0 && !outputs))
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT, "inputs or outputs is NULL");
+
+  for (int32_t i = 0; i < num_inputs; ++i) {
+    const xfrt_tensor_desc &input_desc = desc->inputs[i];
+    XFRT_RETURN_IF_ERROR(CheckInput(input_desc, &inputs[i]));
+    xfrt_buffer_ref &ref = context->input_refs[i];
+    // Compiled code takes a non-const pointer; it only reads inputs.
+    ref.data = inputs[i].data ? inputs[i].data : g_empty_buffer;
+    memcpy(ref.shape, inputs[i].shape, sizeof(int64_t) * input_desc.rank);
+  }
+
+  // Output tensors are only modified once the whole call succeeded, except
+  // for buffers allocated here, which are undone on failure.
+  auto undo_allocations = [&](int32_t upto) {
+    for (int32_t i = 0; i < upto; ++i) {
+      if (!context->allocated_here[i]) continue;
+      FreeBuffer(outputs[i].data);
+      outputs[i].data = nullptr;
+      outputs[i].byte_size = 0;
+      outputs[i].flags &= ~XFRT_TENSOR_FLAG_OWNS_DATA;
+      context->allocated_here[i] = 0;
+    }
+  };
+  for (int32_t i = 0; i < num_outputs; ++i) {
+    const xfrt_tensor_desc &output_desc = desc->outputs[i];
+    bool allocated = false;
+    xfrt_status status = PrepareOutput(output_desc, &outputs[i], &allocated);
+    context->allocated_here[i] = allocated;
+    if (status) {
+      undo_allocations(i);
+      return status;
+    }
+    xfrt_buffer_ref &ref = context->output_refs[i];
+    ref.data = outputs[i].data ? outputs[i].data : g_empty_buffer;
+    // Pre-fill with the descriptor's shape; the model overwrites it.
+    memcpy(ref.shape, output_desc.shape, sizeof(int64_t) * output_desc.rank);
+  }
+
+  int32_t code = desc->run(&context->env, context->input_refs.data(),
+                           context->output_refs.data());
+  if (code != 0) {
+    undo_allocations(num_outputs);
+    return MakeStatus(XFRT_STATUS_MODEL_ERROR, "model '%s' failed with error code %d",
+                      model_name, code);
+  }
+  for (int32_t i = 0; i < num_outputs; ++i) {
+    xfrt_status status = CheckReportedShape(
+        desc->outputs[i], context->output_refs[i].shape,
+        outputs[i].data ? outputs[i].byte_size : 0);
+    if (status) {
+      undo_allocations(num_outputs);
+      return status;
+    }
+  }
+  for (int32_t i = 0; i < num_outputs; ++i) {
+    const xfrt_tensor_desc &output_desc = desc->outputs[i];
+    outputs[i].element_type = output_desc.element_type;
+    outputs[i].rank = output_desc.rank;
+    memcpy(outputs[i].shape, context->output_refs[i].shape,
+           sizeof(int64_t) * output_desc.rank);
+    context->allocated_here[i] = 0;
+  }
+  return nullptr;
+}
+
+}  // extern "C"

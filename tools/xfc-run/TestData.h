@@ -1,0 +1,45 @@
+//===- TestData.h - a model's inputs and reference outputs ------*- C++ -*-===//
+//
+// Where the tensors of a run come from: a backend-test directory
+// (input_<i>.pb, output_<i>.pb) or a deterministic random generator.
+//
+//===----------------------------------------------------------------------===//
+#ifndef XFC_TOOLS_XFC_RUN_TESTDATA_H
+#define XFC_TOOLS_XFC_RUN_TESTDATA_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "HostTensor.h"
+#include "xfrt/xfrt.h"
+
+namespace xfc::run {
+
+struct Reference {
+  std::string path;
+  std::string name; ///< from the TensorProto; may be empty
+  HostTensor tensor;
+};
+
+/// Reads DIR/input_0.pb, input_1.pb, ... matching them to the model's inputs
+/// by position. Throws Error if the directory or a file is unusable, the
+/// number of files differs from the number of inputs, or a file names a
+/// different input than the model has at that position. Shapes and types
+/// are left for the runtime to check.
+std::vector<HostTensor> readTestInputs(const xfrt_model *model,
+                                       const std::string &dir);
+
+/// Reads every DIR/output_<i>.pb that exists (consecutive from 0).
+std::vector<Reference> readReferenceOutputs(const std::string &dir);
+
+/// One tensor per model input, filled from a splitmix64 stream seeded with
+/// `seed` (identical on every platform): floats uniform in [-1, 1), integers
+/// in [0, 4) (safe as indices into small axes), bools 0/1. Dynamic
+/// dimensions get `dynamicDim`.
+std::vector<HostTensor> makeRandomInputs(const xfrt_model *model, uint64_t seed,
+                                         int64_t dynamicDim);
+
+} // namespace xfc::run
+
+#endif // XFC_TOOLS_XFC_RUN_TESTDATA_H

@@ -1,0 +1,340 @@
+//===- xfc-run.cpp - run, check and benchmark a compiled model ------------===//
+//
+//   xfc-run OUT.so --test-data-dir DIR [--rtol=R] [--atol=A]
+//   xfc-run OUT.so --test-data-dir DIR --benchmark=N [--warmup=W]
+//           [--threads=T] [--json]
+//
+// Loads the model through xfrt, feeds it the inputs of an ONNX backend-test
+// directory (or random ones), compares the outputs with the references
+// using numpy.allclose's rule, and optionally times repeated runs.
+//
+// Exit status: 0 all outputs match (or nothing to compare), 1 an output
+// differs, 2 any other error. Errors are one line on stderr:
+// `xfc-run: <file>: <what>`.
+//
+//===----------------------------------------------------------------------===//
+#include <chrono>
+#include <csignal>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "Benchmark.h"
+#include "Compare.h"
+#include "Error.h"
+#include "HostTensor.h"
+#include "Options.h"
+#include "TestData.h"
+#include "Values.h"
+#include "xfrt/xfrt.h"
+
+using namespace xfc::run;
+
+namespace {
+
+constexpr int kExitMatch = 0;
+constexpr int kExitMismatch = 1;
+constexpr int kExitError = 2;
+
+struct ModelDeleter {
+  void operator()(xfrt_model *model) const { xfrt_model_release(model); }
+};
+struct PoolDeleter {
+  void operator()(xfrt_thread_pool *pool) const {
+    xfrt_thread_pool_release(pool);
+  }
+};
+struct ContextDeleter {
+  void operator()(xfrt_context *context) const {
+    xfrt_context_release(context);
+  }
+};
+
+/// The output tensors of a run, reused across runs (the runtime allocates
+/// them on the first run and writes into them afterwards).
+class OutputList {
+public:
+  explicit OutputList(size_t count) : tensors_(count) {
+    for (xfrt_tensor &tensor : tensors_)
+      std::memset(&tensor, 0, sizeof tensor);
+  }
+  ~OutputList() {
+    for (xfrt_tensor &tensor : tensors_)
+      xfrt_tensor_release(&tensor);
+  }
+  OutputList(const OutputList &) = delete;
+  OutputList &operator=(const OutputList &) = delete;
+  xfrt_tensor *data() { return tensors_.data(); }
+  const xfrt_tensor &operator[](size_t i) const { return tensors_[i]; }
+
+private:
+  std::vector<xfrt_tensor> tensors_;
+};
+
+// For the crash handler: a crash inside compiled code should still produce
+// the one-line diagnostic the test drivers parse.
+char g_crash_message[512];
+
+extern "C" void onFatalSignal(int signal) {
+  ssize_t ignored =
+      write(STDERR_FILENO, g_crash_message, std::strlen(g_crash_message));
+  (void)ignored;
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+}
+
+void installCrashHandler(const std::string &modelPath) {
+  std::snprintf(g_crash_message, sizeof g_crash_message,
+                "xfc-run: %s: the model crashed (fatal signal)\n",
+                modelPath.c_str());
+  for (int signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL})
+    std::signal(signal, onFatalSignal);
+}
+
+/// printf into a growing report (printed at the end, or in --json mode only
+/// if the check fails).
+__attribute__((format(printf, 2, 3))) void appendf(std::string &report,
+                                                   const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  va_list copy;
+  va_copy(copy, args);
+  int length = std::vsnprintf(nullptr, 0, format, copy);
+  va_end(copy);
+  if (length > 0) {
+    size_t old = report.size();
+    report.resize(old + static_cast<size_t>(length) + 1);
+    std::vsnprintf(&report[old], static_cast<size_t>(length) + 1, format, args);
+    report.resize(old + static_cast<size_t>(length));
+  }
+  va_end(args);
+}
+
+std::string formatTolerance(const Tolerance &tolerance) {
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "rtol=%g, atol=%g", tolerance.rtol,
+                tolerance.atol);
+  return buffer;
+}
+
+std::string formatError(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", value);
+  return buffer;
+}
+
+/// Describes each output and its comparison in `out`; returns the number of
+/// outputs that fail.
+int checkOutputs(const xfrt_model *model, const OutputList &outputs,
+                 const std::vector<Reference> &references,
+                 const Options &options, std::string &out) {
+  const int32_t numOutputs = xfrt_model_num_outputs(model);
+  int failures = 0;
+  for (int32_t i = 0; i < numOutputs; ++i) {
+    const xfrt_tensor_desc *desc = nullptr;
+    check(xfrt_model_output_desc(model, i, &desc), options.modelPath);
+    const xfrt_tensor &actual = outputs[static_cast<size_t>(i)];
+    appendf(out, "output %d '%s': %s %s %s\n", i, desc->name,
+                 xfrt_element_type_name(actual.element_type),
+                 formatShape(shapeOf(actual)).c_str(),
+                 formatValues(actual, options.printLimit).c_str());
+    if (static_cast<size_t>(i) >= references.size())
+      continue;
+    const Reference &reference = references[static_cast<size_t>(i)];
+    if (!reference.name.empty() && reference.name != desc->name) {
+      appendf(out, "  differs from %s: the reference is for '%s'\n",
+                   reference.path.c_str(), reference.name.c_str());
+      ++failures;
+      continue;
+    }
+    const xfrt_tensor &expected = reference.tensor.raw();
+    Comparison comparison =
+        compareTensors(actual, expected, options.tolerance);
+    if (!comparison.structuralProblem.empty()) {
+      appendf(out, "  differs from %s: %s\n", reference.path.c_str(),
+                   comparison.structuralProblem.c_str());
+      ++failures;
+      continue;
+    }
+    std::string errors = "max abs err " + formatError(comparison.maxAbsError) +
+                         ", max rel err " + formatError(comparison.maxRelError);
+    if (comparison.match) {
+      appendf(out, "  matches %s: %s\n", reference.path.c_str(),
+                   errors.c_str());
+      continue;
+    }
+    ++failures;
+    int64_t at = comparison.firstMismatch;
+    appendf(out,
+                 "  differs from %s: %s; %lld of %lld values out of "
+                 "tolerance, first at %s: got %s, want %s\n",
+                 reference.path.c_str(), errors.c_str(),
+                 static_cast<long long>(comparison.mismatches),
+                 static_cast<long long>(xfrt_tensor_element_count(&actual)),
+                 formatIndex(shapeOf(actual), at).c_str(),
+                 formatElement(actual.element_type, actual.data, at).c_str(),
+                 formatElement(expected.element_type, expected.data, at).c_str());
+    appendf(out, "  reference: %s\n",
+                 formatValues(expected, options.printLimit).c_str());
+  }
+  if (references.size() > static_cast<size_t>(numOutputs)) {
+    appendf(out, "%s has %zu reference outputs, the model produces %d\n",
+                 options.testDataDir.c_str(), references.size(), numOutputs);
+    ++failures;
+  }
+  return failures;
+}
+
+int runTool(const std::vector<std::string> &args) {
+  Options options = parseOptions(args);
+  if (options.help) {
+    std::fputs(usageText(), stdout);
+    return kExitMatch;
+  }
+  // What a person reads. In --json mode stdout carries exactly one JSON
+  // object, so the report goes to stderr, and only if the check fails.
+  std::string out;
+
+  xfrt_model *rawModel = nullptr;
+  check(xfrt_model_load(options.modelPath.c_str(), &rawModel), "");
+  std::unique_ptr<xfrt_model, ModelDeleter> model(rawModel);
+  xfrt_thread_pool *rawPool = nullptr;
+  check(xfrt_thread_pool_create(options.threads, &rawPool), options.modelPath);
+  std::unique_ptr<xfrt_thread_pool, PoolDeleter> pool(rawPool);
+  xfrt_context *rawContext = nullptr;
+  check(xfrt_context_create(model.get(), pool.get(), &rawContext),
+        options.modelPath);
+  std::unique_ptr<xfrt_context, ContextDeleter> context(rawContext);
+  const int32_t threads = xfrt_thread_pool_num_threads(pool.get());
+
+  const bool useRandom = options.testDataDir.empty();
+  std::vector<HostTensor> inputs =
+      useRandom ? makeRandomInputs(model.get(), options.seed, options.dynamicDim)
+                : readTestInputs(model.get(), options.testDataDir);
+  std::vector<Reference> references;
+  if (!useRandom)
+    references = readReferenceOutputs(options.testDataDir);
+
+  // Non-owning copies: the HostTensors keep the buffers.
+  std::vector<xfrt_tensor> inputStructs;
+  for (HostTensor &input : inputs) {
+    inputStructs.push_back(input.raw());
+    inputStructs.back().flags = 0;
+  }
+  const int32_t numOutputs = xfrt_model_num_outputs(model.get());
+  OutputList outputs(static_cast<size_t>(numOutputs));
+  auto runOnce = [&] {
+    check(xfrt_context_run(context.get(), inputStructs.data(),
+                           static_cast<int32_t>(inputStructs.size()),
+                           outputs.data(), numOutputs),
+          options.modelPath);
+  };
+
+  appendf(out, "model '%s' (%s): %d input%s, %d output%s, %d thread%s\n",
+               xfrt_model_name(model.get()), options.modelPath.c_str(),
+               xfrt_model_num_inputs(model.get()),
+               xfrt_model_num_inputs(model.get()) == 1 ? "" : "s", numOutputs,
+               numOutputs == 1 ? "" : "s", threads, threads == 1 ? "" : "s");
+  installCrashHandler(options.modelPath);
+  if (!options.json) {
+    std::fputs(out.c_str(), stdout);
+    std::fflush(stdout); // the header survives a crash in the model
+    out.clear();
+  }
+  runOnce();
+  const int failures =
+      checkOutputs(model.get(), outputs, references, options, out);
+  const std::string tolerance = formatTolerance(options.tolerance);
+  const char *checkResult = "none";
+  if (failures > 0) {
+    checkResult = "fail";
+    appendf(out, "FAIL: %d of %d output%s %s not match (%s)\n", failures,
+                 numOutputs, numOutputs == 1 ? "" : "s",
+                 failures == 1 ? "does" : "do", tolerance.c_str());
+  } else if (!references.empty()) {
+    checkResult = "pass";
+    appendf(out, "PASS: %zu output%s match%s (%s)\n", references.size(),
+                 references.size() == 1 ? "" : "s",
+                 references.size() == 1 ? "es" : "", tolerance.c_str());
+  } else if (useRandom) {
+    appendf(out, "OK: ran on random inputs (seed %llu); nothing to "
+                      "compare\n",
+                 static_cast<unsigned long long>(options.seed));
+  } else {
+    appendf(out, "OK: ran; %s has no output_<i>.pb to compare\n",
+                 options.testDataDir.c_str());
+  }
+
+  if (!options.json || failures > 0)
+    std::fputs(out.c_str(), options.json ? stderr : stdout);
+
+  if (options.benchmarkRuns > 0) {
+    for (int64_t i = 0; i < options.warmupRuns; ++i)
+      runOnce();
+    std::vector<double> samples;
+    samples.reserve(static_cast<size_t>(options.benchmarkRuns));
+    for (int64_t i = 0; i < options.benchmarkRuns; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      runOnce();
+      auto end = std::chrono::steady_clock::now();
+      samples.push_back(
+          std::chrono::duration<double, std::milli>(end - start).count());
+    }
+    LatencyStats stats = computeStats(std::move(samples));
+    if (options.json) {
+      std::printf(
+          "{\"model\": %s, \"name\": %s, \"threads\": %d, \"runs\": %lld, "
+          "\"warmup\": %lld, \"p50_ms\": %s, \"p90_ms\": %s, \"min_ms\": %s, "
+          "\"max_ms\": %s, \"mean_ms\": %s, \"stddev_ms\": %s, "
+          "\"check\": \"%s\"}\n",
+          jsonString(options.modelPath).c_str(),
+          jsonString(xfrt_model_name(model.get())).c_str(), threads,
+          static_cast<long long>(stats.runs),
+          static_cast<long long>(options.warmupRuns),
+          jsonNumber(stats.p50Ms).c_str(), jsonNumber(stats.p90Ms).c_str(),
+          jsonNumber(stats.minMs).c_str(), jsonNumber(stats.maxMs).c_str(),
+          jsonNumber(stats.meanMs).c_str(), jsonNumber(stats.stddevMs).c_str(),
+          checkResult);
+    } else {
+      std::printf("benchmark: %lld runs after %lld warm-up, %d thread%s: "
+                  "p50 %.6f ms, p90 %.6f ms, min %.6f ms, mean %.6f ms, "
+                  "max %.6f ms\n",
+                  static_cast<long long>(stats.runs),
+                  static_cast<long long>(options.warmupRuns), threads,
+                  threads == 1 ? "" : "s", stats.p50Ms, stats.p90Ms,
+                  stats.minMs, stats.meanMs, stats.maxMs);
+    }
+  }
+  std::fflush(stdout);
+  return failures > 0 ? kExitMismatch : kExitMatch;
+}
+
+void printError(const std::string &file, const char *what) {
+  if (file.empty())
+    std::fprintf(stderr, "xfc-run: %s\n", what);
+  else
+    std::fprintf(stderr, "xfc-run: %s: %s\n", file.c_str(), what);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    return runTool(args);
+  } catch (const Error &error) {
+    printError(error.file(), error.what());
+  } catch (const std::bad_alloc &) {
+    printError("", "out of memory");
+  } catch (const std::exception &error) {
+    printError("", (std::string("internal error: ") + error.what()).c_str());
+  } catch (...) {
+    printError("", "internal error: unknown exception");
+  }
+  return kExitError;
+}
