@@ -73,8 +73,17 @@ struct CpuOutlineDispatchesPass
       counts.push_back(ub > lb ? (ub - lb + step - 1) / step : 0);
       total *= counts.back();
     }
-    llvm::SetVector<Value> captures;
-    getUsedValuesDefinedAbove(loop.getRegion(), captures);
+    llvm::SetVector<Value> used, captures;
+    getUsedValuesDefinedAbove(loop.getRegion(), used);
+    // Constants are rematerialized in the task instead of being passed.
+    SmallVector<Operation *> constants;
+    for (Value v : used) {
+      Operation *def = v.getDefiningOp();
+      if (def && def->hasTrait<OpTrait::ConstantLike>() && def->getNumOperands() == 0)
+        constants.push_back(def);
+      else
+        captures.insert(v);
+    }
 
     Location loc = loop.getLoc();
     OpBuilder b(loop->getParentOfType<func::FuncOp>());
@@ -90,6 +99,8 @@ struct CpuOutlineDispatchesPass
     IRMapping mapping;
     for (auto [i, v] : llvm::enumerate(captures))
       mapping.map(v, entry->getArgument(i + 1));
+    for (Operation *c : constants)
+      tb.clone(*c, mapping);
     // Delinearize the task index, innermost loop fastest.
     Value rem = entry->getArgument(0);
     SmallVector<Value> ivs(counts.size());

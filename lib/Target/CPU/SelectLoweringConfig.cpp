@@ -114,7 +114,7 @@ LoweringConfig genericConfig(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
   if (n > 0) {
     int64_t inner = ranges[n - 1];
     config.vector[n - 1] = iters[n - 1] == utils::IteratorType::reduction
-                               ? pickTile(inner, 1024)
+                               ? pickTile(inner, 64)
                                : pickTile(inner, 64);
   }
   // A distributed loop is tiled inside its block too.

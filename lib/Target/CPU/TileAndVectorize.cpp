@@ -98,8 +98,13 @@ struct CpuTileAndVectorizePass
           failed(linalg::vectorizeOpPrecondition(op, {}, {}, /*vectorizeNDExtract=*/true)))
         continue;
       rewriter.setInsertionPoint(op);
-      FailureOr<linalg::VectorizationResult> result =
-          linalg::vectorize(rewriter, op, {}, {}, /*vectorizeNDExtract=*/true);
+      // Contractions become vector.contract (then outer-product FMAs), not a
+      // multiply followed by a separate reduction.
+      FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+          rewriter, op, {}, {}, /*vectorizeNDExtract=*/true,
+          /*flatten1DDepthwiseConv=*/false,
+          /*assumeDynamicDimsMatchVecSizes=*/false,
+          /*createNamedContraction=*/true);
       if (succeeded(result))
         rewriter.replaceOp(op, result->replacements);
     }
