@@ -1,0 +1,108 @@
+//===- GraphImporter.h - one ONNX graph -> one func.func -----------------===//
+//
+// Walks the nodes of the main graph in order, keeps what is known about every
+// ONNX value (its SSA value, its type, its compile-time constant), runs the
+// registered converter of each node and collects problems.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFC_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
+#define XFC_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
+
+#include "ConstTensor.h"
+
+#include "xfc/Import/ONNX/Importer.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <memory>
+#include <optional>
+
+namespace onnx {
+class GraphProto;
+class ModelProto;
+class NodeProto;
+class TypeProto;
+} // namespace onnx
+
+namespace xfc::onnx_import {
+
+/// What the importer knows about one ONNX value.
+struct ValueState {
+  mlir::Value value;                           ///< null until materialized
+  std::shared_ptr<const ConstTensor> constant; ///< null when not known
+  mlir::RankedTensorType type;
+  mlir::LocationAttr loc; ///< where a constant is materialized
+  std::string blobName;   ///< dense_resource key for a large constant
+  bool poisoned = false;  ///< its producer failed (checkOnly)
+};
+
+class NodeContext;
+
+class GraphImporter {
+public:
+  GraphImporter(mlir::MLIRContext &ctx, const onnx::ModelProto &model,
+                llvm::StringRef file, llvm::StringRef modelDir,
+                const ImportOptions &opts,
+                std::vector<ImportProblem> &problems);
+
+  /// Converts the graph; null when any problem was found.
+  mlir::OwningOpRef<mlir::ModuleOp> run();
+
+  /// True when some node had an op version no converter covers (the caller
+  /// may retry after upgrading the model's opset).
+  bool sawVersionGap() const { return versionGap_; }
+
+  //===--- Used by NodeContext -------------------------------------------===//
+  mlir::MLIRContext *ctx() { return &ctx_; }
+  mlir::OpBuilder &builder() { return builder_; }
+  ValueState *lookup(llvm::StringRef name);
+  /// The SSA value of `name`, materializing a known constant.
+  mlir::Value materialize(llvm::StringRef name);
+  void define(llvm::StringRef name, ValueState state);
+  bool isUsed(llvm::StringRef name) const { return used_.contains(name); }
+  /// Converts the nodes of a subgraph (the taken branch of an If) in place,
+  /// in the enclosing scope; unnamed nodes are named `<prefix>/<op>_<i>`.
+  mlir::LogicalResult inlineGraph(const onnx::GraphProto &graph,
+                                  llvm::StringRef prefix);
+  llvm::StringRef modelDir() const { return modelDir_; }
+  void addProblem(llvm::StringRef node, llvm::StringRef opType,
+                  llvm::StringRef domain, int64_t opset,
+                  const llvm::Twine &reason);
+
+private:
+  mlir::Location fileLoc();
+  mlir::Location nameLoc(llvm::StringRef name);
+  /// The tensor type of a graph input/output; empty on failure.
+  std::optional<mlir::RankedTensorType>
+  tensorType(const onnx::TypeProto &type, std::string &error);
+  mlir::LogicalResult readInitializers();
+  mlir::LogicalResult convertNode(const onnx::NodeProto &node,
+                                 llvm::StringRef name);
+  /// Names read by nodes (subgraphs included) and ONNX's types of values.
+  void collectGraphInfo(const onnx::GraphProto &graph);
+  void checkAgainstOnnx(const onnx::NodeProto &node, llvm::StringRef nodeName);
+  mlir::LogicalResult verifyModule(mlir::ModuleOp module);
+
+  mlir::MLIRContext &ctx_;
+  const onnx::ModelProto &model_;
+  std::string file_, modelDir_;
+  ImportOptions opts_;
+  std::vector<ImportProblem> &problems_;
+  mlir::OpBuilder builder_;
+  llvm::StringMap<ValueState> values_;
+  llvm::StringSet<> used_;
+  llvm::StringMap<const onnx::TypeProto *> onnxTypes_;
+  llvm::StringMap<std::string> nodeOpTypes_; ///< node name -> op type
+  NodeContext *current_ = nullptr;
+  int64_t opset_ = 0;
+  bool versionGap_ = false;
+  bool failed_ = false;
+};
+
+} // namespace xfc::onnx_import
+
+#endif // XFC_LIB_IMPORT_ONNX_GRAPHIMPORTER_H

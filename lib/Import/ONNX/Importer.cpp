@@ -1,0 +1,602 @@
+//===- Importer.cpp - ONNX model -> xf dialect ---------------------------===//
+//
+// The driver: reads the file, runs the ONNX checker and shape inference
+// (through OnnxBridge), then converts the main graph node by node into one
+// func.func @main. Problems are collected, never asserted on.
+//
+//===----------------------------------------------------------------------===//
+
+#include "xfc/Import/ONNX/Importer.h"
+
+#include "GraphImporter.h"
+#include "NodeContext.h"
+#include "OnnxBridge.h"
+
+#include "dialects/Xf/IR/XfDialect.h"
+
+#include "onnx/onnx_pb.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+
+namespace xfc {
+namespace onnx_import {
+
+GraphImporter::GraphImporter(MLIRContext &ctx, const onnx::ModelProto &model,
+                             llvm::StringRef file, llvm::StringRef modelDir,
+                             const ImportOptions &opts,
+                             std::vector<ImportProblem> &problems)
+    : ctx_(ctx), model_(model), file_(file.str()), modelDir_(modelDir.str()),
+      opts_(opts), problems_(problems), builder_(&ctx) {}
+
+Location GraphImporter::fileLoc() {
+  return FileLineColLoc::get(&ctx_, file_, 0, 0);
+}
+
+Location GraphImporter::nameLoc(llvm::StringRef name) {
+  return NameLoc::get(StringAttr::get(&ctx_, name), fileLoc());
+}
+
+void GraphImporter::addProblem(llvm::StringRef node, llvm::StringRef opType,
+                               llvm::StringRef domain, int64_t opset,
+                               const llvm::Twine &reason) {
+  problems_.push_back(
+      {node.str(), opType.str(), domain.str(), opset, reason.str()});
+  failed_ = true;
+}
+
+ValueState *GraphImporter::lookup(llvm::StringRef name) {
+  auto it = values_.find(name);
+  return it == values_.end() ? nullptr : &it->second;
+}
+
+void GraphImporter::define(llvm::StringRef name, ValueState state) {
+  values_[name] = std::move(state);
+}
+
+Value GraphImporter::materialize(llvm::StringRef name) {
+  ValueState *s = lookup(name);
+  if (!s)
+    return {};
+  if (!s->value && s->constant && !s->constant->fullyKnown()) {
+    // A partially known shape has no runtime value: only shape-like operands
+    // may use it.
+    if (current_)
+      (void)current_->fail("'" + name +
+                           "' depends on a dynamic dimension and cannot be "
+                           "used as data");
+    else
+      addProblem("", "", "", opset_,
+                 "graph output '" + name + "' depends on a dynamic dimension");
+    return tensor::EmptyOp::create(builder_, Location(s->loc),
+                                   s->type.getShape(),
+                                   s->type.getElementType());
+  }
+  if (!s->value && s->constant) {
+    ElementsAttr attr = s->constant->toAttr(&ctx_, s->blobName);
+    s->value = arith::ConstantOp::create(builder_, Location(s->loc),
+                                         llvm::cast<TypedAttr>(attr));
+  }
+  return s->value;
+}
+
+std::optional<RankedTensorType>
+GraphImporter::tensorType(const onnx::TypeProto &type, std::string &error) {
+  if (!type.has_tensor_type()) {
+    error = "is not a tensor (sequence, map, optional and sparse values are "
+            "not supported)";
+    return std::nullopt;
+  }
+  const onnx::TypeProto::Tensor &tensor = type.tensor_type();
+  Type elt = dtypeToType(&ctx_, tensor.elem_type());
+  if (!elt) {
+    error = "has unsupported element type " + dtypeName(tensor.elem_type());
+    return std::nullopt;
+  }
+  if (!tensor.has_shape()) {
+    error = "has no shape (unknown rank is not supported)";
+    return std::nullopt;
+  }
+  llvm::SmallVector<int64_t> shape;
+  for (const auto &dim : tensor.shape().dim()) {
+    if (dim.has_dim_value()) {
+      if (dim.dim_value() < 0) {
+        error = "has a negative dimension " + std::to_string(dim.dim_value());
+        return std::nullopt;
+      }
+      if (dim.dim_value() > kMaxDim) {
+        error = "has a dimension " + std::to_string(dim.dim_value()) +
+                " that is too large";
+        return std::nullopt;
+      }
+      shape.push_back(dim.dim_value());
+    } else {
+      shape.push_back(ShapedType::kDynamic);
+    }
+  }
+  return RankedTensorType::get(shape, elt);
+}
+
+LogicalResult GraphImporter::readInitializers() {
+  const onnx::GraphProto &graph = model_.graph();
+  if (graph.sparse_initializer_size() > 0)
+    addProblem("", "", "", opset_, "sparse initializers are not supported");
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    const std::string &name = init.name();
+    if (name.empty()) {
+      addProblem("", "", "", opset_, "an initializer has no name");
+      continue;
+    }
+    if (values_.count(name)) {
+      addProblem("", "", "", opset_,
+                 "initializer '" + name + "' is defined twice");
+      continue;
+    }
+    ConstTensor tensor;
+    std::string error;
+    if (!readTensorProto(init, modelDir_, tensor, error)) {
+      addProblem("", "", "", opset_, "initializer '" + name + "': " + error);
+      values_[name].poisoned = true;
+      continue;
+    }
+    RankedTensorType type = tensor.type(&ctx_);
+    values_[name] = ValueState{
+        Value(), std::make_shared<const ConstTensor>(std::move(tensor)), type,
+        nameLoc(name), name, false};
+  }
+  return success(!failed_);
+}
+
+LogicalResult GraphImporter::inlineGraph(const onnx::GraphProto &graph,
+                                         llvm::StringRef prefix) {
+  if (graph.sparse_initializer_size() > 0) {
+    addProblem("", "", "", opset_, "sparse initializers are not supported");
+    return failure();
+  }
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    ConstTensor tensor;
+    std::string error;
+    if (init.name().empty() || values_.count(init.name()) ||
+        !readTensorProto(init, modelDir_, tensor, error)) {
+      addProblem("", "", "", opset_,
+                 "subgraph initializer '" + init.name() + "': " +
+                     (error.empty() ? std::string("invalid or duplicate name")
+                                    : error));
+      return failure();
+    }
+    RankedTensorType type = tensor.type(&ctx_);
+    values_[init.name()] = ValueState{
+        Value(), std::make_shared<const ConstTensor>(std::move(tensor)), type,
+        nameLoc(init.name()), init.name(), false};
+  }
+  bool ok = true;
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    std::string name =
+        node.name().empty()
+            ? (prefix + "/" + node.op_type() + "_" + llvm::Twine(i)).str()
+            : node.name();
+    if (failed(convertNode(node, name))) {
+      ok = false;
+      if (!opts_.checkOnly)
+        return failure();
+    }
+  }
+  return success(ok);
+}
+
+void GraphImporter::collectGraphInfo(const onnx::GraphProto &graph) {
+  for (const onnx::NodeProto &node : graph.node()) {
+    for (const std::string &in : node.input())
+      used_.insert(in);
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.has_g())
+        collectGraphInfo(attr.g());
+      for (const onnx::GraphProto &g : attr.graphs())
+        collectGraphInfo(g);
+    }
+  }
+  for (const onnx::ValueInfoProto &out : graph.output())
+    used_.insert(out.name());
+  for (const onnx::ValueInfoProto &vi : graph.value_info())
+    onnxTypes_[vi.name()] = &vi.type();
+  for (const onnx::ValueInfoProto &vi : graph.output())
+    onnxTypes_[vi.name()] = &vi.type();
+}
+
+LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
+                                         llvm::StringRef nodeName) {
+  const std::string &opType = node.op_type();
+  std::string name = nodeName.str();
+  nodeOpTypes_[name] = opType;
+  auto poisonOutputs = [&] {
+    for (const std::string &out : node.output())
+      if (!out.empty() && !values_.count(out))
+        values_[out].poisoned = true;
+    return failure();
+  };
+
+  const std::string &domain = node.domain();
+  if (!domain.empty() && domain != "ai.onnx") {
+    int64_t domainOpset = 0;
+    for (const auto &imp : model_.opset_import())
+      if (imp.domain() == domain)
+        domainOpset = imp.version();
+    addProblem(name, opType, domain, domainOpset,
+               "operators of domain '" + domain + "' are not supported");
+    return poisonOutputs();
+  }
+
+  const OpRegistry &registry = OpRegistry::instance();
+  const OpRegistry::Entry *entry = registry.lookup(opType, opset_);
+  int schemaSince = onnx_import::schemaSinceVersion(opType, opset_, "");
+  if (!entry || (schemaSince > entry->since)) {
+    if (!registry.knows(opType)) {
+      addProblem(name, opType, domain, opset_,
+                 "unsupported operator (opset " + std::to_string(opset_) + ")");
+    } else {
+      versionGap_ = true;
+      std::string supported;
+      for (int v : registry.versions(opType))
+        supported += (supported.empty() ? "" : ", ") + std::to_string(v);
+      std::string which = schemaSince > 0
+                              ? opType + "-" + std::to_string(schemaSince)
+                              : opType;
+      addProblem(name, opType, domain, opset_,
+                 which + " (opset " + std::to_string(opset_) +
+                     ") is not supported; supported since-versions: " +
+                     supported);
+    }
+    return poisonOutputs();
+  }
+
+  for (const std::string &in : node.input()) {
+    if (in.empty())
+      continue;
+    ValueState *s = lookup(in);
+    if (!s) {
+      addProblem(name, opType, domain, opset_,
+                 "input '" + in +
+                     "' is not produced by any earlier node, initializer or "
+                     "graph input");
+      return poisonOutputs();
+    }
+    if (s->poisoned)
+      return poisonOutputs(); // The cause is already reported.
+  }
+  for (const std::string &out : node.output()) {
+    if (!out.empty() && values_.count(out)) {
+      addProblem(name, opType, domain, opset_,
+                 "output '" + out + "' is already defined");
+      return failure();
+    }
+  }
+
+  NodeContext ctx(*this, node, name, nameLoc(name), opset_, entry->since);
+  NodeContext *outer = current_;
+  current_ = &ctx;
+  LogicalResult result = (*entry->fn)(ctx);
+  current_ = outer;
+  if (failed(result) || ctx.failed()) {
+    if (!ctx.failed())
+      (void)ctx.fail("conversion failed");
+    return poisonOutputs();
+  }
+  for (int i = 0; i < node.output_size(); ++i) {
+    const std::string &out = node.output(i);
+    ValueState *s = out.empty() ? nullptr : lookup(out);
+    if (s && s->type && !saneShape(s->type.getShape())) {
+      (void)ctx.fail("output '" + out + "' would have the shape " +
+                     shapeStr(s->type.getShape()) + ", which is too large");
+      return poisonOutputs();
+    }
+    if (!out.empty() && !values_.count(out) && isUsed(out)) {
+      (void)ctx.fail("output " + std::to_string(i) + " ('" + out +
+                     "') is not supported");
+      return poisonOutputs();
+    }
+  }
+  checkAgainstOnnx(node, name);
+  return success();
+}
+
+/// A disagreement with ONNX's own shape inference is a bug (in the model or
+/// the importer); catching it here keeps it from reaching the lowering.
+void GraphImporter::checkAgainstOnnx(const onnx::NodeProto &node,
+                                     llvm::StringRef nodeName) {
+  for (const std::string &out : node.output()) {
+    ValueState *s = out.empty() ? nullptr : lookup(out);
+    auto it = onnxTypes_.find(out);
+    if (!s || !s->type || it == onnxTypes_.end())
+      continue;
+    const onnx::TypeProto &t = *it->second;
+    if (!t.has_tensor_type())
+      continue;
+    const auto &tensor = t.tensor_type();
+    RankedTensorType mine = s->type;
+    if (tensor.elem_type() != 0) {
+      Type elt = dtypeToType(&ctx_, tensor.elem_type());
+      if (elt && elt != mine.getElementType()) {
+        addProblem(nodeName, node.op_type(), node.domain(), opset_,
+                   "output '" + out + "' is " +
+                       dtypeName(typeToDType(mine.getElementType())) +
+                       " but ONNX type inference says " +
+                       dtypeName(tensor.elem_type()));
+        return;
+      }
+    }
+    if (!tensor.has_shape())
+      continue;
+    llvm::SmallVector<int64_t> theirs;
+    for (const auto &dim : tensor.shape().dim())
+      theirs.push_back(dim.has_dim_value() ? dim.dim_value()
+                                           : ShapedType::kDynamic);
+    bool ok = static_cast<int64_t>(theirs.size()) == mine.getRank();
+    for (size_t d = 0; ok && d < theirs.size(); ++d)
+      ok = ShapedType::isDynamic(theirs[d]) || mine.isDynamicDim(d) ||
+           theirs[d] == mine.getDimSize(d);
+    if (!ok) {
+      addProblem(nodeName, node.op_type(), node.domain(), opset_,
+                 "output '" + out + "' has shape " +
+                     shapeStr(mine.getShape()) +
+                     " but ONNX shape inference says " + shapeStr(theirs));
+      return;
+    }
+  }
+}
+
+LogicalResult GraphImporter::verifyModule(ModuleOp module) {
+  std::vector<std::pair<Location, std::string>> diags;
+  ScopedDiagnosticHandler handler(&ctx_, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error)
+      diags.push_back({d.getLocation(), d.str()});
+    return success();
+  });
+  if (succeeded(mlir::verify(module)) && diags.empty())
+    return success();
+  for (auto &[loc, message] : diags) {
+    std::string node;
+    loc->walk([&](Location l) {
+      if (auto name = llvm::dyn_cast<NameLoc>(l)) {
+        node = name.getName().str();
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    auto it = nodeOpTypes_.find(node);
+    addProblem(node, it == nodeOpTypes_.end() ? "" : it->second, "", opset_,
+               "produces invalid IR: " + message);
+  }
+  if (diags.empty())
+    addProblem("", "", "", opset_, "the imported module does not verify");
+  return failure();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run() {
+  const onnx::GraphProto &graph = model_.graph();
+  bool hasDefault = false;
+  for (const auto &imp : model_.opset_import())
+    if (imp.domain().empty() || imp.domain() == "ai.onnx") {
+      opset_ = imp.version();
+      hasDefault = true;
+    }
+  if (!hasDefault && model_.opset_import_size() == 0)
+    opset_ = 1; // ir_version < 3: the default opset is 1.
+  // Without the default opset, every node is of another domain (the checker
+  // made sure), and each is reported as such.
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc());
+  (*module)->setAttr("xf.model_name",
+                     StringAttr::get(&ctx_, llvm::sys::path::stem(file_)));
+
+  collectGraphInfo(graph);
+
+  if (failed(readInitializers()) && !opts_.checkOnly)
+    return nullptr;
+
+  // Arguments: graph inputs that are not initializers, in order.
+  llvm::SmallVector<Type> argTypes;
+  llvm::SmallVector<std::string> argNames;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    const std::string &name = input.name();
+    if (values_.count(name))
+      continue; // An initializer listed as input (ir_version < 4 style).
+    if (name.empty() || llvm::is_contained(argNames, name)) {
+      addProblem("", "", "", opset_,
+                 name.empty() ? "a graph input has no name"
+                              : "graph input '" + name + "' is listed twice");
+      continue;
+    }
+    std::string error;
+    auto type = tensorType(input.type(), error);
+    if (!type) {
+      addProblem("", "", "", opset_, "graph input '" + name + "' " + error);
+      values_[name].poisoned = true;
+      continue;
+    }
+    if (!saneShape(type->getShape())) {
+      addProblem("", "", "", opset_,
+                 "graph input '" + name + "' has too many elements");
+      values_[name].poisoned = true;
+      continue;
+    }
+    argTypes.push_back(*type);
+    argNames.push_back(name);
+  }
+  if (failed_ && !opts_.checkOnly)
+    return nullptr;
+
+  builder_.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(builder_, fileLoc(), "main",
+                                   builder_.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  builder_.setInsertionPointToEnd(entry);
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    BlockArgument arg = entry->getArgument(i);
+    arg.setLoc(nameLoc(name));
+    values_[name] = ValueState{arg, nullptr,
+                               llvm::cast<RankedTensorType>(arg.getType()),
+                               nameLoc(name), name, false};
+  }
+
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(i)
+                           : node.name();
+    if (failed(convertNode(node, name)) && !opts_.checkOnly)
+      return nullptr;
+  }
+
+  llvm::SmallVector<Value> results;
+  llvm::SmallVector<std::string> resultNames;
+  llvm::SmallVector<int> resultIndex;
+  for (int index = 0; index < graph.output_size(); ++index) {
+    const onnx::ValueInfoProto &out = graph.output(index);
+    ValueState *s = lookup(out.name());
+    if (!s) {
+      addProblem("", "", "", opset_,
+                 "graph output '" + out.name() +
+                     "' is not produced by any node, initializer or input");
+      continue;
+    }
+    if (s->poisoned)
+      continue;
+    results.push_back(materialize(out.name()));
+    resultNames.push_back(out.name());
+    resultIndex.push_back(index);
+  }
+  if (failed_)
+    return nullptr;
+  if (results.empty()) {
+    addProblem("", "", "", opset_, "the graph has no outputs");
+    return nullptr;
+  }
+
+  func::ReturnOp::create(builder_, fileLoc(), results);
+  func.setType(builder_.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  // Unsigned ONNX types import as signless integers; `xf.onnx_type` keeps
+  // the ONNX element type for the runtime ABI.
+  auto onnxType = [&](const onnx::TypeProto &t) -> StringAttr {
+    int32_t dtype = t.has_tensor_type() ? t.tensor_type().elem_type() : 0;
+    if (dtype == dt::UInt8 || dtype == dt::UInt16 || dtype == dt::UInt32 ||
+        dtype == dt::UInt64)
+      return builder_.getStringAttr(dtypeName(dtype));
+    return {};
+  };
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    func.setArgAttr(i, "xf.name", builder_.getStringAttr(name));
+    for (const onnx::ValueInfoProto &input : graph.input())
+      if (input.name() == name)
+        if (StringAttr t = onnxType(input.type()))
+          func.setArgAttr(i, "xf.onnx_type", t);
+  }
+  for (auto [i, name] : llvm::enumerate(resultNames)) {
+    func.setResultAttr(i, "xf.name", builder_.getStringAttr(name));
+    if (StringAttr t = onnxType(graph.output(resultIndex[i]).type()))
+      func.setResultAttr(i, "xf.onnx_type", t);
+  }
+
+  if (failed(verifyModule(*module)))
+    return nullptr;
+  return module;
+}
+
+} // namespace onnx_import
+
+//===----------------------------------------------------------------------===//
+// Public API
+//===----------------------------------------------------------------------===//
+
+using namespace onnx_import;
+
+OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
+                                     const ImportOptions &opts,
+                                     std::vector<ImportProblem> &problems) {
+  ctx.loadDialect<xf::XfDialect, func::FuncDialect, arith::ArithDialect,
+                  tensor::TensorDialect>();
+  auto fail = [&](const std::string &reason) -> OwningOpRef<ModuleOp> {
+    problems.push_back({"", "", "", 0, reason});
+    return nullptr;
+  };
+
+  onnx::ModelProto model;
+  {
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer)
+      return fail("cannot read the model: " + buffer.getError().message());
+    llvm::StringRef bytes = (*buffer)->getBuffer();
+    if (bytes.empty())
+      return fail("the model file is empty");
+    std::string error =
+        path.ends_with(".onnxtxt")
+            ? parseModelText(bytes.str(), model)
+            : parseModelBinary(bytes.data(), bytes.size(), model);
+    if (!error.empty())
+      return fail(error);
+  }
+  if (!model.has_graph())
+    return fail("not an ONNX model: it has no graph");
+
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  std::string modelDir = dir.str().str();
+
+  std::string error = checkModel(model, modelDir + "/");
+  if (!error.empty())
+    return fail("invalid model: " + error);
+  error = inferShapes(model);
+  if (!error.empty())
+    return fail("ONNX shape inference failed: " + error);
+
+  std::vector<ImportProblem> first;
+  GraphImporter importer(ctx, model, path, modelDir, opts, first);
+  OwningOpRef<ModuleOp> module = importer.run();
+  if (module)
+    return module;
+
+  // Old models whose op versions xfc does not convert directly may convert
+  // after ONNX's version converter upgrades them to opset 13.
+  int64_t opset = 0;
+  for (const auto &imp : model.opset_import())
+    if (imp.domain().empty() || imp.domain() == "ai.onnx")
+      opset = imp.version();
+  if (importer.sawVersionGap() && opset > 0 && opset < 13) {
+    onnx::ModelProto upgraded;
+    if (convertVersion(model, 13, upgraded).empty() &&
+        inferShapes(upgraded).empty()) {
+      std::vector<ImportProblem> second;
+      GraphImporter retry(ctx, upgraded, path, modelDir, opts, second);
+      if (OwningOpRef<ModuleOp> m = retry.run())
+        return m;
+    }
+  }
+  llvm::append_range(problems, first);
+  return nullptr;
+}
+
+std::string formatProblem(llvm::StringRef file, const ImportProblem &p) {
+  std::string s = file.str() + ": ";
+  if (!p.opType.empty())
+    s += "node '" + p.nodeName + "' (" + p.opType + "): ";
+  return s + p.reason;
+}
+
+std::vector<SupportedOp> listSupportedOps() {
+  std::vector<SupportedOp> rows;
+  for (const OpRegistry::Entry &e : OpRegistry::instance().entries())
+    rows.push_back({"", e.opType, e.since, e.notes});
+  return rows;
+}
+
+} // namespace xfc

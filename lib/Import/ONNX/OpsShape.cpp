@@ -1,0 +1,870 @@
+//===- OpsShape.cpp - constants, shapes and data movement -> xf ----------===//
+//
+// Constant, ConstantOfShape, Range, Shape, Size, Identity, Dropout and the
+// data-movement ops (Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Expand,
+// Tile, Concat, Split, Slice, Gather, Pad, Trilu). Shape-like inputs (targets, axes, starts, pads, repeats)
+// must be compile-time constants; when the data is constant too, the result
+// is folded so that chains of shape arithmetic disappear at import.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Fold.h"
+#include "NodeContext.h"
+
+#include "onnx/onnx_pb.h"
+
+#include "dialects/Xf/IR/XfShapes.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+
+namespace xfc::onnx_import {
+namespace {
+
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+/// Folds when input 0 is a constant small enough, else calls `build`.
+template <typename FoldFn, typename BuildFn>
+LogicalResult foldOrBuild(NodeContext &c, FoldFn fold, BuildFn build) {
+  if (const ConstTensor *t = c.partial(0))
+    if (t->isSplat() || t->numElements() <= kFoldLimit)
+      return c.doneConst(fold(*t));
+  return c.done(build(c.in(0)));
+}
+
+/// Reshape of input 0 to a static-or-dynamic `shape`.
+LogicalResult reshapeTo(NodeContext &c, llvm::ArrayRef<int64_t> shape) {
+  return foldOrBuild(
+      c, [&](const ConstTensor &t) { return t.reshaped(shape); },
+      [&](Value x) { return c.reshape(x, shape); });
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertConstant(NodeContext &c) {
+  const char *kinds[] = {"value",       "value_float",  "value_floats",
+                         "value_int",   "value_ints",   "sparse_value",
+                         "value_string", "value_strings"};
+  int present = 0;
+  for (const char *k : kinds)
+    present += c.hasAttr(k);
+  if (present != 1)
+    return c.fail("exactly one value attribute is required");
+  if (c.hasAttr("sparse_value") || c.hasAttr("value_string") ||
+      c.hasAttr("value_strings"))
+    return c.fail("sparse and string constants are not supported");
+  if (c.hasAttr("value_float"))
+    return c.doneConst(
+        ConstTensor::ofFloats(dt::Float, {}, {c.attrFloat("value_float", 0)}));
+  if (c.hasAttr("value_int"))
+    return c.doneConst(
+        ConstTensor::ofInts(dt::Int64, {}, {c.attrInt("value_int", 0)}));
+  if (c.hasAttr("value_floats")) {
+    auto v = c.attrFloats("value_floats");
+    if (!v)
+      return failure();
+    return c.doneConst(ConstTensor::ofFloats(
+        dt::Float, {static_cast<int64_t>(v->size())},
+        std::vector<double>(v->begin(), v->end())));
+  }
+  if (c.hasAttr("value_ints")) {
+    auto v = c.attrInts("value_ints");
+    if (!v)
+      return failure();
+    return c.doneConst(ConstTensor::ofInts(
+        dt::Int64, {static_cast<int64_t>(v->size())},
+        std::vector<int64_t>(v->begin(), v->end())));
+  }
+  const onnx::TensorProto *proto = c.attrTensor("value");
+  if (!proto)
+    return failure();
+  ConstTensor t;
+  std::string error;
+  if (!readTensorProto(*proto, c.modelDir(), t, error))
+    return c.fail("value: " + error);
+  return c.doneConst(std::move(t));
+}
+
+LogicalResult convertConstantOfShape(NodeContext &c) {
+  auto shape = c.constInts(0, "the shape input");
+  if (failed(shape))
+    return failure();
+  for (int64_t d : *shape)
+    if (d < 0 || d > kMaxDim)
+      return c.fail("the shape " + listStr(*shape) + " has an invalid entry " +
+                    llvm::Twine(d));
+  if (checkedNumElements(*shape) < 0)
+    return c.fail("the shape " + listStr(*shape) + " is too large");
+  ConstTensor value = ConstTensor::splat(dt::Float, {}, 0.0);
+  if (c.hasAttr("value")) {
+    const onnx::TensorProto *proto = c.attrTensor("value");
+    if (!proto)
+      return failure();
+    std::string error;
+    if (!readTensorProto(*proto, c.modelDir(), value, error))
+      return c.fail("value: " + error);
+    if (value.numElements() != 1)
+      return c.fail("value must have exactly one element");
+  }
+  if (value.isFloat())
+    return c.doneConst(ConstTensor::splat(value.dtype(), *shape, value.floatAt(0)));
+  return c.doneConst(ConstTensor::splatInt(value.dtype(), *shape, value.intAt(0)));
+}
+
+LogicalResult convertRange(NodeContext &c) {
+  for (unsigned i = 0; i < 3; ++i) {
+    const ConstTensor *t = c.constant(i);
+    if (!t)
+      return c.fail("the inputs of Range must be compile-time constants");
+    if (t->numElements() != 1)
+      return c.fail("the inputs of Range must be scalars");
+  }
+  const ConstTensor &start = *c.constant(0), &limit = *c.constant(1),
+                    &delta = *c.constant(2);
+  int32_t dtype = start.dtype();
+  if (limit.dtype() != dtype || delta.dtype() != dtype)
+    return c.fail("the inputs of Range must have the same type");
+  constexpr int64_t kMax = 1 << 24;
+  if (start.isFloat()) {
+    double s = start.floatAt(0), l = limit.floatAt(0), d = delta.floatAt(0);
+    if (d == 0 || !std::isfinite(s) || !std::isfinite(l) || !std::isfinite(d))
+      return c.fail("Range needs finite inputs and a non-zero delta");
+    double count = std::max(std::ceil((l - s) / d), 0.0);
+    if (count > kMax)
+      return c.fail("Range would produce too many elements");
+    std::vector<double> v(static_cast<int64_t>(count));
+    for (size_t i = 0; i < v.size(); ++i)
+      v[i] = s + static_cast<double>(i) * d;
+    return c.doneConst(ConstTensor::ofFloats(
+        dtype, {static_cast<int64_t>(v.size())}, std::move(v)));
+  }
+  int64_t s = start.intAt(0), l = limit.intAt(0), d = delta.intAt(0);
+  if (d == 0)
+    return c.fail("Range needs a non-zero delta");
+  // ceil((l - s) / d) without overflow for the ranges that fit kMax.
+  __int128 span = static_cast<__int128>(l) - s;
+  __int128 count = span / d + ((span % d != 0) && ((span > 0) == (d > 0)));
+  if (count < 0)
+    count = 0;
+  if (count > kMax)
+    return c.fail("Range would produce too many elements");
+  std::vector<int64_t> v(static_cast<int64_t>(count));
+  for (size_t i = 0; i < v.size(); ++i)
+    v[i] = s + static_cast<int64_t>(i) * d;
+  return c.doneConst(ConstTensor::ofInts(
+      dtype, {static_cast<int64_t>(v.size())}, std::move(v)));
+}
+
+LogicalResult convertShape(NodeContext &c) {
+  int64_t rank = c.rank(0);
+  int64_t start = 0, end = rank;
+  if (c.since() >= 15) {
+    start = c.attrInt("start", 0);
+    end = c.attrInt("end", rank);
+    if (c.failed())
+      return failure();
+    auto clampDim = [&](int64_t v) {
+      if (v < 0)
+        v += rank;
+      return std::clamp<int64_t>(v, 0, rank);
+    };
+    start = clampDim(start);
+    end = clampDim(end);
+  }
+  // Dynamic dimensions become unknown elements of a partially known shape.
+  std::vector<int64_t> dims;
+  std::vector<uint8_t> unknown;
+  for (int64_t d = start; d < end; ++d) {
+    int64_t size = c.shape(0)[d];
+    unknown.push_back(ShapedType::isDynamic(size));
+    dims.push_back(ShapedType::isDynamic(size) ? 0 : size);
+  }
+  int64_t n = dims.size();
+  return c.doneConst(ConstTensor::ofInts(dt::Int64, {n}, std::move(dims))
+                         .withUnknown(std::move(unknown)));
+}
+
+LogicalResult convertSize(NodeContext &c) {
+  int64_t n = dimProduct(c.shape(0));
+  if (ShapedType::isDynamic(n))
+    return c.doneConst(ConstTensor::ofInts(dt::Int64, {}, {0}).withUnknown({1}));
+  return c.doneConst(ConstTensor::ofInts(dt::Int64, {}, {n}));
+}
+
+LogicalResult convertDropout(NodeContext &c) {
+  if (c.since() >= 12 && c.has(2)) {
+    const ConstTensor *mode = c.constant(2);
+    if (!mode)
+      return c.fail("training_mode must be a compile-time constant");
+    if (mode->numElements() != 1 || mode->intAt(0) != 0)
+      return c.fail("training_mode=true is not supported (inference only)");
+  }
+  if (c.outputUsed(1)) {
+    // Inference keeps everything: the mask is all true (ones before opset 10).
+    if (!c.type(0).hasStaticShape())
+      return c.fail("the mask output needs a static shape");
+    int32_t maskType = c.since() >= 10 ? dt::Bool : c.dtype(0);
+    c.setConst(1, ConstTensor::splatInt(maskType, c.shape(0), 1));
+  }
+  return c.forward(0);
+}
+
+//===----------------------------------------------------------------------===//
+// Reshapes
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertReshape(NodeContext &c) {
+  auto target = c.constDims(1, "the target shape");
+  if (failed(target))
+    return failure();
+  bool allowZero = c.since() >= 14 && c.attrInt("allowzero", 0) != 0;
+  if (c.failed())
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  llvm::SmallVector<int64_t> out;
+  int inferIndex = -1;
+  for (size_t i = 0; i < target->size(); ++i) {
+    int64_t v = (*target)[i];
+    if (ShapedType::isDynamic(v)) {
+      out.push_back(kDyn); // Known only at run time (a dynamic input dim).
+    } else if (v == 0 && !allowZero) {
+      if (i >= in.size())
+        return c.fail("the target shape " + shapeStr(*target) +
+                      " copies dimension " + llvm::Twine(i) +
+                      " that the input " + shapeStr(in) + " does not have");
+      out.push_back(in[i]);
+    } else if (v == -1) {
+      if (inferIndex >= 0)
+        return c.fail("the target shape " + shapeStr(*target) +
+                      " has more than one -1");
+      inferIndex = i;
+      out.push_back(kDyn);
+    } else if (v < 0 || v > kMaxDim) {
+      return c.fail("the target shape " + shapeStr(*target) +
+                    " has an invalid entry " + llvm::Twine(v));
+    } else {
+      out.push_back(v);
+    }
+  }
+  if (allowZero && inferIndex >= 0 && llvm::is_contained(*target, 0))
+    return c.fail("allowzero=1 forbids 0 together with -1 in the target shape");
+  int64_t total = dimProduct(in);
+  if (inferIndex >= 0) {
+    llvm::SmallVector<int64_t> others(out);
+    others.erase(others.begin() + inferIndex);
+    int64_t known = dimProduct(others);
+    if (!ShapedType::isDynamic(total) && !ShapedType::isDynamic(known)) {
+      if (known == 0 || total % known != 0)
+        return c.fail("cannot reshape " + shapeStr(in) + " to " +
+                      shapeStr(*target));
+      out[inferIndex] = total / known;
+    }
+  }
+  int64_t outTotal = dimProduct(out);
+  if (!ShapedType::isDynamic(total) && !ShapedType::isDynamic(outTotal) &&
+      total != outTotal)
+    return c.fail("cannot reshape " + shapeStr(in) + " (" +
+                  llvm::Twine(total) + " elements) to " + shapeStr(out) +
+                  " (" + llvm::Twine(outTotal) + " elements)");
+  return reshapeTo(c, out);
+}
+
+LogicalResult convertFlatten(NodeContext &c) {
+  int64_t axis = c.attrInt("axis", 1);
+  if (c.failed())
+    return failure();
+  int64_t rank = c.rank(0);
+  if (axis < -rank || axis > rank)
+    return c.fail("axis " + llvm::Twine(axis) + " is out of range for rank " +
+                  llvm::Twine(rank));
+  if (axis < 0)
+    axis += rank;
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  return reshapeTo(c, {dimProduct(in.take_front(axis)),
+                       dimProduct(in.drop_front(axis))});
+}
+
+/// The axes of Squeeze/Unsqueeze: attribute before opset 13, input after.
+FailureOr<std::optional<llvm::SmallVector<int64_t>>> squeezeAxes(NodeContext &c) {
+  if (c.since() >= 13) {
+    if (!c.has(1))
+      return std::optional<llvm::SmallVector<int64_t>>();
+    auto v = c.constInts(1, "the axes");
+    if (failed(v))
+      return failure();
+    return std::optional<llvm::SmallVector<int64_t>>(*v);
+  }
+  auto a = c.attrInts("axes");
+  if (c.failed())
+    return failure();
+  return a;
+}
+
+LogicalResult convertSqueeze(NodeContext &c) {
+  auto axes = squeezeAxes(c);
+  if (failed(axes))
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  llvm::SmallVector<int64_t> out;
+  if (!*axes) {
+    for (int64_t d : in) {
+      if (ShapedType::isDynamic(d))
+        return c.fail("Squeeze without axes needs a static shape, not " +
+                      shapeStr(in));
+      if (d != 1)
+        out.push_back(d);
+    }
+    return reshapeTo(c, out);
+  }
+  auto norm = c.normAxes(**axes, in.size());
+  if (failed(norm))
+    return failure();
+  for (int64_t d = 0; d < static_cast<int64_t>(in.size()); ++d) {
+    if (!llvm::is_contained(*norm, d)) {
+      out.push_back(in[d]);
+      continue;
+    }
+    if (!ShapedType::isDynamic(in[d]) && in[d] != 1)
+      return c.fail("cannot squeeze dimension " + llvm::Twine(d) + " of " +
+                    shapeStr(in) + ": it is not 1");
+  }
+  return reshapeTo(c, out);
+}
+
+LogicalResult convertUnsqueeze(NodeContext &c) {
+  auto axes = squeezeAxes(c);
+  if (failed(axes))
+    return failure();
+  if (!*axes)
+    return c.fail("the axes are required");
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  int64_t rank = in.size() + (*axes)->size();
+  auto norm = c.normAxes(**axes, rank);
+  if (failed(norm))
+    return failure();
+  llvm::SmallVector<int64_t> out;
+  size_t next = 0;
+  for (int64_t d = 0; d < rank; ++d)
+    out.push_back(llvm::is_contained(*norm, d) ? 1 : in[next++]);
+  return reshapeTo(c, out);
+}
+
+//===----------------------------------------------------------------------===//
+// Permutations and broadcasts
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertTranspose(NodeContext &c) {
+  int64_t rank = c.rank(0);
+  llvm::SmallVector<int64_t> perm;
+  if (auto p = c.attrInts("perm")) {
+    perm = *p;
+  } else {
+    for (int64_t d = rank - 1; d >= 0; --d)
+      perm.push_back(d);
+  }
+  if (c.failed())
+    return failure();
+  if (static_cast<int64_t>(perm.size()) != rank)
+    return c.fail("perm " + listStr(perm) + " does not match rank " +
+                  llvm::Twine(rank));
+  llvm::SmallVector<bool> seen(rank, false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= rank || seen[p])
+      return c.fail("perm " + listStr(perm) + " is not a permutation");
+    seen[p] = true;
+  }
+  return foldOrBuild(
+      c, [&](const ConstTensor &t) { return foldTranspose(t, perm); },
+      [&](Value x) { return c.transpose(x, perm); });
+}
+
+LogicalResult convertExpand(NodeContext &c) {
+  auto target = c.constDims(1, "the shape");
+  if (failed(target))
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  for (size_t i = 0; i < target->size(); ++i) {
+    int64_t &d = (*target)[i];
+    if (ShapedType::isDynamic(d)) {
+      // A run-time target can only be taken as the input's own dimension.
+      int64_t lead = target->size() - in.size();
+      int64_t inDim = i < static_cast<size_t>(lead) ? 1 : in[i - lead];
+      if (inDim == 1)
+        return c.fail("expanding to a dynamic dimension is not supported");
+      d = 1;
+    } else if (d < 0 || d > kMaxDim) {
+      return c.fail("the shape " + shapeStr(*target) + " has an invalid entry " +
+                    llvm::Twine(d));
+    }
+  }
+  auto shape = xf::broadcastShapes(c.shape(0), *target);
+  if (!shape)
+    return c.fail("the input " + shapeStr(c.shape(0)) +
+                  " does not broadcast to " + shapeStr(*target));
+  if (const ConstTensor *t = c.constant(0)) {
+    int64_t n = checkedNumElements(*shape);
+    if (n >= 0 && (t->isSplat() || n <= kFoldLimit))
+      return c.doneConst(foldBroadcast(*t, *shape));
+  }
+  FailureOr<Value> r = c.broadcastTo(c.in(0), *shape);
+  return failed(r) ? failure() : c.done(*r);
+}
+
+LogicalResult convertTile(NodeContext &c) {
+  auto repeats = c.constInts(1, "the repeats");
+  if (failed(repeats))
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  if (repeats->size() != in.size())
+    return c.fail("repeats " + listStr(*repeats) + " do not match rank " +
+                  llvm::Twine(in.size()));
+  // tile = reshape(broadcast(reshape(x, [1, d0, 1, d1, ...]),
+  //                          [r0, d0, r1, d1, ...]), [r0*d0, r1*d1, ...]),
+  // with the extra unit dimension only where a repeat is not 1.
+  llvm::SmallVector<int64_t> expanded, broadcast, out;
+  for (size_t d = 0; d < in.size(); ++d) {
+    int64_t r = (*repeats)[d];
+    if (r < 0 || r > kMaxDim)
+      return c.fail("repeats " + listStr(*repeats) + " has an invalid entry " +
+                    llvm::Twine(r));
+    if (r != 1) {
+      expanded.push_back(1);
+      broadcast.push_back(r);
+    }
+    expanded.push_back(in[d]);
+    broadcast.push_back(in[d]);
+    out.push_back(ShapedType::isDynamic(in[d]) ? kDyn : dimProduct({in[d], r}));
+  }
+  if (out == llvm::SmallVector<int64_t>(in))
+    return c.forward(0);
+  if (const ConstTensor *t = c.constant(0)) {
+    int64_t n = checkedNumElements(out);
+    if (n >= 0 && (t->isSplat() || n <= kFoldLimit))
+      return c.doneConst(
+          foldBroadcast(t->reshaped(expanded), broadcast).reshaped(out));
+  }
+  Value x = c.reshape(c.in(0), expanded);
+  FailureOr<Value> b = c.broadcastTo(x, broadcast);
+  if (failed(b))
+    return failure();
+  return c.done(c.reshape(*b, out));
+}
+
+//===----------------------------------------------------------------------===//
+// Concat, Split, Slice, Gather
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertConcat(NodeContext &c) {
+  if (!c.hasAttr("axis"))
+    return c.fail("attribute 'axis' is required");
+  int64_t axis = c.attrInt("axis", 0);
+  if (c.failed())
+    return failure();
+  if (c.numInputs() == 0)
+    return c.fail("needs at least one input");
+  for (unsigned i = 0; i < c.numInputs(); ++i)
+    if (!c.has(i))
+      return c.fail("inputs must not be empty");
+  FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
+  if (failed(a))
+    return failure();
+  for (unsigned i = 1; i < c.numInputs(); ++i)
+    if (c.rank(i) != c.rank(0) || c.elt(i) != c.elt(0))
+      return c.fail("inputs differ in rank or element type");
+  if (c.allPartial()) {
+    llvm::SmallVector<const ConstTensor *> inputs;
+    int64_t total = 0;
+    for (unsigned i = 0; i < c.numInputs(); ++i) {
+      inputs.push_back(c.partial(i));
+      total += c.partial(i)->numElements();
+    }
+    bool shapesOk = true;
+    for (const ConstTensor *t : inputs)
+      for (int64_t d = 0; d < c.rank(0); ++d)
+        shapesOk &= d == *a || t->shape()[d] == inputs[0]->shape()[d];
+    if (!shapesOk)
+      return c.fail("input shapes differ outside axis " + llvm::Twine(*a));
+    if (total <= kFoldLimit)
+      return c.doneConst(foldConcat(inputs, *a));
+  }
+  llvm::SmallVector<Value> values;
+  for (unsigned i = 0; i < c.numInputs(); ++i)
+    values.push_back(c.in(i));
+  FailureOr<Value> r = c.concat(values, *a);
+  return failed(r) ? failure() : c.done(*r);
+}
+
+LogicalResult convertSplit(NodeContext &c) {
+  int64_t axis = c.attrInt("axis", 0);
+  std::optional<llvm::SmallVector<int64_t>> split;
+  if (c.since() >= 13) {
+    if (c.has(1)) {
+      auto v = c.constInts(1, "the split sizes");
+      if (failed(v))
+        return failure();
+      split = *v;
+    }
+  } else {
+    split = c.attrInts("split");
+  }
+  if (c.failed())
+    return failure();
+  FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
+  if (failed(a))
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  int64_t dim = in[*a], outputs = c.numOutputs();
+  if (outputs == 0)
+    return c.fail("has no outputs");
+  if (!split || split->empty()) {
+    if (ShapedType::isDynamic(dim))
+      return c.fail("splitting a dynamic dimension needs explicit sizes");
+    if (dim % outputs != 0)
+      return c.fail("dimension " + llvm::Twine(dim) +
+                    " does not split evenly into " + llvm::Twine(outputs) +
+                    " outputs");
+    split = llvm::SmallVector<int64_t>(outputs, dim / outputs);
+  }
+  if (static_cast<int64_t>(split->size()) != outputs)
+    return c.fail("has " + llvm::Twine(split->size()) + " split sizes for " +
+                  llvm::Twine(outputs) + " outputs");
+  int64_t sum = 0;
+  for (int64_t s : *split) {
+    if (s < 0 || s > kMaxDim)
+      return c.fail("split sizes " + listStr(*split) + " have an invalid entry " +
+                    llvm::Twine(s));
+    sum += s;
+  }
+  if (!ShapedType::isDynamic(dim) && sum != dim)
+    return c.fail("split sizes " + listStr(*split) + " do not add up to " +
+                  llvm::Twine(dim));
+  const ConstTensor *t = c.constant(0);
+  int64_t offset = 0;
+  for (int64_t i = 0; i < outputs; ++i) {
+    llvm::SmallVector<int64_t> starts(in.size(), 0), steps(in.size(), 1),
+        sizes(in);
+    starts[*a] = (*split)[i] ? offset : 0;
+    sizes[*a] = (*split)[i];
+    offset += (*split)[i];
+    if (t && (t->isSplat() || t->numElements() <= kFoldLimit))
+      c.setConst(i, foldSlice(*t, starts, steps, sizes));
+    else if (c.outputUsed(i))
+      c.set(i, c.slice(c.in(0), starts, steps, sizes));
+  }
+  return success();
+}
+
+LogicalResult convertSlice(NodeContext &c) {
+  llvm::SmallVector<int64_t> starts, ends, axes, steps;
+  if (c.since() < 10) {
+    auto s = c.attrInts("starts"), e = c.attrInts("ends");
+    if (!s || !e)
+      return c.fail("attributes 'starts' and 'ends' are required");
+    starts = *s;
+    ends = *e;
+    if (auto a = c.attrInts("axes"))
+      axes = *a;
+    if (c.failed())
+      return failure();
+  } else {
+    auto s = c.constInts(1, "the starts");
+    if (failed(s))
+      return failure();
+    auto e = c.constInts(2, "the ends");
+    if (failed(e))
+      return failure();
+    starts = *s;
+    ends = *e;
+    if (c.has(3)) {
+      auto a = c.constInts(3, "the axes");
+      if (failed(a))
+        return failure();
+      axes = *a;
+    }
+    if (c.has(4)) {
+      auto st = c.constInts(4, "the steps");
+      if (failed(st))
+        return failure();
+      steps = *st;
+    }
+  }
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  int64_t rank = in.size();
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return c.fail("starts, ends, axes and steps differ in length");
+
+  llvm::SmallVector<int64_t> outStarts(rank, 0), outSteps(rank, 1),
+      sizes(in);
+  llvm::SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    FailureOr<int64_t> axis = c.normAxis(axes[i], rank);
+    if (failed(axis))
+      return failure();
+    if (seen[*axis])
+      return c.fail("axis " + llvm::Twine(*axis) + " is sliced twice");
+    seen[*axis] = true;
+    int64_t step = steps[i], dim = in[*axis];
+    if (step == 0)
+      return c.fail("steps must not be 0");
+    // A step beyond the dimension takes at most one element either way;
+    // clamping it keeps the arithmetic below in range.
+    step = std::clamp<int64_t>(step, -kMaxDim, kMaxDim);
+    if (ShapedType::isDynamic(dim))
+      return c.fail("slicing dynamic dimension " + llvm::Twine(*axis) + " of " +
+                    shapeStr(in) + " is not supported");
+    // ONNX clamping: negative values count from the end, then clamp to
+    // [0, dim] (step > 0) or [-1, dim - 1] (step < 0).
+    int64_t start = starts[i], end = ends[i];
+    if (start < 0)
+      start += dim;
+    if (end < 0)
+      end += dim;
+    int64_t size;
+    if (step > 0) {
+      start = std::clamp<int64_t>(start, 0, dim);
+      end = std::clamp<int64_t>(end, 0, dim);
+      size = end > start ? (end - start + step - 1) / step : 0;
+    } else {
+      start = std::clamp<int64_t>(start, -1, dim - 1);
+      end = std::clamp<int64_t>(end, -1, dim - 1);
+      size = start > end ? (start - end + (-step) - 1) / (-step) : 0;
+    }
+    outStarts[*axis] = size > 0 ? start : 0;
+    outSteps[*axis] = step;
+    sizes[*axis] = size;
+  }
+  bool identity = sizes == llvm::SmallVector<int64_t>(in);
+  for (int64_t d = 0; d < rank; ++d)
+    identity &= outStarts[d] == 0 && outSteps[d] == 1;
+  if (identity)
+    return c.forward(0);
+  return foldOrBuild(
+      c,
+      [&](const ConstTensor &t) {
+        return foldSlice(t, outStarts, outSteps, sizes);
+      },
+      [&](Value x) { return c.slice(x, outStarts, outSteps, sizes); });
+}
+
+LogicalResult convertGather(NodeContext &c) {
+  int64_t axis = c.attrInt("axis", 0);
+  if (c.failed())
+    return failure();
+  FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
+  if (failed(a))
+    return failure();
+  if (!isa<IntegerType>(c.elt(1)) || c.elt(1).isInteger(1))
+    return c.fail("indices must be int32 or int64");
+  int64_t dim = c.shape(0)[*a];
+  if (const ConstTensor *idx = c.constant(1)) {
+    if (!ShapedType::isDynamic(dim))
+      for (int64_t i = 0, n = idx->numElements(); i < n; ++i) {
+        int64_t v = idx->intAt(i);
+        if (v < -dim || v >= dim)
+          return c.fail("index " + llvm::Twine(v) + " is out of range for " +
+                        "dimension " + llvm::Twine(dim));
+      }
+    if (const ConstTensor *data = c.partial(0))
+      if (auto folded = foldGather(*data, *idx, *a))
+        return c.doneConst(std::move(*folded));
+  }
+  llvm::ArrayRef<int64_t> ds = c.shape(0);
+  llvm::SmallVector<int64_t> shape(ds.take_front(*a));
+  llvm::append_range(shape, c.shape(1));
+  llvm::append_range(shape, ds.drop_front(*a + 1));
+  auto type = RankedTensorType::get(shape, c.elt(0));
+  return c.done(xf::GatherOp::create(c.b(), c.loc(), type, c.in(0), c.in(1),
+                                     static_cast<uint64_t>(*a)));
+}
+
+//===----------------------------------------------------------------------===//
+// Pad, Trilu
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertPad(NodeContext &c) {
+  std::string mode = c.attrString("mode", "constant");
+  llvm::SmallVector<int64_t> pads;
+  double value = 0;
+  if (c.since() < 11) {
+    auto p = c.attrInts("pads");
+    if (!p)
+      return c.fail("attribute 'pads' is required");
+    pads = *p;
+    value = c.attrFloat("value", 0.0f);
+  } else {
+    auto p = c.constInts(1, "the pads");
+    if (failed(p))
+      return failure();
+    pads = *p;
+    if (c.has(2)) {
+      auto v = c.constScalar(2, "the constant value");
+      if (failed(v))
+        return failure();
+      value = *v;
+    }
+  }
+  if (c.failed())
+    return failure();
+  xf::PadMode padMode;
+  if (mode == "constant")
+    padMode = xf::PadMode::constant;
+  else if (mode == "reflect")
+    padMode = xf::PadMode::reflect;
+  else if (mode == "edge")
+    padMode = xf::PadMode::edge;
+  else
+    return c.fail("mode '" + mode + "' is not supported");
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  int64_t rank = in.size();
+  for (int64_t p : pads)
+    if (p < -kMaxDim || p > kMaxDim)
+      return c.fail("pads " + listStr(pads) + " has an invalid entry " +
+                    llvm::Twine(p));
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return c.fail("pads " + listStr(pads) + " must have 2 * rank = " +
+                  llvm::Twine(2 * rank) + " entries");
+  llvm::SmallVector<int64_t> out;
+  bool nothing = true;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t lo = pads[d], hi = pads[rank + d], dim = in[d];
+    nothing &= lo == 0 && hi == 0;
+    if (padMode != xf::PadMode::constant) {
+      if (lo < 0 || hi < 0)
+        return c.fail("negative pads need mode 'constant'");
+      if ((lo || hi) && ShapedType::isDynamic(dim))
+        return c.fail("mode '" + mode + "' on a dynamic dimension is not "
+                      "supported");
+      if (padMode == xf::PadMode::reflect && (lo || hi) &&
+          (lo >= dim || hi >= dim))
+        return c.fail("reflect pads must be smaller than the dimension (" +
+                      llvm::Twine(dim) + ")");
+      if (padMode == xf::PadMode::edge && (lo || hi) && dim == 0)
+        return c.fail("edge padding of an empty dimension");
+    }
+    if (ShapedType::isDynamic(dim)) {
+      out.push_back(kDyn);
+      continue;
+    }
+    int64_t size = dim + lo + hi;
+    if (size < 0)
+      return c.fail("pads " + listStr(pads) + " crop dimension " +
+                    llvm::Twine(d) + " below zero");
+    out.push_back(size);
+  }
+  if (nothing)
+    return c.forward(0);
+  Value x = c.in(0);
+  auto type = RankedTensorType::get(out, c.elt(0));
+  return c.done(xf::PadOp::create(c.b(), c.loc(), type, padMode, x, pads,
+                                  llvm::APFloat(value)));
+}
+
+LogicalResult convertTrilu(NodeContext &c) {
+  bool upper = c.attrInt("upper", 1) != 0;
+  if (c.failed())
+    return failure();
+  int64_t k = 0;
+  if (c.has(1)) {
+    auto v = c.constInts(1, "k");
+    if (failed(v))
+      return failure();
+    if (v->size() != 1)
+      return c.fail("k must be a scalar");
+    k = (*v)[0];
+  }
+  if (c.rank(0) < 2)
+    return c.fail("the input must have rank 2 or more");
+  Value x = c.in(0);
+  OpBuilder &b = c.b();
+  return c.done(xf::TriluOp::create(b, c.loc(), x.getType(), x,
+                                    b.getI64IntegerAttr(k),
+                                    b.getBoolAttr(upper)));
+}
+
+/// A constant 2-D tensor with ones on diagonal k.
+LogicalResult convertEyeLike(NodeContext &c) {
+  int64_t k = c.attrInt("k", 0);
+  int32_t dtype = c.hasAttr("dtype") ? static_cast<int32_t>(c.attrInt("dtype", 0))
+                                     : c.dtype(0);
+  if (c.failed())
+    return failure();
+  if (!dtypeToType(c.ctx(), dtype))
+    return c.fail(dtypeName(dtype) + " is not supported");
+  if (c.rank(0) != 2 || !c.type(0).hasStaticShape())
+    return c.fail("the input must be 2-D with a static shape");
+  int64_t rows = c.shape(0)[0], cols = c.shape(0)[1];
+  if (rows * cols > kFoldLimit)
+    return c.fail("the input is too large");
+  std::vector<int64_t> v(rows * cols, 0);
+  for (int64_t i = 0; i < rows; ++i)
+    if (i + k >= 0 && i + k < cols)
+      v[i * cols + i + k] = 1;
+  ConstTensor t = ConstTensor::ofInts(dt::Int64, {rows, cols}, std::move(v));
+  return c.doneConst(foldCast(t, dtype));
+}
+
+/// If with a compile-time condition (PyTorch exports branch on shapes):
+/// the taken branch is inlined.
+LogicalResult convertIf(NodeContext &c) {
+  const ConstTensor *cond = c.constant(0);
+  if (!cond)
+    return c.fail("the condition must be a compile-time constant "
+                  "(data-dependent control flow is not supported)");
+  if (cond->numElements() != 1)
+    return c.fail("the condition must have one element");
+  const onnx::GraphProto *branch =
+      c.attrGraph(cond->intAt(0) ? "then_branch" : "else_branch");
+  if (!branch)
+    return c.failed() ? failure() : c.fail("the branch is missing");
+  return c.inlineSubgraph(*branch);
+}
+
+} // namespace
+
+void registerShapeOps(OpRegistry &r) {
+  r.on("Constant", {1, 9, 11, 12, 13}, convertConstant,
+       "no sparse or string values");
+  r.on("ConstantOfShape", {9}, convertConstantOfShape,
+       "shape must be a compile-time constant");
+  r.on("Range", {11}, convertRange,
+       "inputs must be compile-time constants (folded)");
+  r.on("Shape", {1, 13, 15}, convertShape,
+       "folded; the selected dimensions must be static");
+  r.on("Size", {1, 13}, convertSize, "folded; the shape must be static");
+  r.on("Identity", {1, 13, 14, 16}, [](NodeContext &c) { return c.forward(0); },
+       "tensors only");
+  r.on("Dropout", {6, 7, 10, 12, 13}, convertDropout,
+       "inference only: forwards the input, mask is all true");
+
+  const char *constShape = "shape-like inputs must be compile-time constants";
+  r.on("Reshape", {5, 13, 14}, convertReshape, constShape);
+  r.on("Flatten", {1, 9, 11, 13}, convertFlatten);
+  r.on("Squeeze", {1, 11, 13}, convertSqueeze, constShape);
+  r.on("Unsqueeze", {1, 11, 13}, convertUnsqueeze, constShape);
+  r.on("Transpose", {1, 13}, convertTranspose);
+  r.on("Expand", {8, 13}, convertExpand, constShape);
+  r.on("Tile", {6, 13}, convertTile, "broadcast + reshape; " + std::string(constShape));
+  r.on("Concat", {4, 11, 13}, convertConcat);
+  r.on("Split", {2, 11, 13}, convertSplit, constShape);
+  r.on("Slice", {1, 10, 11, 13}, convertSlice,
+       "sliced dimensions must be static; " + std::string(constShape));
+  r.on("Gather", {1, 11, 13}, convertGather);
+  r.on("Pad", {2, 11, 13}, convertPad,
+       "modes constant/reflect/edge; " + std::string(constShape));
+  r.on("Trilu", {14}, convertTrilu, "k must be a compile-time constant");
+  r.on("If", {1, 11, 13, 16}, convertIf,
+       "compile-time condition only: the taken branch is inlined");
+  r.on("EyeLike", {9}, convertEyeLike, "static 2-D input; folded to a constant");
+}
+
+} // namespace xfc::onnx_import
