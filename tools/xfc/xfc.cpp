@@ -1,7 +1,8 @@
 //===- xfc.cpp - the xfc compiler driver ----------------------------------===//
 //
 //   xfc MODEL.onnx -o OUT.so [--target=cpu] [-O0|-O1|-O2|-O3]
-//       [--emit=xf|linalg|llvm|obj|lib] [--check]
+//       [--emit=xf|linalg|llvm-dialect|llvm|obj|lib] [--check]
+//   xfc --list-supported-ops
 //
 // Imports an ONNX model (or reads xf/linalg MLIR), runs the graph passes,
 // the shared xf→linalg lowering and the target's pipeline, and writes the
@@ -24,6 +25,8 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -31,7 +34,9 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cctype>
+#include <tuple>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -41,7 +46,7 @@ namespace {
 cl::OptionCategory xfcCategory("xfc options");
 
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx | model.onnxtxt | input.mlir>"),
-                               cl::Required, cl::cat(xfcCategory));
+                               cl::Optional, cl::cat(xfcCategory));
 cl::opt<std::string> outputPath("o", cl::desc("Output file ('-' for stdout)"),
                                 cl::value_desc("path"), cl::cat(xfcCategory));
 cl::opt<std::string> targetName("target", cl::desc("Code generation target"),
@@ -59,6 +64,10 @@ cl::opt<xfc::EmitKind> emitKind(
 cl::opt<bool> checkOnly("check",
                         cl::desc("List every unsupported node and exit"),
                         cl::cat(xfcCategory));
+cl::opt<bool> listSupportedOps(
+    "list-supported-ops",
+    cl::desc("Print the supported ONNX operators as a Markdown table and exit"),
+    cl::cat(xfcCategory));
 cl::opt<std::string> prefixOpt("prefix",
                                cl::desc("Symbol prefix of the compiled model "
                                         "(default: from the output file name)"),
@@ -124,6 +133,54 @@ LogicalResult printDiagnostic(Diagnostic &diag) {
     llvm::errs() << "warning: ";
   llvm::errs() << diag.str() << "\n";
   return success();
+}
+
+/// Markdown table cell: `|` would end the cell, a newline the row.
+std::string markdownCell(StringRef text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|')
+      out += "\\|";
+    else
+      out.push_back(c == '\n' ? ' ' : c);
+  }
+  return out;
+}
+
+/// The importer's converter registry as a Markdown table, one row per
+/// operator with all its since-versions (docs/supported-ops.md is this
+/// output; test/docs checks that it is current).
+void printSupportedOps(llvm::raw_ostream &os) {
+  std::vector<xfc::SupportedOp> ops = xfc::listSupportedOps();
+  std::stable_sort(ops.begin(), ops.end(),
+                   [](const xfc::SupportedOp &a, const xfc::SupportedOp &b) {
+                     return std::tie(a.domain, a.opType) <
+                            std::tie(b.domain, b.opType);
+                   });
+  // Every imported op becomes xf ops, and convert-xf-to-linalg (shared by
+  // all targets) has a pattern for every xf op with the whole dialect
+  // illegal, so the CPU column is the same for every row.
+  os << "| domain | operator | since versions | CPU | notes |\n"
+     << "| --- | --- | --- | --- | --- |\n";
+  for (size_t i = 0; i < ops.size();) {
+    size_t end = i;
+    std::string versions;
+    std::vector<std::string> notes;
+    for (; end < ops.size() && ops[end].domain == ops[i].domain &&
+           ops[end].opType == ops[i].opType;
+         ++end) {
+      versions += (versions.empty() ? "" : ", ") +
+                  std::to_string(ops[end].sinceVersion);
+      if (!ops[end].notes.empty() &&
+          llvm::find(notes, ops[end].notes) == notes.end())
+        notes.push_back(ops[end].notes);
+    }
+    std::string domain = ops[i].domain.empty() ? "ai.onnx" : ops[i].domain;
+    os << "| " << markdownCell(domain) << " | " << markdownCell(ops[i].opType)
+       << " | " << versions << " | xf→linalg | "
+       << markdownCell(llvm::join(notes, "; ")) << " |\n";
+    i = end;
+  }
 }
 
 OwningOpRef<ModuleOp> loadInput(MLIRContext &ctx) {
@@ -243,12 +300,22 @@ int compile(MLIRContext &ctx) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  // Passes first: --mlir-print-ir-after=PASS only knows the passes that are
+  // registered when the pass manager options are.
+  xfc::registerAllPasses();
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
-  xfc::registerAllPasses();
   cl::ParseCommandLineOptions(argc, argv, "xfc: ONNX model compiler\n");
+  if (listSupportedOps) {
+    printSupportedOps(llvm::outs());
+    return 0;
+  }
+  if (inputPath.empty()) {
+    llvm::errs() << "xfc: no input file (see --help)\n";
+    return 1;
+  }
 
   DialectRegistry registry;
   xfc::registerAllDialects(registry);
