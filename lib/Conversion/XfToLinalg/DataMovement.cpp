@@ -100,19 +100,28 @@ struct LowerSlice : OpRewritePattern<SliceOp> {
       rewriter.replaceOp(op, slice.getResult());
       return success();
     }
-    // Negative steps: an affine input map start + i * step.
-    MLIRContext *ctx = rewriter.getContext();
-    SmallVector<AffineExpr> exprs;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      exprs.push_back(getAffineDimExpr(d, ctx) * steps[d] + starts[d]);
+    // Negative steps (a flip): each element is read with tensor.extract at
+    // start + i * step. An input indexing map with negative coefficients
+    // would verify, but tiling computes an operand's window as if indices
+    // grew with the loop and so cuts the wrong piece of the input.
     int64_t rank = type.getRank();
-    SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, ctx),
-                                AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    Value input = op.getInput();
+    SmallVector<AffineMap> maps{
+        AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext())};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, op.getInput(), createEmpty(rewriter, loc, type, {}),
-        maps, iterators, [](OpBuilder &b, Location l, ValueRange a) {
-          linalg::YieldOp::create(b, l, a[0]);
+        rewriter, loc, type, ValueRange{}, createEmpty(rewriter, loc, type, {}),
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < rank; ++d) {
+            Value i = linalg::IndexOp::create(b, l, d);
+            Value scaled = arith::MulIOp::create(
+                b, l, i, arith::ConstantIndexOp::create(b, l, steps[d]));
+            indices.push_back(arith::AddIOp::create(
+                b, l, scaled, arith::ConstantIndexOp::create(b, l, starts[d])));
+          }
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, input, indices).getResult());
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();

@@ -49,6 +49,40 @@ Value cmpF(OpBuilder &b, Location loc, arith::CmpFPredicate p, Value x,
   return arith::CmpFOp::create(b, loc, p, x, y);
 }
 
+/// x^y for integers by binary exponentiation, unrolled over the bits of a
+/// non-negative y: loop-free, so it vectorizes, and nothing is left for the
+/// target to legalize (math.ipowi is not). Products wrap like math.ipowi.
+/// A negative y gives 0 except for x = 1 (1) and x = -1 (±1 by parity).
+Value intPow(OpBuilder &b, Location loc, Value x, Value y) {
+  Type type = x.getType();
+  unsigned bits = type.getIntOrFloatBitWidth();
+  Value zero = cst(b, loc, x, 0.0), one = cst(b, loc, x, 1.0);
+  Value minusOne = cst(b, loc, x, -1.0);
+  auto isOdd = [&](Value v) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                 arith::AndIOp::create(b, loc, v, one), zero);
+  };
+  Value result = one, base = x, exponent = y;
+  for (unsigned i = 0; i + 1 < bits; ++i) {
+    result = select(b, loc, isOdd(exponent),
+                    arith::MulIOp::create(b, loc, result, base), result);
+    if (i + 2 < bits) {
+      base = arith::MulIOp::create(b, loc, base, base);
+      exponent = arith::ShRUIOp::create(b, loc, exponent, one);
+    }
+  }
+  auto eq = [&](Value v, Value w) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, v, w);
+  };
+  Value negative = select(
+      b, loc, eq(x, one), one,
+      select(b, loc, eq(x, minusOne),
+             select(b, loc, isOdd(y), minusOne, one), zero));
+  Value isNegative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, y, zero);
+  return select(b, loc, isNegative, negative, result);
+}
+
 Value buildUnaryScalar(OpBuilder &b, Location loc, UnaryOp op, Value x) {
   double alpha = op.getAlpha() ? op.getAlpha()->convertToDouble() : 0.0;
   double beta = op.getBeta() ? op.getBeta()->convertToDouble() : 0.0;
@@ -224,7 +258,7 @@ Value buildBinaryScalar(OpBuilder &b, Location loc, BinaryKind kind, Value x,
   case BinaryKind::pow:
     if (isFloat)
       return math::PowFOp::create(b, loc, x, y);
-    return math::IPowIOp::create(b, loc, x, y);
+    return intPow(b, loc, x, y);
   case BinaryKind::max:
     return buildMax(b, loc, x, y);
   case BinaryKind::min:

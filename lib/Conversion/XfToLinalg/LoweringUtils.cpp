@@ -89,6 +89,29 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
   MLIRContext *ctx = b.getContext();
   auto inType = cast<RankedTensorType>(input.getType());
   int64_t rank = inType.getRank();
+  if (rank > 0 && static_cast<int64_t>(axes.size()) == rank) {
+    // A full reduction keeps a unit parallel dimension: a 0-d accumulator
+    // vectorizes to vector.extract/broadcast pairs, which MLIR's
+    // hoistRedundantVectorBroadcasts (run by the CPU target) miscompiles
+    // across nested reduction loops, feeding the initial value to every
+    // iteration. The 1-element result collapses back to 0-d, a pure view.
+    SmallVector<int64_t> unitShape{1};
+    llvm::append_range(unitShape, inType.getShape());
+    SmallVector<ReassociationIndices> reassociation{{0, 1}};
+    SmallVector<int64_t> unitAxes;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d > 0)
+        reassociation.push_back({d + 1});
+      unitAxes.push_back(d + 1);
+    }
+    Value unit = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get(unitShape, inType.getElementType()),
+        input, reassociation);
+    Value reduced = buildReduction(b, loc, unit, unitAxes, init, combine);
+    return tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({}, init.getType()), reduced,
+        ArrayRef<ReassociationIndices>{});
+  }
   SmallVector<int64_t> shape;
   SmallVector<Value> dynamicSizes;
   SmallVector<utils::IteratorType> iterators;

@@ -21,14 +21,35 @@ func.func @concat(%a: tensor<2x3xf32>, %b: tensor<2x5xf32>) -> tensor<2x8xf32> {
 
 // -----
 
-// Positive steps are a strided view; negative steps an affine read.
+// Positive steps are a strided view.
 // CHECK-LABEL: func @slices
 // CHECK: tensor.extract_slice %{{.*}}[0, 1] [4, 3] [1, 2]
-// CHECK: linalg.generic
-func.func @slices(%x: tensor<4x8xf32>) -> (tensor<4x3xf32>, tensor<4x8xf32>) {
+func.func @slices(%x: tensor<4x8xf32>) -> tensor<4x3xf32> {
   %0 = xf.slice %x {starts = array<i64: 0, 1>, steps = array<i64: 1, 2>} : tensor<4x8xf32> -> tensor<4x3xf32>
-  %1 = xf.slice %x {starts = array<i64: 0, 7>, steps = array<i64: 1, -1>} : tensor<4x8xf32> -> tensor<4x8xf32>
-  return %0, %1 : tensor<4x3xf32>, tensor<4x8xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+// Negative steps (a flip) read start + i * step with tensor.extract from an
+// output-only generic: no input map with negative coefficients, which tiling
+// would turn into the wrong input window.
+// CHECK-LABEL: func @slice_negative_steps
+// CHECK-SAME: (%[[X:.*]]: tensor<4x6xf32>)
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel"]
+// CHECK-NOT: ins(
+// CHECK-SAME: outs(
+// CHECK: %[[I:.*]] = linalg.index 0
+// CHECK: %[[I1:.*]] = arith.muli %[[I]], %c-1
+// CHECK: %[[R:.*]] = arith.addi %[[I1]], %c3
+// CHECK: %[[J:.*]] = linalg.index 1
+// CHECK: %[[J1:.*]] = arith.muli %[[J]], %c-2
+// CHECK: %[[C:.*]] = arith.addi %[[J1]], %c5
+// CHECK: tensor.extract %[[X]][%[[R]], %[[C]]] : tensor<4x6xf32>
+func.func @slice_negative_steps(%x: tensor<4x6xf32>) -> tensor<4x3xf32> {
+  %0 = xf.slice %x {starts = array<i64: 3, 5>, steps = array<i64: -1, -2>} : tensor<4x6xf32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
 }
 
 // -----

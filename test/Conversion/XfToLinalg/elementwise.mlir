@@ -69,3 +69,21 @@ func.func @casts(%a: tensor<4xi1>, %b: tensor<4xf32>) -> (tensor<4xi64>, tensor<
   %1 = xf.cast %b : tensor<4xf32> -> tensor<4xi32>
   return %0, %1 : tensor<4xi64>, tensor<4xi32>
 }
+
+// -----
+
+// Integer pow is binary exponentiation unrolled over the exponent's bits
+// (31 for i32: 30 halvings), with the negative-exponent cases selected at
+// the end: nothing is left that the targets would have to legalize.
+// CHECK-LABEL: func @pow_int
+// CHECK-NOT: math.ipowi
+// CHECK: linalg.generic
+// CHECK-COUNT-30: arith.shrui %{{.*}}, %{{.*}} : i32
+// CHECK-NOT: arith.shrui
+// CHECK: arith.cmpi slt
+// CHECK: arith.select
+// CHECK-NOT: math.ipowi
+func.func @pow_int(%x: tensor<4xi32>, %y: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = xf.binary pow %x, %y : tensor<4xi32>, tensor<4xi32> -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
