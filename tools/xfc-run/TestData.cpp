@@ -86,6 +86,15 @@ void fillRandom(HostTensor &tensor, uint64_t &state) {
   }
 }
 
+/// ONNX's backend test data (before ONNX 1.14) stores bfloat16 tensors as
+/// uint16 TensorProtos holding the same bits: read them as the bfloat16 the
+/// model's descriptor says they are.
+void adoptBfloat16Bits(HostTensor &tensor, int32_t modelType) {
+  if (modelType == XFRT_ELEMENT_TYPE_BFLOAT16 &&
+      tensor.elementType() == XFRT_ELEMENT_TYPE_UINT16)
+    tensor.raw().element_type = XFRT_ELEMENT_TYPE_BFLOAT16;
+}
+
 } // namespace
 
 std::vector<HostTensor> readTestInputs(const xfrt_model *model,
@@ -113,18 +122,25 @@ std::vector<HostTensor> readTestInputs(const xfrt_model *model,
       throw Error(path, "the tensor is named '" + named.name +
                             "', but the model's input " + std::to_string(i) +
                             " is '" + desc->name + "'");
+    adoptBfloat16Bits(named.tensor, desc->element_type);
     inputs.push_back(std::move(named.tensor));
   }
   return inputs;
 }
 
-std::vector<Reference> readReferenceOutputs(const std::string &dir) {
+std::vector<Reference> readReferenceOutputs(const xfrt_model *model,
+                                           const std::string &dir) {
   std::vector<Reference> references;
   for (int i = 0;; ++i) {
     std::string path = numbered(dir, "output_", i);
     if (!isFile(path))
       break;
     NamedTensor named = readTensorProtoFile(path);
+    const xfrt_tensor_desc *desc = nullptr;
+    if (i < xfrt_model_num_outputs(model)) {
+      check(xfrt_model_output_desc(model, i, &desc), path);
+      adoptBfloat16Bits(named.tensor, desc->element_type);
+    }
     references.push_back({path, named.name, std::move(named.tensor)});
   }
   return references;

@@ -23,15 +23,18 @@ struct Reference {
 };
 
 /// Reads DIR/input_0.pb, input_1.pb, ... matching them to the model's inputs
-/// by position. Throws Error if the directory or a file is unusable, the
+/// by position. A uint16 file for a bfloat16 input is read as bfloat16 (how
+/// ONNX's backend test data stores bfloat16). Throws Error if the directory or a file is unusable, the
 /// number of files differs from the number of inputs, or a file names a
 /// different input than the model has at that position. Shapes and types
 /// are left for the runtime to check.
 std::vector<HostTensor> readTestInputs(const xfrt_model *model,
                                        const std::string &dir);
 
-/// Reads every DIR/output_<i>.pb that exists (consecutive from 0).
-std::vector<Reference> readReferenceOutputs(const std::string &dir);
+/// Reads every DIR/output_<i>.pb that exists (consecutive from 0); uint16
+/// files for the model's bfloat16 outputs are read as bfloat16.
+std::vector<Reference> readReferenceOutputs(const xfrt_model *model,
+                                            const std::string &dir);
 
 /// One tensor per model input, filled from a splitmix64 stream seeded with
 /// `seed` (identical on every platform): floats uniform in [-1, 1), integers

@@ -218,7 +218,7 @@ int runTool(const std::vector<std::string> &args) {
                 : readTestInputs(model.get(), options.testDataDir);
   std::vector<Reference> references;
   if (!useRandom)
-    references = readReferenceOutputs(options.testDataDir);
+    references = readReferenceOutputs(model.get(), options.testDataDir);
 
   // Non-owning copies: the HostTensors keep the buffers.
   std::vector<xfrt_tensor> inputStructs;
