@@ -404,6 +404,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   // Arguments: graph inputs that are not initializers, in order.
   llvm::SmallVector<Type> argTypes;
   llvm::SmallVector<std::string> argNames;
+  llvm::SmallVector<int32_t> argDtypes;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     const std::string &name = input.name();
     if (values_.count(name))
@@ -429,6 +430,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     }
     argTypes.push_back(*type);
     argNames.push_back(name);
+    argDtypes.push_back(input.type().tensor_type().elem_type());
   }
   if (failed_ && !opts_.checkOnly)
     return nullptr;
@@ -441,9 +443,17 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (auto [i, name] : llvm::enumerate(argNames)) {
     BlockArgument arg = entry->getArgument(i);
     arg.setLoc(nameLoc(name));
-    values_[name] = ValueState{arg, nullptr,
-                               llvm::cast<RankedTensorType>(arg.getType()),
-                               nameLoc(name), name, false};
+    auto type = llvm::cast<RankedTensorType>(arg.getType());
+    // An integer input with no elements (an empty list of axes, pads, ...)
+    // has no data to wait for: its value is known, so e.g. ReduceSum's axes
+    // given as an empty input fold. Empty data tensors stay arguments.
+    std::shared_ptr<const ConstTensor> empty;
+    if (type.hasStaticShape() && type.getNumElements() == 0 &&
+        llvm::isa<IntegerType>(type.getElementType()))
+      empty = std::make_shared<const ConstTensor>(
+          ConstTensor::splat(argDtypes[i], type.getShape(), 0.0));
+    values_[name] = ValueState{arg, std::move(empty), type, nameLoc(name),
+                               name, false};
   }
 
   for (int i = 0; i < graph.node_size(); ++i) {
