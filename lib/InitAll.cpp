@@ -65,6 +65,7 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/Transforms/SubsetOpInterfaceImpl.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -95,6 +96,7 @@ void registerAllDialects(DialectRegistry &registry) {
   memref::registerAllocationOpInterfaceExternalModels(registry);
   memref::registerBufferViewFlowOpInterfaceExternalModels(registry);
   tensor::registerSubsetOpInterfaceExternalModels(registry);
+  vector::registerSubsetOpInterfaceExternalModels(registry);
 
   // Tiling and shape reasoning.
   linalg::registerTilingInterfaceExternalModels(registry);
@@ -128,6 +130,7 @@ void registerAllPasses() {
   registerSCFPasses();
   registerLowerAffinePass();
   registerSCFToControlFlowPass();
+  registerConvertMathToLLVMPass();
   registerConvertMathToLibmPass();
   registerFinalizeMemRefToLLVMConversionPass();
   registerConvertToLLVMPass();

@@ -15,4 +15,17 @@ def RecordAbiPass : Pass<"xfc-record-abi", "mlir::ModuleOp"> {
   }];
 }
 
+def FuseElementwisePass : Pass<"xfc-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise linalg producers into consumers that read each element once";
+  let description = [{
+    Like upstream `linalg-fuse-elementwise-ops`, but a producer is fused only
+    where the consumer reads every produced element exactly once (its
+    indexing map for the operand is a permutation). Upstream fuses into any
+    generic, which turns `layer_norm → matmul` into a matmul that recomputes
+    the normalization for every output column and is no longer recognizable
+    as a contraction.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
 #endif // XFC_TRANSFORMS_PASSES_TD

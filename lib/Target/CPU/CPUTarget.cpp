@@ -23,7 +23,7 @@ namespace {
 /// named by their flags so the pipeline reads like an xfc-opt command line.
 constexpr llvm::StringLiteral kBufferizeAndLower =
     "canonicalize,cse,"
-    "linalg-fuse-elementwise-ops,canonicalize,cse,"
+    "func.func(xfc-fuse-elementwise),canonicalize,cse,"
     "{strategy}"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
@@ -40,7 +40,7 @@ constexpr llvm::StringLiteral kBufferizeAndLower =
     "convert-linalg-to-loops,"
     "lower-affine,convert-scf-to-cf,"
     "expand-strided-metadata,lower-affine,"
-    "convert-math-to-libm,"
+    "convert-math-to-llvm,convert-math-to-libm,"
     "finalize-memref-to-llvm,"
     "convert-to-llvm,"
     "reconcile-unrealized-casts,"

@@ -7,7 +7,6 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/Math/Transforms/Approximation.h"
@@ -49,14 +48,25 @@ struct CpuLowerVectorsPass : impl::CpuLowerVectorsPassBase<CpuLowerVectorsPass> 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
-    // Keep accumulators in registers across reduction loops.
-    linalg::hoistRedundantVectorTransfers(func);
-    IRRewriter rewriter(ctx);
-    linalg::hoistRedundantVectorBroadcasts(rewriter, func);
+    // Accumulators were turned into vector iter_args on tensors by
+    // xfc-cpu-tile-and-vectorize. Upstream's hoistRedundantVectorBroadcasts
+    // is not used: it miscompiles reductions across nested loops (every
+    // inner iteration restarts from the initial value).
 
+    // Phase 1: drop unit dimensions left by tiling. Kept apart from the
+    // lowering patterns, which re-introduce leading unit dims and would
+    // ping-pong with these forever.
+    {
+      RewritePatternSet patterns(ctx);
+      vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+      vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+      vector::populateVectorToVectorCanonicalizationPatterns(patterns);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+    // Phase 2: lower to 1-D vector ops, FMAs and loads/stores.
     RewritePatternSet patterns(ctx);
     patterns.add<StridedCopyToLinalg>(ctx);
-    vector::populateVectorToVectorCanonicalizationPatterns(patterns);
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorContractLowering::OuterProduct);
     vector::populateVectorOuterProductLoweringPatterns(patterns);
@@ -71,10 +81,6 @@ struct CpuLowerVectorsPass : impl::CpuLowerVectorsPassBase<CpuLowerVectorsPass> 
     vector::populateVectorTransferLoweringPatterns(patterns, /*maxTransferRank=*/1);
     vector::populateVectorGatherLoweringPatterns(patterns);
     vector::populateVectorStepLoweringPatterns(patterns);
-    // Unit dims left by tiling would otherwise keep transfers N-D.
-    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
-    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
-    vector::populateDropUnitDimWithShapeCastPatterns(patterns);
     vector::populateVectorInsertExtractStridedSliceTransforms(patterns);
     populateMathPolynomialApproximationPatterns(patterns);
     // libm has no rsqrt.

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace xfc {
 #define GEN_PASS_DEF_CPUTILEANDVECTORIZEPASS
@@ -107,6 +108,24 @@ struct CpuTileAndVectorizePass
           /*createNamedContraction=*/true);
       if (succeeded(result))
         rewriter.replaceOp(op, result->replacements);
+    }
+    // Keep accumulators in registers: a transfer_read/transfer_write pair of
+    // a loop-invariant tile of an iter_arg becomes a vector iter_arg. This
+    // must happen on tensors; after bufferization the tile is a subview,
+    // which vector-transfer hoisting does not look through.
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops) {
+      moveLoopInvariantCode(loop);
+      // Each round peels one level (tensor tile, then its vector transfer)
+      // and returns a new loop with one more iter_arg.
+      LoopLikeOpInterface current = loop;
+      for (int round = 0; round < 4; ++round) {
+        unsigned before = current.getRegionIterArgs().size();
+        current = hoistLoopInvariantSubsets(rewriter, current);
+        if (current.getRegionIterArgs().size() == before)
+          break;
+      }
     }
     // Leftover configs on ops that could not be tiled are dropped.
     getOperation().walk([](Operation *op) { op->removeAttr(kLoweringConfigAttr); });

@@ -1,0 +1,44 @@
+//===- FuseElementwise.cpp - elementwise fusion that keeps contractions ---===//
+
+#include "xfc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace xfc {
+#define GEN_PASS_DEF_FUSEELEMENTWISEPASS
+#include "xfc/Transforms/Passes.h.inc"
+} // namespace xfc
+
+using namespace mlir;
+
+namespace xfc {
+namespace {
+
+/// Fuse only when the consumer reads each produced element once, so fusion
+/// never multiplies the producer's work.
+bool readsEachElementOnce(OpOperand *fused) {
+  auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+  if (!consumer)
+    return false;
+  return consumer.getMatchingIndexingMap(fused).isPermutation();
+}
+
+struct FuseElementwisePass : impl::FuseElementwisePassBase<FuseElementwisePass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    linalg::populateElementwiseOpsFusionPatterns(patterns, readsEachElementOnce);
+    linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace xfc
