@@ -21,11 +21,21 @@ ArrayAttr describe(OpBuilder &b, TypeRange types,
                    function_ref<DictionaryAttr(unsigned)> attrsOf,
                    StringRef fallbackPrefix) {
   SmallVector<Attribute> entries;
-  for (auto [i, type] : llvm::enumerate(types)) {
+  for (auto [i, t] : llvm::enumerate(types)) {
+    Type type = t;
     DictionaryAttr attrs = attrsOf(i);
     StringAttr name = attrs ? attrs.getAs<StringAttr>(kNameAttrName) : nullptr;
     if (!name)
       name = b.getStringAttr(fallbackPrefix + Twine(i));
+    // xf computes on signless integers; the ABI keeps ONNX's unsigned types
+    // (recorded by the importer) so callers pass and get the right ONNX type.
+    auto onnxType = attrs ? attrs.getAs<StringAttr>("xf.onnx_type") : nullptr;
+    auto tensor = cast<RankedTensorType>(type);
+    if (onnxType && onnxType.getValue().starts_with("uint") &&
+        tensor.getElementType().isSignlessInteger())
+      type = tensor.clone(IntegerType::get(b.getContext(),
+                                           tensor.getElementTypeBitWidth(),
+                                           IntegerType::Unsigned));
     entries.push_back(b.getDictionaryAttr(
         {b.getNamedAttr("name", name),
          b.getNamedAttr("type", TypeAttr::get(type))}));

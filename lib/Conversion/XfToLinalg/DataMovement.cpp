@@ -31,9 +31,9 @@ struct LowerReshape : OpRewritePattern<ReshapeOp> {
 struct LowerTranspose : OpRewritePattern<TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TransposeOp op, PatternRewriter &rewriter) const override {
-    Value init = createEmpty(rewriter, op.getLoc(), op.getType(), {});
     if (!op.getType().hasStaticShape())
       return rewriter.notifyMatchFailure(op, "dynamic transpose is not supported yet");
+    Value init = createEmpty(rewriter, op.getLoc(), op.getType(), {});
     auto t = linalg::TransposeOp::create(rewriter, op.getLoc(), op.getInput(),
                                          init, op.getPerm());
     rewriter.replaceOp(op, t.getResult());

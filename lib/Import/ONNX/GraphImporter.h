@@ -76,6 +76,8 @@ public:
 private:
   mlir::Location fileLoc();
   mlir::Location nameLoc(llvm::StringRef name);
+  /// The location of ops built for a node: its name, with the op type.
+  mlir::Location nodeLoc(llvm::StringRef name, llvm::StringRef opType);
   /// The tensor type of a graph input/output; empty on failure.
   std::optional<mlir::RankedTensorType>
   tensorType(const onnx::TypeProto &type, std::string &error);

@@ -44,6 +44,12 @@ Location GraphImporter::nameLoc(llvm::StringRef name) {
   return NameLoc::get(StringAttr::get(&ctx_, name), fileLoc());
 }
 
+Location GraphImporter::nodeLoc(llvm::StringRef name, llvm::StringRef opType) {
+  // The op type rides along as fused metadata so that a diagnostic from any
+  // later pass can still say `node 'NAME' (OpType)`.
+  return FusedLoc::get(&ctx_, {nameLoc(name)}, StringAttr::get(&ctx_, opType));
+}
+
 void GraphImporter::addProblem(llvm::StringRef node, llvm::StringRef opType,
                                llvm::StringRef domain, int64_t opset,
                                const llvm::Twine &reason) {
@@ -279,7 +285,8 @@ LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
     }
   }
 
-  NodeContext ctx(*this, node, name, nameLoc(name), opset_, entry->since);
+  NodeContext ctx(*this, node, name, nodeLoc(name, node.op_type()), opset_,
+                  entry->since);
   NodeContext *outer = current_;
   current_ = &ctx;
   LogicalResult result = (*entry->fn)(ctx);

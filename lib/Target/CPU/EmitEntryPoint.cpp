@@ -42,6 +42,12 @@ int32_t elementTypeCode(Type t) {
     return XFRT_ELEMENT_TYPE_BOOL;
   if (t.isUnsignedInteger(8))
     return XFRT_ELEMENT_TYPE_UINT8;
+  if (t.isUnsignedInteger(16))
+    return XFRT_ELEMENT_TYPE_UINT16;
+  if (t.isUnsignedInteger(32))
+    return XFRT_ELEMENT_TYPE_UINT32;
+  if (t.isUnsignedInteger(64))
+    return XFRT_ELEMENT_TYPE_UINT64;
   if (t.isInteger(8))
     return XFRT_ELEMENT_TYPE_INT8;
   if (t.isInteger(16))

@@ -54,7 +54,7 @@ typedef struct xfrt_tensor_desc {
 
 /* Services the runtime lends to compiled code for the duration of one call.
  * Compiled code reaches the thread pool and scratch memory only through this
- * table, so a model library links against nothing but libc. */
+ * table, so a model library links against nothing but libc and libm. */
 typedef struct xfrt_exec_env {
   uint32_t abi_version;
   int32_t num_threads;
