@@ -8,6 +8,7 @@
 #include "xfc/InitAll.h"
 
 #include "dialects/Xf/IR/XfDialect.h"
+#include "dialects/Xf/Transforms/Passes.h"
 #include "xfc/Conversion/Passes.h"
 #include "xfc/Target/Passes.h"
 #include "xfc/Target/Target.h"
@@ -139,6 +140,7 @@ void registerAllPasses() {
   registerConvertVectorToLLVMPass();
 
   // xfc.
+  xf::registerXfTransformsPasses();
   registerXfcConversionPasses();
   registerXfcTransformsPasses();
   registerXfcTargetPasses();
