@@ -265,8 +265,12 @@ int compile(MLIRContext &ctx) {
     return pm.run(*module);
   };
 
+  // -O0 keeps the graph as imported (the unfused reference); above it,
+  // decomposed attention, norms, GELU and lookups are raised to xf ops.
   auto graphStage = [&](PassManager &pm) {
-    (void)parsePassPipeline("canonicalize,cse", pm, llvm::errs());
+    (void)parsePassPipeline(optLevel == O0 ? "canonicalize,cse"
+                                           : "canonicalize,cse,xf-fuse,canonicalize,cse",
+                            pm, llvm::errs());
   };
   if (failed(runStage(graphStage)))
     return 1;
