@@ -239,8 +239,11 @@ int compile(MLIRContext &ctx) {
   xfc::CompileOptions options;
   options.target = targetName;
   options.optLevel = optLevel;
+  // The prefix comes from the output file, or from the input when the
+  // output is stdout or not given.
+  bool namedOutput = !outputPath.empty() && outputPath != "-";
   options.prefix = prefixOpt.empty()
-                       ? sanitizePrefix(outputPath.empty() ? inputPath : outputPath)
+                       ? sanitizePrefix(namedOutput ? outputPath : inputPath)
                        : sanitizePrefix(prefixOpt);
 
   bool textual = emitKind == xfc::EmitKind::Xf || emitKind == xfc::EmitKind::Linalg ||

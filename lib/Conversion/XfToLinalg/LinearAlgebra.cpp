@@ -196,12 +196,25 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AttentionOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    if (!cast<RankedTensorType>(op.getKey().getType()).hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic attention is not supported yet");
     auto qt = cast<RankedTensorType>(op.getQuery().getType());
     auto kt = cast<RankedTensorType>(op.getKey().getType());
     RankedTensorType scoresType = withShape(
         qt, {qt.getDimSize(0), qt.getDimSize(1), qt.getDimSize(2), kt.getDimSize(2)});
-    Value scores = buildContraction(rewriter, loc, op.getQuery(), op.getKey(),
-                                    scoresType, /*rhsTransposed=*/true);
+    // kᵀ is materialized once ([B, H, D, Sk]) so the contraction reads
+    // contiguous rows of it; reading k transposed in the contraction makes
+    // every vector load a strided gather.
+    SmallVector<int64_t> kTShape{kt.getDimSize(0), kt.getDimSize(1),
+                                 kt.getDimSize(3), kt.getDimSize(2)};
+    auto kTType = withShape(kt, kTShape);
+    Value kT = linalg::TransposeOp::create(
+                   rewriter, loc, op.getKey(),
+                   createEmpty(rewriter, loc, kTType, {}),
+                   ArrayRef<int64_t>{0, 1, 3, 2})
+                   .getResult()[0];
+    Value scores = buildContraction(rewriter, loc, op.getQuery(), kT,
+                                    scoresType, /*rhsTransposed=*/false);
     double scale = op.getScale().convertToDouble();
     bool causal = op.getCausal();
     SmallVector<Value> inputs{scores};

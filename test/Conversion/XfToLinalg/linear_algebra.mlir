@@ -38,7 +38,9 @@ func.func @linear_gelu(%x: tensor<4x8xf32>, %w: tensor<16x8xf32>, %b: tensor<16x
 
 // -----
 
+// kᵀ is materialized so the score contraction reads contiguous rows.
 // CHECK-LABEL: func @causal_attention
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<1x2x4x8xf32>) outs(%{{.*}} : tensor<1x2x8x4xf32>) permutation = [0, 1, 3, 2]
 // CHECK: linalg.generic
 // CHECK: linalg.index 2
 // CHECK: linalg.index 3
