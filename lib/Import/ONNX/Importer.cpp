@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -534,6 +535,44 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
 using namespace onnx_import;
 
+/// Per-node structural problems that onnx::checker would report without
+/// naming the node (and only the first of them): inputs nothing defines and
+/// operators the default domain does not have. Checked first so every such
+/// node gets its own line.
+static void findNodeProblems(const onnx::ModelProto &model,
+                             std::vector<ImportProblem> &problems) {
+  int64_t opset = 0;
+  for (const auto &imp : model.opset_import())
+    if (imp.domain().empty() || imp.domain() == "ai.onnx")
+      opset = imp.version();
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringSet<> defined;
+  for (const auto &input : graph.input())
+    defined.insert(input.name());
+  for (const auto &init : graph.initializer())
+    defined.insert(init.name());
+  for (int i = 0, e = graph.node_size(); i < e; ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(i)
+                           : node.name();
+    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    for (const std::string &in : node.input())
+      if (!in.empty() && !defined.contains(in))
+        problems.push_back({name, node.op_type(), node.domain(), opset,
+                            "input '" + in +
+                                "' is not produced by any earlier node, "
+                                "initializer or graph input"});
+    if (defaultDomain && opset > 0 &&
+        schemaSinceVersion(node.op_type(), static_cast<int>(opset), "") < 0)
+      problems.push_back({name, node.op_type(), node.domain(), opset,
+                          "unknown operator '" + node.op_type() +
+                              "' at opset " + std::to_string(opset)});
+    for (const std::string &out : node.output())
+      defined.insert(out);
+  }
+}
+
 OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
                                      const ImportOptions &opts,
                                      std::vector<ImportProblem> &problems) {
@@ -569,6 +608,12 @@ OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
     dir = ".";
   std::string modelDir = dir.str().str();
 
+  findNodeProblems(model, problems);
+  if (!problems.empty()) {
+    if (!opts.checkOnly)
+      problems.resize(1);
+    return nullptr;
+  }
   std::string error = checkModel(model, modelDir + "/");
   if (!error.empty())
     return fail("invalid model: " + error);
