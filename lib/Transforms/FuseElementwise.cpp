@@ -19,20 +19,26 @@ using namespace mlir;
 namespace xfc {
 namespace {
 
-/// Fuse only when the consumer reads each produced element once, so fusion
-/// never multiplies the producer's work.
-bool readsEachElementOnce(OpOperand *fused) {
+/// Fuse only when fusion never multiplies the producer's work: the consumer
+/// reads each produced element once, and nothing else reads the producer
+/// (a producer fused into several consumers is recomputed by each, and
+/// along a residual stream that compounds: every layer would recompute all
+/// layers before it).
+bool fusionKeepsWork(OpOperand *fused) {
   auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
-  if (!consumer)
+  if (!consumer || !consumer.getMatchingIndexingMap(fused).isPermutation())
     return false;
-  return consumer.getMatchingIndexingMap(fused).isPermutation();
+  Operation *producer = fused->get().getDefiningOp();
+  return producer && llvm::all_of(producer->getUsers(), [&](Operation *user) {
+           return user == consumer.getOperation();
+         });
 }
 
 struct FuseElementwisePass : impl::FuseElementwisePassBase<FuseElementwisePass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    linalg::populateElementwiseOpsFusionPatterns(patterns, readsEachElementOnce);
+    linalg::populateElementwiseOpsFusionPatterns(patterns, fusionKeepsWork);
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     tensor::populateFoldTensorEmptyPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

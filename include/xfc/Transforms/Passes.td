@@ -19,11 +19,13 @@ def FuseElementwisePass : Pass<"xfc-fuse-elementwise", "mlir::func::FuncOp"> {
   let summary = "Fuse elementwise linalg producers into consumers that read each element once";
   let description = [{
     Like upstream `linalg-fuse-elementwise-ops`, but a producer is fused only
-    where the consumer reads every produced element exactly once (its
-    indexing map for the operand is a permutation). Upstream fuses into any
-    generic, which turns `layer_norm → matmul` into a matmul that recomputes
-    the normalization for every output column and is no longer recognizable
-    as a contraction.
+    where it is consumed by that one op, which reads every produced element
+    exactly once (its indexing map for the operand is a permutation).
+    Upstream fuses into any generic, which turns `layer_norm → matmul` into a
+    matmul that recomputes the normalization for every output column (and is
+    no longer recognizable as a contraction), and duplicates producers with
+    several users, which along a transformer's residual stream makes every
+    layer recompute the layers before it.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
