@@ -227,6 +227,29 @@ LogicalResult ArgReduceOp::verify() {
   return verifyShape(*this, expected, getType());
 }
 
+LogicalResult CumSumOp::verify() {
+  return verifyAxis(*this, getAxis(), getType().getRank());
+}
+
+LogicalResult TopKOp::verify() {
+  RankedTensorType in = tensorType(getInput());
+  if (in.getRank() < 1)
+    return emitOpError("input must have rank 1 or more");
+  if (failed(verifyAxis(*this, getAxis(), in.getRank())))
+    return failure();
+  int64_t k = getK(), dim = in.getDimSize(getAxis());
+  if (k < 0 || (!ShapedType::isDynamic(dim) && k > dim))
+    return emitOpError("k = ") << k << " is out of range for an axis of size "
+                               << dim;
+  if (getValues().getType().getElementType() != in.getElementType())
+    return emitOpError("values element type differs from the input's");
+  SmallVector<int64_t> expected(in.getShape());
+  expected[getAxis()] = k;
+  if (failed(verifyShape(*this, expected, getValues().getType())))
+    return failure();
+  return verifyShape(*this, expected, getIndices().getType());
+}
+
 LogicalResult SoftmaxOp::verify() {
   return verifyAxis(*this, getAxis(), getType().getRank());
 }
@@ -518,6 +541,107 @@ LogicalResult GatherOp::verify() {
   llvm::append_range(expected, idx.getShape());
   llvm::append_range(expected, data.getShape().drop_front(getAxis() + 1));
   return verifyShape(*this, expected, getType());
+}
+
+/// `data`, `indices` and (for scatters) `updates` of the *_elements ops.
+static LogicalResult verifyElementsOp(Operation *op, RankedTensorType data,
+                                      RankedTensorType idx, int64_t axis) {
+  if (failed(verifyAxis(op, axis, data.getRank())))
+    return failure();
+  if (idx.getRank() != data.getRank())
+    return op->emitOpError("indices rank ")
+           << idx.getRank() << " differs from the data rank " << data.getRank();
+  return success();
+}
+
+LogicalResult GatherElementsOp::verify() {
+  RankedTensorType data = tensorType(getData()), idx = tensorType(getIndices());
+  if (failed(verifyElementsOp(*this, data, idx, getAxis())))
+    return failure();
+  if (getType().getElementType() != data.getElementType())
+    return emitOpError("result element type differs from the data's");
+  return verifyShape(*this, idx.getShape(), getType());
+}
+
+/// The result shape of GatherND / the updates shape of ScatterND.
+static FailureOr<SmallVector<int64_t>>
+ndSliceShape(Operation *op, RankedTensorType data, RankedTensorType idx,
+             int64_t batchDims) {
+  if (batchDims < 0 || batchDims >= std::min(data.getRank(), idx.getRank()))
+    return op->emitOpError("batch_dims ") << batchDims
+           << " must be below the ranks of data and indices";
+  if (!shapesCompatible(data.getShape().take_front(batchDims),
+                        idx.getShape().take_front(batchDims)))
+    return op->emitOpError("data and indices differ in the batch dimensions");
+  int64_t m = idx.getShape().back();
+  if (ShapedType::isDynamic(m))
+    return op->emitOpError("the last dimension of indices must be static");
+  if (m < 1 || batchDims + m > data.getRank())
+    return op->emitOpError("index tuples of size ")
+           << m << " do not address data of rank " << data.getRank();
+  SmallVector<int64_t> shape(idx.getShape().drop_back());
+  llvm::append_range(shape, data.getShape().drop_front(batchDims + m));
+  return shape;
+}
+
+LogicalResult GatherNDOp::verify() {
+  RankedTensorType data = tensorType(getData());
+  auto shape = ndSliceShape(*this, data, tensorType(getIndices()),
+                            getBatchDims());
+  if (failed(shape))
+    return failure();
+  if (getType().getElementType() != data.getElementType())
+    return emitOpError("result element type differs from the data's");
+  return verifyShape(*this, *shape, getType());
+}
+
+/// Shared by the scatters: the result is `data`, updates match its type.
+static LogicalResult verifyScatterTypes(Operation *op, RankedTensorType data,
+                                        RankedTensorType updates,
+                                        ScatterReduction reduction,
+                                        RankedTensorType result) {
+  if (data != result)
+    return op->emitOpError("result type differs from the data type");
+  if (updates.getElementType() != data.getElementType())
+    return op->emitOpError("updates element type differs from the data's");
+  if (reduction != ScatterReduction::none &&
+      data.getElementType().isInteger(1))
+    return op->emitOpError("reductions need numeric elements");
+  return success();
+}
+
+LogicalResult ScatterElementsOp::verify() {
+  RankedTensorType data = tensorType(getData()), idx = tensorType(getIndices()),
+                   upd = tensorType(getUpdates());
+  if (failed(verifyScatterTypes(*this, data, upd, getReduction(), getType())) ||
+      failed(verifyElementsOp(*this, data, idx, getAxis())))
+    return failure();
+  if (!shapesCompatible(idx.getShape(), upd.getShape()))
+    return emitOpError("indices and updates differ in shape");
+  return success();
+}
+
+LogicalResult ScatterNDOp::verify() {
+  RankedTensorType data = tensorType(getData()), idx = tensorType(getIndices()),
+                   upd = tensorType(getUpdates());
+  if (failed(verifyScatterTypes(*this, data, upd, getReduction(), getType())))
+    return failure();
+  if (idx.getRank() < 1)
+    return emitOpError("indices must have rank 1 or more");
+  // ScatterND has no batch dimensions: a leading unit dimension stands in.
+  auto padded = [](RankedTensorType t) {
+    SmallVector<int64_t> s{1};
+    llvm::append_range(s, t.getShape());
+    return RankedTensorType::get(s, t.getElementType());
+  };
+  auto shape = ndSliceShape(*this, padded(data), padded(idx), 1);
+  if (failed(shape))
+    return failure();
+  shape->erase(shape->begin());
+  if (!shapesCompatible(*shape, upd.getShape()))
+    return emitOpError("updates shape does not match indices.shape[:-1] + "
+                       "data.shape[m:]");
+  return success();
 }
 
 LogicalResult EmbeddingOp::verify() {

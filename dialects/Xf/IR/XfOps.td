@@ -105,6 +105,14 @@ def Xf_PadMode : I32EnumAttr<"PadMode", "padding mode", [
   let cppNamespace = "::xfc::xf";
 }
 
+def Xf_ScatterReduction : I32EnumAttr<"ScatterReduction",
+    "how a scatter combines an update with the element it lands on", [
+    I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"add", 1>,
+    I32EnumAttrCase<"mul", 2>, I32EnumAttrCase<"max", 3>,
+    I32EnumAttrCase<"min", 4>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
 def Xf_Activation : I32EnumAttr<"Activation", "fused epilogue activation", [
     I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"relu", 1>,
     I32EnumAttrCase<"gelu", 2>, I32EnumAttrCase<"gelu_tanh", 3>]> {
@@ -245,6 +253,45 @@ def Xf_ArgReduceOp : Xf_Op<"arg_reduce"> {
                        BoolAttr:$keep_dims, BoolAttr:$select_last_index);
   let results = (outs RankedTensorOf<[I64]>:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_CumSumOp : Xf_Op<"cumsum", [SameOperandsAndResultType]> {
+  let summary = "cumulative sum along an axis (ONNX CumSum)";
+  let description = [{
+    `result[..., i, ...] = sum of input[..., j, ...]` for `j <= i` (`j < i`
+    when `exclusive`); `reverse` sums from the end of the axis instead. The
+    lowering is a sequential scan over the axis, one slice at a time.
+
+    ```mlir
+    %y = xf.cumsum %x {axis = 1 : i64, exclusive = false, reverse = true}
+         : tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
+                       BoolAttr:$reverse);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_TopKOp : Xf_Op<"topk"> {
+  let summary = "the k largest (or smallest) elements along an axis";
+  let description = [{
+    ONNX TopK with a compile-time `k`: `values` holds the selected elements
+    in sorted order (best first) and `indices` their positions along `axis`.
+    Equal values keep their input order (lower index first).
+
+    ```mlir
+    %v, %i = xf.topk %x {axis = 1 : i64, k = 3 : i64, largest = true}
+             : tensor<3x4xf32> -> tensor<3x3xf32>, tensor<3x3xi64>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input, I64Attr:$axis, I64Attr:$k,
+                       BoolAttr:$largest);
+  let results = (outs Xf_Tensor:$values, RankedTensorOf<[I64]>:$indices);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($values) "
+                       "`,` type($indices)";
   let hasVerifier = 1;
 }
 
@@ -527,6 +574,94 @@ def Xf_GatherOp : Xf_Op<"gather"> {
   let results = (outs Xf_Tensor:$result);
   let assemblyFormat = "$data `,` $indices attr-dict `:` type($data) `,` "
                        "type($indices) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_GatherElementsOp : Xf_Op<"gather_elements"> {
+  let summary = "element-wise gather along an axis (ONNX GatherElements)";
+  let description = [{
+    `result[i] = data[i with i[axis] replaced by indices[i]]`; the result has
+    the shape of `indices`, which has the rank of `data`. Negative indices
+    count from the end of `axis`; out-of-range indices are clamped (never a
+    read outside `data`).
+
+    ```mlir
+    %y = xf.gather_elements %d, %i {axis = 1 : i64}
+         : tensor<2x2xf32>, tensor<2x3xi64> -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$data, Xf_IntTensor:$indices, I64Attr:$axis);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` type($data) `,` "
+                       "type($indices) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_GatherNDOp : Xf_Op<"gather_nd"> {
+  let summary = "gather slices addressed by index tuples (ONNX GatherND)";
+  let description = [{
+    The last dimension of `indices` (size `m`) holds tuples that address the
+    `m` dimensions of `data` after the first `batch_dims`, which `data` and
+    `indices` share. The result shape is
+    `indices.shape[:-1] + data.shape[batch_dims + m:]`. Indices wrap once when
+    negative and are clamped.
+
+    ```mlir
+    %y = xf.gather_nd %d, %i {batch_dims = 0 : i64}
+         : tensor<2x2xf32>, tensor<2x1xi64> -> tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$data, Xf_IntTensor:$indices,
+                       I64Attr:$batch_dims);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` type($data) `,` "
+                       "type($indices) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_ScatterElementsOp : Xf_Op<"scatter_elements"> {
+  let summary = "element-wise scatter along an axis (ONNX ScatterElements)";
+  let description = [{
+    A copy of `data` where, for every position `i` of `updates`, the element
+    at `i` with `i[axis]` replaced by `indices[i]` is combined with
+    `updates[i]` by `reduction` (`none` overwrites). Updates apply in
+    row-major order. `indices` and `updates` have the same shape and the rank
+    of `data`; negative indices count from the end, out-of-range ones are
+    clamped.
+
+    ```mlir
+    %y = xf.scatter_elements add %d, %i, %u {axis = 0 : i64}
+         : tensor<3x3xf32>, tensor<2x3xi64>, tensor<2x3xf32> -> tensor<3x3xf32>
+    ```
+  }];
+  let arguments = (ins Xf_ScatterReduction:$reduction, Xf_Tensor:$data,
+                       Xf_IntTensor:$indices, Xf_Tensor:$updates,
+                       I64Attr:$axis);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$reduction $data `,` $indices `,` $updates attr-dict "
+      "`:` type($data) `,` type($indices) `,` type($updates) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_ScatterNDOp : Xf_Op<"scatter_nd"> {
+  let summary = "scatter slices addressed by index tuples (ONNX ScatterND)";
+  let description = [{
+    A copy of `data` where the slice addressed by each tuple in the last
+    dimension of `indices` (size `m`) is combined with the matching slice of
+    `updates` (shape `indices.shape[:-1] + data.shape[m:]`) by `reduction`.
+    Updates apply in row-major order; indices wrap once when negative and are
+    clamped.
+
+    ```mlir
+    %y = xf.scatter_nd none %d, %i, %u
+         : tensor<4x4xf32>, tensor<2x1xi64>, tensor<2x4xf32> -> tensor<4x4xf32>
+    ```
+  }];
+  let arguments = (ins Xf_ScatterReduction:$reduction, Xf_Tensor:$data,
+                       Xf_IntTensor:$indices, Xf_Tensor:$updates);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$reduction $data `,` $indices `,` $updates attr-dict "
+      "`:` type($data) `,` type($indices) `,` type($updates) `->` type($result)";
   let hasVerifier = 1;
 }
 

@@ -6,7 +6,7 @@
 include "mlir/Pass/PassBase.td"
 
 def ConvertXfToLinalgPass : Pass<"convert-xf-to-linalg", "mlir::ModuleOp"> {
-  let summary = "Lower every xf op to linalg, tensor, arith and math";
+  let summary = "Lower every xf op to linalg, tensor, arith, math and scf";
   let description = [{
     The one lowering of the xf dialect, shared by every target: each op
     family becomes linalg (named or generic) ops on tensors. It is also the
@@ -16,7 +16,8 @@ def ConvertXfToLinalgPass : Pass<"convert-xf-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::arith::ArithDialect",
-                           "mlir::math::MathDialect"];
+                           "mlir::math::MathDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 #endif // XFC_CONVERSION_PASSES_TD

@@ -1,4 +1,4 @@
-//===- DataMovement.cpp - xf reshape/transpose/.../pad/trilu → linalg -----===//
+//===- DataMovement.cpp - xf reshape/.../gathers/pad/trilu → linalg -------===//
 //
 // Pure views (reshape, strided slice) become tensor ops that bufferize to
 // views; permutations and broadcasts become linalg ops; gathers and the
@@ -128,20 +128,6 @@ struct LowerSlice : OpRewritePattern<SliceOp> {
   }
 };
 
-/// An index read from `indices`, wrapped into [0, size) for negative values
-/// and clamped so that a bad index cannot read outside the buffer.
-Value normalizeIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
-  Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value n = arith::ConstantIndexOp::create(b, loc, size);
-  Value isNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, zero);
-  idx = arith::SelectOp::create(b, loc, isNeg,
-                                arith::AddIOp::create(b, loc, idx, n), idx);
-  idx = arith::MaxSIOp::create(b, loc, idx, zero);
-  return arith::MinSIOp::create(
-      b, loc, idx, arith::ConstantIndexOp::create(b, loc, size - 1));
-}
-
 /// result[pre..., idx..., post...] = data[pre..., indices[idx...], post...].
 Value buildGather(OpBuilder &b, Location loc, Value data, Value indices,
                   int64_t axis, RankedTensorType resultType) {
@@ -191,6 +177,73 @@ struct LowerEmbedding : OpRewritePattern<EmbeddingOp> {
       return rewriter.notifyMatchFailure(op, "dynamic embedding is not supported yet");
     rewriter.replaceOp(op, buildGather(rewriter, op.getLoc(), op.getTable(),
                                        op.getIndices(), 0, op.getType()));
+    return success();
+  }
+};
+
+/// result[i] = data[i with i[axis] := indices[i]] (GatherElements).
+struct LowerGatherElements : OpRewritePattern<GatherElementsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatherElementsOp op, PatternRewriter &rewriter) const override {
+    auto dt = cast<RankedTensorType>(op.getData().getType());
+    RankedTensorType type = op.getType();
+    if (!type.hasStaticShape() || !dt.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic gather_elements is not supported yet");
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineMap> maps(2, AffineMap::getMultiDimIdentityMap(rank, ctx));
+    Value data = op.getData();
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), type, op.getIndices(),
+        createEmpty(rewriter, op.getLoc(), type, {}), maps,
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          SmallVector<Value> coords;
+          for (int64_t d = 0; d < rank; ++d)
+            coords.push_back(d == axis ? normalizeIndex(b, l, a[0], dt.getDimSize(d))
+                                       : (Value)linalg::IndexOp::create(b, l, d));
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, data, coords).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// result[b..., i..., s...] = data[b..., indices[b..., i..., :], s...].
+struct LowerGatherND : OpRewritePattern<GatherNDOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatherNDOp op, PatternRewriter &rewriter) const override {
+    auto dt = cast<RankedTensorType>(op.getData().getType());
+    auto it = cast<RankedTensorType>(op.getIndices().getType());
+    RankedTensorType type = op.getType();
+    if (!type.hasStaticShape() || !dt.hasStaticShape() || !it.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic gather_nd is not supported yet");
+    int64_t rank = type.getRank(), batch = op.getBatchDims();
+    int64_t outer = it.getRank() - 1, m = it.getShape().back();
+    Value data = op.getData(), indices = op.getIndices();
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), type, ValueRange{},
+        createEmpty(rewriter, op.getLoc(), type, {}),
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, getContext())},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> outerIvs, coords;
+          for (int64_t d = 0; d < outer; ++d)
+            outerIvs.push_back(linalg::IndexOp::create(b, l, d));
+          coords.append(outerIvs.begin(), outerIvs.begin() + batch);
+          for (int64_t j = 0; j < m; ++j) {
+            SmallVector<Value> at(outerIvs);
+            at.push_back(arith::ConstantIndexOp::create(b, l, j));
+            Value raw = tensor::ExtractOp::create(b, l, indices, at);
+            coords.push_back(normalizeIndex(b, l, raw, dt.getDimSize(batch + j)));
+          }
+          for (int64_t d = outer; d < rank; ++d)
+            coords.push_back(linalg::IndexOp::create(b, l, d));
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, data, coords).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
@@ -282,7 +335,8 @@ struct LowerTrilu : OpRewritePattern<TriluOp> {
 
 void populateDataMovementPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerReshape, LowerTranspose, LowerBroadcast, LowerConcat,
-               LowerSlice, LowerGather, LowerEmbedding, LowerPad, LowerTrilu>(
+               LowerSlice, LowerGather, LowerGatherElements, LowerGatherND,
+               LowerEmbedding, LowerPad, LowerTrilu>(
       patterns.getContext());
 }
 

@@ -247,4 +247,16 @@ Value castScalar(OpBuilder &b, Location loc, Value value, Type to) {
   return arith::TruncIOp::create(b, loc, to, value);
 }
 
+Value normalizeIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+  Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value n = arith::ConstantIndexOp::create(b, loc, size);
+  Value isNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, zero);
+  idx = arith::SelectOp::create(b, loc, isNeg,
+                                arith::AddIOp::create(b, loc, idx, n), idx);
+  idx = arith::MaxSIOp::create(b, loc, idx, zero);
+  return arith::MinSIOp::create(
+      b, loc, idx, arith::ConstantIndexOp::create(b, loc, size - 1));
+}
+
 } // namespace xfc::lowering

@@ -75,12 +75,19 @@ mlir::Value buildMin(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value value, mlir::Type to);
 
+/// An index read from an indices tensor (any integer type), wrapped once
+/// into [0, size) when negative and clamped so that a bad index can never
+/// address outside the dimension.
+mlir::Value normalizeIndex(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value raw, int64_t size);
+
 /// The op families' pattern sets.
 void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(mlir::RewritePatternSet &patterns);
 void populateLinearAlgebraPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
 void populateConvPoolPatterns(mlir::RewritePatternSet &patterns);
+void populateSequentialPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace xfc::lowering
 

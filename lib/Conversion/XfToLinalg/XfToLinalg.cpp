@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -33,6 +34,7 @@ void populateXfToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateLinearAlgebraPatterns(patterns);
   lowering::populateDataMovementPatterns(patterns);
   lowering::populateConvPoolPatterns(patterns);
+  lowering::populateSequentialPatterns(patterns);
 }
 
 namespace {
@@ -44,7 +46,7 @@ struct ConvertXfToLinalgPass
     target.addIllegalDialect<xf::XfDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect,
-                           func::FuncDialect>();
+                           scf::SCFDialect, func::FuncDialect>();
     RewritePatternSet patterns(ctx);
     populateXfToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,

@@ -582,6 +582,7 @@ const OpRegistry &OpRegistry::instance() {
     registerShapeOps(r);
     registerNNOps(r);
     registerImageOps(r);
+    registerIndexingOps(r);
     return r;
   }();
   return registry;

@@ -225,6 +225,7 @@ void registerReductionOps(OpRegistry &r);
 void registerShapeOps(OpRegistry &r);
 void registerNNOps(OpRegistry &r);
 void registerImageOps(OpRegistry &r);
+void registerIndexingOps(OpRegistry &r);
 
 } // namespace xfc::onnx_import
 

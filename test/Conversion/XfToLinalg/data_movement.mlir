@@ -73,3 +73,28 @@ func.func @trilu(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
   %0 = xf.trilu %x {k = 0 : i64, upper = true} : tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @gather_elements
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%arg1 : tensor<2x3xi64>)
+// CHECK: arith.minsi
+// CHECK: tensor.extract %arg0[%{{.*}}, %{{.*}}] : tensor<2x2xf32>
+func.func @gather_elements(%x: tensor<2x2xf32>, %i: tensor<2x3xi64>) -> tensor<2x3xf32> {
+  %0 = xf.gather_elements %x, %i {axis = 1 : i64} : tensor<2x2xf32>, tensor<2x3xi64> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Each result element reads its index tuple, then the data.
+// CHECK-LABEL: func @gather_nd
+// CHECK: linalg.generic
+// CHECK: tensor.extract %arg1[%{{.*}}, %{{.*}}, %c0]
+// CHECK: tensor.extract %arg1[%{{.*}}, %{{.*}}, %c1]
+// CHECK: tensor.extract %arg0[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : tensor<2x3x4x5xf32>
+func.func @gather_nd(%x: tensor<2x3x4x5xf32>, %i: tensor<2x6x2xi32>) -> tensor<2x6x5xf32> {
+  %0 = xf.gather_nd %x, %i {batch_dims = 1 : i64} : tensor<2x3x4x5xf32>, tensor<2x6x2xi32> -> tensor<2x6x5xf32>
+  return %0 : tensor<2x6x5xf32>
+}

@@ -550,3 +550,179 @@ func.func @trilu_rank(%x: tensor<3xf32>) {
   %0 = xf.trilu %x {k = 0 : i64, upper = true} : tensor<3xf32>
   return
 }
+
+// -----
+
+func.func @cumsum_axis(%x: tensor<4xf32>) {
+  // expected-error @+1 {{axis 1 is out of range for rank 1}}
+  %0 = xf.cumsum %x {axis = 1 : i64, exclusive = false, reverse = false} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @topk_rank(%x: tensor<f32>) {
+  // expected-error @+1 {{input must have rank 1 or more}}
+  %0:2 = xf.topk %x {axis = 0 : i64, k = 1 : i64, largest = true} : tensor<f32> -> tensor<f32>, tensor<i64>
+  return
+}
+
+// -----
+
+func.func @topk_axis(%x: tensor<4xf32>) {
+  // expected-error @+1 {{axis 1 is out of range for rank 1}}
+  %0:2 = xf.topk %x {axis = 1 : i64, k = 1 : i64, largest = true} : tensor<4xf32> -> tensor<1xf32>, tensor<1xi64>
+  return
+}
+
+// -----
+
+func.func @topk_k(%x: tensor<4xf32>) {
+  // expected-error @+1 {{k = 5 is out of range for an axis of size 4}}
+  %0:2 = xf.topk %x {axis = 0 : i64, k = 5 : i64, largest = true} : tensor<4xf32> -> tensor<5xf32>, tensor<5xi64>
+  return
+}
+
+// -----
+
+func.func @topk_values_type(%x: tensor<4xf32>) {
+  // expected-error @+1 {{values element type differs from the input's}}
+  %0:2 = xf.topk %x {axis = 0 : i64, k = 2 : i64, largest = true} : tensor<4xf32> -> tensor<2xf16>, tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @topk_shape(%x: tensor<4xf32>) {
+  // expected-error @+1 {{result shape [3] does not match the expected [2]}}
+  %0:2 = xf.topk %x {axis = 0 : i64, k = 2 : i64, largest = true} : tensor<4xf32> -> tensor<2xf32>, tensor<3xi64>
+  return
+}
+
+// -----
+
+func.func @gather_elements_axis(%x: tensor<4xf32>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{axis 1 is out of range for rank 1}}
+  %0 = xf.gather_elements %x, %i {axis = 1 : i64} : tensor<4xf32>, tensor<2xi64> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_rank(%x: tensor<4xf32>, %i: tensor<2x1xi64>) {
+  // expected-error @+1 {{indices rank 2 differs from the data rank 1}}
+  %0 = xf.gather_elements %x, %i {axis = 0 : i64} : tensor<4xf32>, tensor<2x1xi64> -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_elt(%x: tensor<4xf32>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{result element type differs from the data's}}
+  %0 = xf.gather_elements %x, %i {axis = 0 : i64} : tensor<4xf32>, tensor<2xi64> -> tensor<2xf16>
+  return
+}
+
+// -----
+
+func.func @gather_elements_shape(%x: tensor<4xf32>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{result shape [3] does not match the expected [2]}}
+  %0 = xf.gather_elements %x, %i {axis = 0 : i64} : tensor<4xf32>, tensor<2xi64> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_batch(%x: tensor<4x4xf32>, %i: tensor<2x1xi64>) {
+  // expected-error @+1 {{batch_dims 2 must be below the ranks of data and indices}}
+  %0 = xf.gather_nd %x, %i {batch_dims = 2 : i64} : tensor<4x4xf32>, tensor<2x1xi64> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_batch_shape(%x: tensor<4x4xf32>, %i: tensor<2x1xi64>) {
+  // expected-error @+1 {{data and indices differ in the batch dimensions}}
+  %0 = xf.gather_nd %x, %i {batch_dims = 1 : i64} : tensor<4x4xf32>, tensor<2x1xi64> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_dynamic(%x: tensor<4x4xf32>, %i: tensor<2x?xi64>) {
+  // expected-error @+1 {{the last dimension of indices must be static}}
+  %0 = xf.gather_nd %x, %i {batch_dims = 0 : i64} : tensor<4x4xf32>, tensor<2x?xi64> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_tuple(%x: tensor<4x4xf32>, %i: tensor<2x3xi64>) {
+  // expected-error @+1 {{index tuples of size 3 do not address data of rank 2}}
+  %0 = xf.gather_nd %x, %i {batch_dims = 0 : i64} : tensor<4x4xf32>, tensor<2x3xi64> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_elt(%x: tensor<4x4xf32>, %i: tensor<2x1xi64>) {
+  // expected-error @+1 {{result element type differs from the data's}}
+  %0 = xf.gather_nd %x, %i {batch_dims = 0 : i64} : tensor<4x4xf32>, tensor<2x1xi64> -> tensor<2x4xi32>
+  return
+}
+
+// -----
+
+func.func @gather_nd_shape(%x: tensor<4x4xf32>, %i: tensor<2x1xi64>) {
+  // expected-error @+1 {{result shape [2] does not match the expected [2, 4]}}
+  %0 = xf.gather_nd %x, %i {batch_dims = 0 : i64} : tensor<4x4xf32>, tensor<2x1xi64> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_result(%x: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) {
+  // expected-error @+1 {{result type differs from the data type}}
+  %0 = xf.scatter_elements none %x, %i, %u {axis = 0 : i64} : tensor<4xf32>, tensor<2xi64>, tensor<2xf32> -> tensor<5xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_updates_elt(%x: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<2xf16>) {
+  // expected-error @+1 {{updates element type differs from the data's}}
+  %0 = xf.scatter_elements none %x, %i, %u {axis = 0 : i64} : tensor<4xf32>, tensor<2xi64>, tensor<2xf16> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_bool_reduction(%x: tensor<4xi1>, %i: tensor<2xi64>, %u: tensor<2xi1>) {
+  // expected-error @+1 {{reductions need numeric elements}}
+  %0 = xf.scatter_elements add %x, %i, %u {axis = 0 : i64} : tensor<4xi1>, tensor<2xi64>, tensor<2xi1> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @scatter_elements_shape(%x: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<3xf32>) {
+  // expected-error @+1 {{indices and updates differ in shape}}
+  %0 = xf.scatter_elements none %x, %i, %u {axis = 0 : i64} : tensor<4xf32>, tensor<2xi64>, tensor<3xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_rank(%x: tensor<4xf32>, %i: tensor<i64>, %u: tensor<f32>) {
+  // expected-error @+1 {{indices must have rank 1 or more}}
+  %0 = xf.scatter_nd none %x, %i, %u : tensor<4xf32>, tensor<i64>, tensor<f32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates(%x: tensor<4x4xf32>, %i: tensor<2x1xi64>, %u: tensor<2xf32>) {
+  // expected-error @+1 {{updates shape does not match indices.shape[:-1] + data.shape[m:]}}
+  %0 = xf.scatter_nd none %x, %i, %u : tensor<4x4xf32>, tensor<2x1xi64>, tensor<2xf32> -> tensor<4x4xf32>
+  return
+}

@@ -92,3 +92,22 @@ func.func @data_movement(%x: tensor<2x3x4xf32>, %t: tensor<100x8xf32>, %ids: ten
   %8 = xf.trilu %x {k = 1 : i64, upper = false} : tensor<2x3x4xf32>
   return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<6x4xf32>, tensor<4x3x2xf32>, tensor<2x2x3x4xf32>, tensor<2x6x4xf32>, tensor<2x1x2xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<2x5x4xf32>, tensor<2x3x4xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @indexing
+func.func @indexing(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>, %t: tensor<2x1xi32>, %r: tensor<2x4xf32>) -> (tensor<3x4xf32>, tensor<3x2xf32>, tensor<3x2xi64>, tensor<3x2xf32>, tensor<2x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>) {
+  // CHECK: xf.cumsum %{{.*}} {axis = 1 : i64, exclusive = true, reverse = false} : tensor<3x4xf32>
+  %0 = xf.cumsum %x {axis = 1 : i64, exclusive = true, reverse = false} : tensor<3x4xf32>
+  // CHECK: xf.topk %{{.*}} {axis = 1 : i64, k = 2 : i64, largest = false} : tensor<3x4xf32> -> tensor<3x2xf32>, tensor<3x2xi64>
+  %1:2 = xf.topk %x {axis = 1 : i64, k = 2 : i64, largest = false} : tensor<3x4xf32> -> tensor<3x2xf32>, tensor<3x2xi64>
+  // CHECK: xf.gather_elements %{{.*}}, %{{.*}} {axis = 1 : i64} : tensor<3x4xf32>, tensor<3x2xi64> -> tensor<3x2xf32>
+  %2 = xf.gather_elements %x, %i {axis = 1 : i64} : tensor<3x4xf32>, tensor<3x2xi64> -> tensor<3x2xf32>
+  // CHECK: xf.gather_nd %{{.*}}, %{{.*}} {batch_dims = 0 : i64} : tensor<3x4xf32>, tensor<2x1xi32> -> tensor<2x4xf32>
+  %3 = xf.gather_nd %x, %t {batch_dims = 0 : i64} : tensor<3x4xf32>, tensor<2x1xi32> -> tensor<2x4xf32>
+  // CHECK: xf.scatter_elements add %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i64} : tensor<3x4xf32>, tensor<3x2xi64>, tensor<3x2xf32> -> tensor<3x4xf32>
+  %4 = xf.scatter_elements add %x, %i, %u {axis = 1 : i64} : tensor<3x4xf32>, tensor<3x2xi64>, tensor<3x2xf32> -> tensor<3x4xf32>
+  // CHECK: xf.scatter_nd none %{{.*}}, %{{.*}}, %{{.*}} : tensor<3x4xf32>, tensor<2x1xi32>, tensor<2x4xf32> -> tensor<3x4xf32>
+  %5 = xf.scatter_nd none %x, %t, %r : tensor<3x4xf32>, tensor<2x1xi32>, tensor<2x4xf32> -> tensor<3x4xf32>
+  return %0, %1#0, %1#1, %2, %3, %4, %5 : tensor<3x4xf32>, tensor<3x2xf32>, tensor<3x2xi64>, tensor<3x2xf32>, tensor<2x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>
+}

@@ -1,0 +1,278 @@
+//===- OpsIndexing.cpp - index-driven ops -> xf ---------------------------===//
+//
+// GatherElements, GatherND, ScatterElements (and the deprecated Scatter),
+// ScatterND, OneHot, TopK and CumSum. Counts and axes (TopK's k, CumSum's
+// axis, OneHot's depth) must be compile-time constants; index tensors may be
+// run-time values. Negative indices wrap once; indices still out of range
+// are clamped by the lowering, never read or written outside a tensor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "NodeContext.h"
+
+#include "onnx/onnx_pb.h"
+
+using namespace mlir;
+
+namespace xfc::onnx_import {
+namespace {
+
+LogicalResult requireIndices(NodeContext &c, unsigned i) {
+  if (!isa<IntegerType>(c.elt(i)) || c.elt(i).isInteger(1))
+    return c.fail("indices must be int32 or int64");
+  return success();
+}
+
+/// Checks compile-time indices against `dim` (index values of one axis).
+LogicalResult checkConstIndices(NodeContext &c, unsigned i, int64_t dim) {
+  const ConstTensor *idx = c.constant(i);
+  if (!idx || ShapedType::isDynamic(dim))
+    return success();
+  for (int64_t j = 0, n = idx->numElements(); j < n; ++j) {
+    int64_t v = idx->intAt(j);
+    if (v < -dim || v >= dim)
+      return c.fail("index " + llvm::Twine(v) + " is out of range for " +
+                    "dimension " + llvm::Twine(dim));
+  }
+  return success();
+}
+
+FailureOr<xf::ScatterReduction> scatterReduction(NodeContext &c) {
+  if (c.since() < 16)
+    return xf::ScatterReduction::none;
+  std::string r = c.attrString("reduction", "none");
+  if (c.failed())
+    return failure();
+  if (r == "none")
+    return xf::ScatterReduction::none;
+  if (r == "add")
+    return xf::ScatterReduction::add;
+  if (r == "mul")
+    return xf::ScatterReduction::mul;
+  if (r == "max")
+    return xf::ScatterReduction::max;
+  if (r == "min")
+    return xf::ScatterReduction::min;
+  return c.fail("reduction '" + r + "' is not supported");
+}
+
+LogicalResult convertGatherElements(NodeContext &c) {
+  int64_t axis = c.attrInt("axis", 0);
+  if (c.failed() || failed(requireIndices(c, 1)))
+    return failure();
+  FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
+  if (failed(a))
+    return failure();
+  if (c.rank(1) != c.rank(0))
+    return c.fail("indices " + shapeStr(c.shape(1)) +
+                  " must have the rank of the data " + shapeStr(c.shape(0)));
+  if (failed(checkConstIndices(c, 1, c.shape(0)[*a])))
+    return failure();
+  auto type = RankedTensorType::get(c.shape(1), c.elt(0));
+  return c.done(xf::GatherElementsOp::create(c.b(), c.loc(), type, c.in(0),
+                                             c.in(1), *a));
+}
+
+LogicalResult convertGatherND(NodeContext &c) {
+  int64_t batch = c.since() >= 12 ? c.attrInt("batch_dims", 0) : 0;
+  if (c.failed() || failed(requireIndices(c, 1)))
+    return failure();
+  llvm::ArrayRef<int64_t> data = c.shape(0), idx = c.shape(1);
+  if (idx.empty() || ShapedType::isDynamic(idx.back()))
+    return c.fail("indices " + shapeStr(idx) +
+                  " need a static last dimension");
+  int64_t m = idx.back();
+  if (batch < 0 || batch >= static_cast<int64_t>(std::min(data.size(), idx.size())))
+    return c.fail("batch_dims " + llvm::Twine(batch) + " is out of range");
+  if (m < 1 || batch + m > static_cast<int64_t>(data.size()))
+    return c.fail("index tuples of size " + llvm::Twine(m) +
+                  " do not address data " + shapeStr(data));
+  llvm::SmallVector<int64_t> shape(idx.drop_back());
+  llvm::append_range(shape, data.drop_front(batch + m));
+  auto type = RankedTensorType::get(shape, c.elt(0));
+  return c.done(xf::GatherNDOp::create(c.b(), c.loc(), type, c.in(0), c.in(1),
+                                       batch));
+}
+
+LogicalResult convertScatterElements(NodeContext &c) {
+  int64_t axis = c.attrInt("axis", 0);
+  FailureOr<xf::ScatterReduction> kind = scatterReduction(c);
+  if (c.failed() || failed(kind) || failed(requireIndices(c, 1)))
+    return failure();
+  FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
+  if (failed(a))
+    return failure();
+  if (c.rank(1) != c.rank(0) || c.shape(1) != c.shape(2))
+    return c.fail("indices " + shapeStr(c.shape(1)) + " and updates " +
+                  shapeStr(c.shape(2)) + " must have one shape of the data's "
+                  "rank");
+  if (c.elt(2) != c.elt(0))
+    return c.fail("updates and data differ in element type");
+  if (*kind != xf::ScatterReduction::none && c.elt(0).isInteger(1))
+    return c.fail("reductions need numeric data");
+  if (failed(checkConstIndices(c, 1, c.shape(0)[*a])))
+    return failure();
+  return c.done(xf::ScatterElementsOp::create(c.b(), c.loc(), c.type(0), *kind,
+                                              c.in(0), c.in(1), c.in(2), *a));
+}
+
+LogicalResult convertScatterND(NodeContext &c) {
+  FailureOr<xf::ScatterReduction> kind = scatterReduction(c);
+  if (c.failed() || failed(kind) || failed(requireIndices(c, 1)))
+    return failure();
+  llvm::ArrayRef<int64_t> data = c.shape(0), idx = c.shape(1);
+  if (idx.empty() || ShapedType::isDynamic(idx.back()))
+    return c.fail("indices " + shapeStr(idx) +
+                  " need a static last dimension");
+  int64_t m = idx.back();
+  if (m < 1 || m > static_cast<int64_t>(data.size()))
+    return c.fail("index tuples of size " + llvm::Twine(m) +
+                  " do not address data " + shapeStr(data));
+  llvm::SmallVector<int64_t> expected(idx.drop_back());
+  llvm::append_range(expected, data.drop_front(m));
+  if (c.shape(2) != llvm::ArrayRef<int64_t>(expected))
+    return c.fail("updates " + shapeStr(c.shape(2)) + " must be " +
+                  shapeStr(expected));
+  if (c.elt(2) != c.elt(0))
+    return c.fail("updates and data differ in element type");
+  if (*kind != xf::ScatterReduction::none && c.elt(0).isInteger(1))
+    return c.fail("reductions need numeric data");
+  return c.done(xf::ScatterNDOp::create(c.b(), c.loc(), c.type(0), *kind,
+                                        c.in(0), c.in(1), c.in(2)));
+}
+
+/// OneHot = select(indices == iota(depth), on, off) with broadcasting: no
+/// op of its own. Out-of-range indices give a row of `off`, as in ONNX.
+LogicalResult convertOneHot(NodeContext &c) {
+  int64_t axis = c.attrInt("axis", -1);
+  if (c.failed())
+    return failure();
+  FailureOr<double> depthV = c.constScalar(1, "the depth");
+  if (failed(depthV))
+    return failure();
+  if (!(*depthV >= 1 && *depthV <= 1 << 24))
+    return c.fail("depth " + std::to_string(*depthV) + " is out of range");
+  int64_t depth = static_cast<int64_t>(*depthV);
+  if (c.rank(2) != 1 || c.shape(2)[0] != 2)
+    return c.fail("values must have shape [2], not " + shapeStr(c.shape(2)));
+  int64_t rank = c.rank(0);
+  FailureOr<int64_t> a = c.normAxis(axis, rank + 1);
+  if (failed(a))
+    return failure();
+  Type i64 = c.b().getI64Type();
+  Value idx = c.cast(c.in(0), i64);
+  FailureOr<Value> neg =
+      c.binary(xf::BinaryKind::lt, idx, c.splat(i64, 0.0));
+  FailureOr<Value> wrapped =
+      c.binary(xf::BinaryKind::add, idx, c.splat(i64, static_cast<double>(depth)));
+  if (failed(neg) || failed(wrapped))
+    return failure();
+  FailureOr<Value> norm = c.select(*neg, *wrapped, idx);
+  if (failed(norm))
+    return failure();
+  llvm::SmallVector<int64_t> idxShape(c.shape(0));
+  idxShape.insert(idxShape.begin() + *a, 1);
+  llvm::SmallVector<int64_t> iotaShape(rank + 1 - *a, 1);
+  iotaShape[0] = depth;
+  std::vector<int64_t> iota(depth);
+  for (int64_t i = 0; i < depth; ++i)
+    iota[i] = i;
+  Value positions =
+      c.constant(ConstTensor::ofInts(dt::Int64, iotaShape, std::move(iota)));
+  FailureOr<Value> hit =
+      c.binary(xf::BinaryKind::eq, c.reshape(*norm, idxShape), positions);
+  if (failed(hit))
+    return failure();
+  Value values = c.in(2);
+  Value off = c.reshape(c.slice(values, {0}, {1}, {1}), {});
+  Value on = c.reshape(c.slice(values, {1}, {1}, {1}), {});
+  FailureOr<Value> r = c.select(*hit, on, off);
+  return failed(r) ? failure() : c.done(*r);
+}
+
+LogicalResult convertTopK(NodeContext &c) {
+  int64_t axis = c.attrInt("axis", -1);
+  bool largest = c.since() >= 11 ? c.attrInt("largest", 1) != 0 : true;
+  int64_t k;
+  if (c.since() >= 10) {
+    auto v = c.constInts(1, "k");
+    if (failed(v))
+      return failure();
+    if (v->size() != 1)
+      return c.fail("k must have exactly one element");
+    k = (*v)[0];
+  } else {
+    if (!c.hasAttr("k"))
+      return c.fail("attribute 'k' is required");
+    k = c.attrInt("k", 0);
+  }
+  if (c.failed())
+    return failure();
+  if (c.rank(0) < 1)
+    return c.fail("the input must have rank 1 or more");
+  FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
+  if (failed(a))
+    return failure();
+  int64_t dim = c.shape(0)[*a];
+  if (ShapedType::isDynamic(dim))
+    return c.fail("TopK along a dynamic dimension is not supported");
+  if (k < 0 || k > dim)
+    return c.fail("k = " + llvm::Twine(k) + " is out of range for an axis of " +
+                  "size " + llvm::Twine(dim));
+  llvm::SmallVector<int64_t> shape(c.shape(0));
+  shape[*a] = k;
+  auto valType = RankedTensorType::get(shape, c.elt(0));
+  auto idxType = RankedTensorType::get(shape, c.b().getI64Type());
+  // `sorted = 0` allows any order; the sorted one is as cheap.
+  auto op = xf::TopKOp::create(c.b(), c.loc(), valType, idxType, c.in(0), *a,
+                               k, largest);
+  c.set(0, op.getValues());
+  c.set(1, op.getIndices());
+  return success();
+}
+
+LogicalResult convertCumSum(NodeContext &c) {
+  bool exclusive = c.attrInt("exclusive", 0) != 0;
+  bool reverse = c.attrInt("reverse", 0) != 0;
+  if (c.failed())
+    return failure();
+  auto axisV = c.constInts(1, "the axis");
+  if (failed(axisV))
+    return failure();
+  if (axisV->size() != 1)
+    return c.fail("the axis must have exactly one element");
+  if (c.rank(0) < 1)
+    return c.fail("the input must have rank 1 or more");
+  FailureOr<int64_t> a = c.normAxis((*axisV)[0], c.rank(0));
+  if (failed(a))
+    return failure();
+  if (c.elt(0).isInteger(1))
+    return c.fail("the input must be numeric");
+  Value x = c.in(0);
+  OpBuilder &b = c.b();
+  return c.done(xf::CumSumOp::create(b, c.loc(), x.getType(), x,
+                                     b.getI64IntegerAttr(*a),
+                                     b.getBoolAttr(exclusive),
+                                     b.getBoolAttr(reverse)));
+}
+
+} // namespace
+
+void registerIndexingOps(OpRegistry &r) {
+  const char *clamp = "out-of-range run-time indices are clamped";
+  r.on("GatherElements", {11, 13}, convertGatherElements, clamp);
+  r.on("GatherND", {11, 12, 13}, convertGatherND, clamp);
+  r.on("ScatterElements", {11, 13, 16}, convertScatterElements,
+       std::string("reduction none/add/mul; ") + clamp);
+  r.on("Scatter", {9, 11}, convertScatterElements, clamp);
+  r.on("ScatterND", {11, 13, 16}, convertScatterND,
+       std::string("reduction none/add/mul; ") + clamp);
+  r.on("OneHot", {9, 11}, convertOneHot,
+       "depth must be a compile-time constant; compare + select");
+  r.on("TopK", {1, 10, 11}, convertTopK,
+       "k must be a compile-time constant; always sorted");
+  r.on("CumSum", {11, 14}, convertCumSum,
+       "the axis must be a compile-time constant");
+}
+
+} // namespace xfc::onnx_import
