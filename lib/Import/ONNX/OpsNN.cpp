@@ -1,4 +1,4 @@
-//===- OpsNN.cpp - MatMul, Gemm, Conv and pooling -> xf ------------------===//
+//===- OpsNN.cpp - MatMul, Einsum, Gemm, Conv and pooling -> xf ----------===//
 //
 // Gemm becomes xf.linear when it is x·Wᵀ (+ bias), the form the CPU strategy
 // tiles best, and xf.matmul plus elementwise ops otherwise. Window attributes
@@ -11,6 +11,9 @@
 #include "NodeContext.h"
 
 #include "dialects/Xf/IR/XfShapes.h"
+
+#include <algorithm>
+#include <cctype>
 
 using namespace mlir;
 using xfc::xf::BinaryKind;
@@ -294,10 +297,195 @@ ConvertFn poolOp(xf::PoolKind kind) {
   };
 }
 
+//===----------------------------------------------------------------------===//
+// Einsum
+//===----------------------------------------------------------------------===//
+
+/// One operand of an einsum: its value and one letter per dimension.
+struct EinsumTerm {
+  Value value;
+  std::string letters;
+};
+
+/// Sums `t` over its letters that are not in `keep`.
+EinsumTerm einsumReduce(NodeContext &c, EinsumTerm t, llvm::StringRef keep) {
+  llvm::SmallVector<int64_t> axes;
+  std::string kept;
+  for (size_t d = 0; d < t.letters.size(); ++d) {
+    if (keep.contains(t.letters[d]))
+      kept += t.letters[d];
+    else
+      axes.push_back(d);
+  }
+  if (axes.empty())
+    return t;
+  return {c.reduce(xf::ReduceKind::sum, t.value, axes, /*keepDims=*/false),
+          kept};
+}
+
+/// `t` transposed so that its letters come in the order of `order`.
+Value einsumPermute(NodeContext &c, const EinsumTerm &t,
+                    llvm::StringRef order) {
+  llvm::SmallVector<int64_t> perm;
+  for (char l : order)
+    perm.push_back(t.letters.find(l));
+  return c.transpose(t.value, perm);
+}
+
+/// Einsum of one or two operands without repeated letters in an operand:
+/// sums (xf.reduce), permutations (xf.transpose) and one batched
+/// contraction (xf.reshape to [batch, M, K] x [batch, K, N] + xf.matmul).
+LogicalResult convertEinsum(NodeContext &c) {
+  std::string eq = c.attrString("equation", "");
+  if (c.failed())
+    return failure();
+  eq.erase(std::remove_if(eq.begin(), eq.end(), ::isspace), eq.end());
+  std::string lhs = eq, out;
+  size_t arrow = eq.find("->");
+  if (arrow != std::string::npos) {
+    lhs = eq.substr(0, arrow);
+    out = eq.substr(arrow + 2);
+  }
+  llvm::SmallVector<llvm::StringRef> terms;
+  llvm::StringRef(lhs).split(terms, ',');
+  unsigned n = c.numInputs();
+  if (terms.size() != n)
+    return c.fail("equation '" + eq + "' has " + llvm::Twine(terms.size()) +
+                  " operands for " + llvm::Twine(n) + " inputs");
+  if (n < 1 || n > 2)
+    return c.fail("equation '" + eq + "': only one or two operands are " +
+                  "supported");
+  // "..." becomes upper-case letters, one per broadcast dimension.
+  auto expand = [&](llvm::StringRef term, int64_t rank,
+                    std::string &letters) -> LogicalResult {
+    size_t dots = term.find("...");
+    std::string s = term.str();
+    if (dots != llvm::StringRef::npos) {
+      int64_t extra = rank - static_cast<int64_t>(term.size() - 3);
+      if (extra < 0 || extra > 26)
+        return c.fail("equation '" + eq + "' does not match the input ranks");
+      std::string fill;
+      for (int64_t i = 0; i < extra; ++i)
+        fill += static_cast<char>('Z' - (extra - 1 - i));
+      s = s.substr(0, dots) + fill + s.substr(dots + 3);
+    }
+    for (char l : s)
+      if (!std::islower(static_cast<unsigned char>(l)) &&
+          !std::isupper(static_cast<unsigned char>(l)))
+        return c.fail("equation '" + eq + "' is malformed");
+    letters = s;
+    return success();
+  };
+  llvm::SmallVector<EinsumTerm> ops;
+  llvm::StringMap<int64_t> sizes;
+  int64_t ellipsisRank = 0;
+  for (unsigned i = 0; i < n; ++i) {
+    if (c.elt(i) != c.elt(0))
+      return c.fail("inputs differ in element type");
+    EinsumTerm t{c.in(i), ""};
+    if (failed(expand(terms[i], c.rank(i), t.letters)))
+      return failure();
+    if (static_cast<int64_t>(t.letters.size()) != c.rank(i))
+      return c.fail("equation '" + eq + "' does not match the input ranks");
+    for (size_t d = 0; d < t.letters.size(); ++d) {
+      char l = t.letters[d];
+      if (t.letters.find(l) != d)
+        return c.fail("equation '" + eq + "': repeated indices within an " +
+                      "operand (diagonals) are not supported");
+      int64_t size = c.shape(i)[d];
+      if (ShapedType::isDynamic(size))
+        return c.fail("Einsum needs static shapes");
+      auto [it, inserted] = sizes.try_emplace(std::string(1, l), size);
+      if (!inserted && it->second != size)
+        return c.fail("equation '" + eq + "': index '" + std::string(1, l) +
+                      "' has sizes " + llvm::Twine(it->second) + " and " +
+                      llvm::Twine(size) + " (broadcasting is not supported)");
+      if (std::isupper(static_cast<unsigned char>(l)))
+        ellipsisRank = std::max<int64_t>(ellipsisRank, 'Z' - l + 1);
+    }
+    ops.push_back(t);
+  }
+  std::string result;
+  if (arrow == std::string::npos) {
+    // Implicit output: the broadcast dimensions, then the letters that
+    // appear once, in alphabetical order.
+    for (int64_t i = ellipsisRank - 1; i >= 0; --i)
+      result += static_cast<char>('Z' - i);
+    std::string all;
+    for (const EinsumTerm &t : ops)
+      all += t.letters;
+    std::string once;
+    for (char l : all)
+      if (std::islower(static_cast<unsigned char>(l)) &&
+          std::count(all.begin(), all.end(), l) == 1)
+        once += l;
+    std::sort(once.begin(), once.end());
+    result += once;
+  } else {
+    int64_t rank = out.find("...") == std::string::npos
+                       ? static_cast<int64_t>(out.size())
+                       : ellipsisRank + static_cast<int64_t>(out.size()) - 3;
+    if (failed(expand(out, rank, result)))
+      return failure();
+  }
+  for (size_t d = 0; d < result.size(); ++d)
+    if (result.find(result[d]) != d || !sizes.count(std::string(1, result[d])))
+      return c.fail("equation '" + eq + "' has a malformed output");
+
+  if (n == 1) {
+    EinsumTerm t = einsumReduce(c, ops[0], result);
+    return c.done(einsumPermute(c, t, result));
+  }
+  // Letters only one operand has and the output lacks are summed first.
+  EinsumTerm a = ops[0], b = ops[1];
+  auto keepFor = [&](const EinsumTerm &t, const EinsumTerm &other) {
+    std::string keep;
+    for (char l : t.letters)
+      if (result.find(l) != std::string::npos ||
+          other.letters.find(l) != std::string::npos)
+        keep += l;
+    return keep;
+  };
+  a = einsumReduce(c, a, keepFor(ops[0], ops[1]));
+  b = einsumReduce(c, b, keepFor(ops[1], ops[0]));
+  std::string batch, m, k, nn;
+  for (char l : a.letters) {
+    bool inB = b.letters.find(l) != std::string::npos;
+    bool inOut = result.find(l) != std::string::npos;
+    (inB ? (inOut ? batch : k) : m) += l;
+  }
+  for (char l : b.letters)
+    if (a.letters.find(l) == std::string::npos)
+      nn += l;
+  auto prod = [&](llvm::StringRef letters) {
+    int64_t p = 1;
+    for (char l : letters)
+      p *= sizes[std::string(1, l)];
+    return p;
+  };
+  auto dims = [&](llvm::StringRef letters) {
+    llvm::SmallVector<int64_t> s;
+    for (char l : letters)
+      s.push_back(sizes[std::string(1, l)]);
+    return s;
+  };
+  int64_t pb = prod(batch), pm = prod(m), pk = prod(k), pn = prod(nn);
+  Value lhsV = c.reshape(einsumPermute(c, a, batch + m + k), {pb, pm, pk});
+  Value rhsV = c.reshape(einsumPermute(c, b, batch + k + nn), {pb, pk, pn});
+  auto type = RankedTensorType::get({pb, pm, pn}, c.elt(0));
+  Value prodV = xf::MatMulOp::create(c.b(), c.loc(), type, lhsV, rhsV);
+  std::string letters = batch + m + nn;
+  EinsumTerm r{c.reshape(prodV, dims(letters)), letters};
+  return c.done(einsumPermute(c, r, result));
+}
+
 } // namespace
 
 void registerNNOps(OpRegistry &r) {
   r.on("MatMul", {1, 9, 13}, convertMatMul);
+  r.on("Einsum", {12}, convertEinsum,
+       "one or two operands, static shapes, no diagonals: reduce, transpose "
+       "and one batched matmul");
   r.on("Gemm", {7, 9, 11, 13}, convertGemm,
        "xf.linear for transB=1 (bias absorbed when alpha=beta=1), else "
        "xf.matmul + mul/add");
