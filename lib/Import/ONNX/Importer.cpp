@@ -21,9 +21,13 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+
+#include <functional>
 
 using namespace mlir;
 
@@ -571,6 +575,244 @@ static void findNodeProblems(const onnx::ModelProto &model,
     for (const std::string &out : node.output())
       defined.insert(out);
   }
+  for (const auto &out : graph.output())
+    if (!defined.contains(out.name()))
+      problems.push_back({"", "", "", opset,
+                          "graph output '" + out.name() +
+                              "' is not produced by any node, initializer or "
+                              "input"});
+}
+
+/// Whether every output of `graph` and of its subgraphs names a value of its
+/// own graph or of an enclosing one. ONNX's version converter dereferences a
+/// null value for an output that names nothing.
+static bool outputsDefined(const onnx::GraphProto &graph,
+                           std::vector<const llvm::StringSet<> *> &outer) {
+  llvm::StringSet<> local;
+  for (const auto &input : graph.input())
+    local.insert(input.name());
+  for (const auto &init : graph.initializer())
+    local.insert(init.name());
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &out : node.output())
+      local.insert(out);
+  for (const auto &out : graph.output())
+    if (!local.contains(out.name()) &&
+        llvm::none_of(outer, [&](const llvm::StringSet<> *scope) {
+          return scope->contains(out.name());
+        }))
+      return false;
+  outer.push_back(&local);
+  bool ok = true;
+  for (const onnx::NodeProto &node : graph.node())
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.has_g())
+        ok = ok && outputsDefined(attr.g(), outer);
+      for (const onnx::GraphProto &g : attr.graphs())
+        ok = ok && outputsDefined(g, outer);
+    }
+  outer.pop_back();
+  return ok;
+}
+
+/// What would crash ONNX 1.12's own shape inference, which runs before the
+/// importer looks at any node, checked beforehand:
+///  * tensors whose raw_data is not a whole number of elements: shape
+///    inference reads initializers and Constant values (ParseData) into a
+///    vector of size/elementSize elements, then copies all the bytes;
+///  * zero or negative strides and dilations of convolutions and pooling,
+///    and block sizes of DepthToSpace/SpaceToDepth: it divides by them
+///    (by the square of the block size).
+/// The importer validates everything else about them later.
+static std::optional<ImportProblem>
+findOnnxHazards(const onnx::ModelProto &model) {
+  auto partial = [](const onnx::TensorProto &t) -> std::string {
+    if (!t.has_raw_data())
+      return "";
+    int32_t dtype = t.data_type();
+    size_t size = dtype == dt::Complex64    ? 8
+                  : dtype == dt::Complex128 ? 16
+                                            : static_cast<size_t>(dtypeSize(dtype));
+    if (size <= 1 || t.raw_data().size() % size == 0)
+      return "";
+    return "raw_data holds " + std::to_string(t.raw_data().size()) +
+           " bytes, not a whole number of " + dtypeName(dtype) + " elements";
+  };
+  static const llvm::StringSet<> convPool = {
+      "Conv", "ConvInteger", "QLinearConv", "ConvTranspose", "MaxPool",
+      "AveragePool", "LpPool", "MaxUnpool"};
+  auto badAttribute = [](const onnx::NodeProto &node,
+                         const onnx::AttributeProto &attr) -> std::string {
+    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    if (!defaultDomain)
+      return "";
+    if (convPool.contains(node.op_type()) &&
+        (attr.name() == "strides" || attr.name() == "dilations")) {
+      for (int64_t v : attr.ints())
+        if (v < 1)
+          return attr.name() + " must be positive, not " + std::to_string(v);
+    }
+    // It divides by blocksize², which must not overflow either.
+    if ((node.op_type() == "DepthToSpace" || node.op_type() == "SpaceToDepth") &&
+        attr.name() == "blocksize" && (attr.i() < 1 || attr.i() > (1 << 20)))
+      return "blocksize must be in [1, 1048576], not " + std::to_string(attr.i());
+    return "";
+  };
+  std::optional<ImportProblem> found;
+  std::function<void(const google::protobuf::RepeatedPtrField<onnx::NodeProto> &)>
+      scanNodes;
+  auto scanGraph = [&](const onnx::GraphProto &graph) {
+    for (const onnx::TensorProto &init : graph.initializer())
+      if (std::string why = partial(init); !why.empty() && !found)
+        found = ImportProblem{"", "", "", 0,
+                              "initializer '" + init.name() + "': " + why};
+    scanNodes(graph.node());
+  };
+  scanNodes = [&](const google::protobuf::RepeatedPtrField<onnx::NodeProto> &nodes) {
+    for (int i = 0, e = nodes.size(); i < e && !found; ++i) {
+      const onnx::NodeProto &node = nodes.Get(i);
+      for (const onnx::AttributeProto &attr : node.attribute()) {
+        std::string why = attr.has_t() ? partial(attr.t()) : "";
+        for (const onnx::TensorProto &t : attr.tensors())
+          if (why.empty())
+            why = partial(t);
+        if (!why.empty())
+          why = "attribute '" + attr.name() + "': " + why;
+        else
+          why = badAttribute(node, attr);
+        if (!why.empty() && !found) {
+          std::string name = node.name().empty()
+                                 ? node.op_type() + "_" + std::to_string(i)
+                                 : node.name();
+          found = ImportProblem{name, node.op_type(), node.domain(), 0, why};
+        }
+        if (attr.has_g())
+          scanGraph(attr.g());
+        for (const onnx::GraphProto &g : attr.graphs())
+          scanGraph(g);
+      }
+    }
+  };
+  scanGraph(model.graph());
+  for (const onnx::FunctionProto &fn : model.functions())
+    scanNodes(fn.node());
+  return found;
+}
+
+/// Model-local functions, which ONNX's shape inference expands at every call
+/// without a limit: a function that calls itself recurses until the stack
+/// overflows, and functions that call others several times expand
+/// exponentially. Returns an error when the functions the model calls
+/// (transitively) form a cycle or expand to more than a million nodes.
+static std::string checkLocalFunctions(const onnx::ModelProto &model) {
+  if (model.functions_size() == 0)
+    return "";
+  constexpr uint64_t kMaxExpandedNodes = 1'000'000;
+  auto keyOf = [](const std::string &domain, const std::string &name) {
+    return domain + '\0' + name;
+  };
+  llvm::StringMap<int> index;
+  for (int i = 0, e = model.functions_size(); i < e; ++i)
+    index.try_emplace(keyOf(model.functions(i).domain(), model.functions(i).name()), i);
+
+  // Per function: its plain nodes and the functions it calls, including
+  // from nodes in subgraph attributes (protobuf bounds their nesting).
+  struct Calls {
+    uint64_t plain = 0;
+    std::vector<int> callees;
+  };
+  std::function<void(const google::protobuf::RepeatedPtrField<onnx::NodeProto> &,
+                     Calls &)>
+      scan = [&](const google::protobuf::RepeatedPtrField<onnx::NodeProto> &nodes,
+                 Calls &calls) {
+        for (const onnx::NodeProto &node : nodes) {
+          auto it = index.find(keyOf(node.domain(), node.op_type()));
+          if (it != index.end())
+            calls.callees.push_back(it->second);
+          else
+            ++calls.plain;
+          for (const onnx::AttributeProto &attr : node.attribute()) {
+            if (attr.has_g())
+              scan(attr.g().node(), calls);
+            for (const onnx::GraphProto &g : attr.graphs())
+              scan(g.node(), calls);
+          }
+        }
+      };
+  std::vector<Calls> calls(model.functions_size());
+  for (int i = 0, e = model.functions_size(); i < e; ++i)
+    scan(model.functions(i).node(), calls[i]);
+
+  // Expanded size of every function, by an iterative depth-first search
+  // (the chain of calls may be as long as the list of functions).
+  enum { New, Active, Done };
+  std::vector<int> state(calls.size(), New);
+  std::vector<uint64_t> expanded(calls.size(), 0);
+  auto name = [&](int f) {
+    const onnx::FunctionProto &fn = model.functions(f);
+    return fn.domain().empty() ? fn.name() : fn.domain() + "." + fn.name();
+  };
+  for (int root = 0, e = static_cast<int>(calls.size()); root < e; ++root) {
+    if (state[root] != New)
+      continue;
+    std::vector<std::pair<int, size_t>> stack{{root, 0}};
+    state[root] = Active;
+    while (!stack.empty()) {
+      auto &[f, next] = stack.back();
+      if (next < calls[f].callees.size()) {
+        int callee = calls[f].callees[next++];
+        if (state[callee] == Active)
+          return "model-local function '" + name(callee) +
+                 "' calls itself (directly or through other functions)";
+        if (state[callee] == New) {
+          state[callee] = Active;
+          stack.push_back({callee, 0});
+        }
+        continue;
+      }
+      uint64_t total = calls[f].plain;
+      for (int callee : calls[f].callees)
+        total = std::min(total + expanded[callee], kMaxExpandedNodes + 1);
+      expanded[f] = total;
+      state[f] = Done;
+      stack.pop_back();
+    }
+  }
+  Calls top;
+  scan(model.graph().node(), top);
+  uint64_t total = top.plain;
+  for (int callee : top.callees)
+    total = std::min(total + expanded[callee], kMaxExpandedNodes + 1);
+  if (total > kMaxExpandedNodes)
+    return "the model's functions expand to more than " +
+           std::to_string(kMaxExpandedNodes) + " nodes";
+  return "";
+}
+
+/// ONNX's text parser recurses once per nested bracket and overflows the
+/// stack on deep enough input; a binary model is held to a similar depth by
+/// protobuf's recursion limit (OnnxBridge.cpp). Strings and comments are
+/// skipped.
+static constexpr int kMaxTextNesting = 512;
+static bool textNestingTooDeep(llvm::StringRef text) {
+  int depth = 0;
+  for (size_t i = 0, e = text.size(); i < e; ++i) {
+    char c = text[i];
+    if (c == '"') {
+      for (++i; i < e && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+    } else if (c == '#') {
+      while (i < e && text[i] != '\n')
+        ++i;
+    } else if (c == '(' || c == '[' || c == '{') {
+      if (++depth > kMaxTextNesting)
+        return true;
+    } else if (c == ')' || c == ']' || c == '}') {
+      depth = std::max(depth - 1, 0);
+    }
+  }
+  return false;
 }
 
 OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
@@ -592,10 +834,13 @@ OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
     llvm::StringRef bytes = (*buffer)->getBuffer();
     if (bytes.empty())
       return fail("the model file is empty");
+    bool text = path.ends_with(".onnxtxt");
+    if (text && textNestingTooDeep(bytes))
+      return fail("cannot parse the ONNX text: brackets nest more than " +
+                  std::to_string(kMaxTextNesting) + " deep");
     std::string error =
-        path.ends_with(".onnxtxt")
-            ? parseModelText(bytes.str(), model)
-            : parseModelBinary(bytes.data(), bytes.size(), model);
+        text ? parseModelText(bytes.str(), model)
+             : parseModelBinary(bytes.data(), bytes.size(), model);
     if (!error.empty())
       return fail(error);
   }
@@ -614,12 +859,16 @@ OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
       problems.resize(1);
     return nullptr;
   }
-  std::string error = checkModel(model, modelDir + "/");
+  if (std::optional<ImportProblem> p = findOnnxHazards(model)) {
+    problems.push_back(std::move(*p));
+    return nullptr;
+  }
+  std::string error = checkLocalFunctions(model);
   if (!error.empty())
     return fail("invalid model: " + error);
-  error = inferShapes(model);
+  error = checkAndInferShapes(model, modelDir + "/");
   if (!error.empty())
-    return fail("ONNX shape inference failed: " + error);
+    return fail(error);
 
   std::vector<ImportProblem> first;
   GraphImporter importer(ctx, model, path, modelDir, opts, first);
@@ -633,10 +882,11 @@ OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
   for (const auto &imp : model.opset_import())
     if (imp.domain().empty() || imp.domain() == "ai.onnx")
       opset = imp.version();
-  if (importer.sawVersionGap() && opset > 0 && opset < 13) {
+  std::vector<const llvm::StringSet<> *> scopes;
+  if (importer.sawVersionGap() && opset > 0 && opset < 13 &&
+      outputsDefined(model.graph(), scopes)) {
     onnx::ModelProto upgraded;
-    if (convertVersion(model, 13, upgraded).empty() &&
-        inferShapes(upgraded).empty()) {
+    if (convertVersionAndInferShapes(model, 13, upgraded).empty()) {
       std::vector<ImportProblem> second;
       GraphImporter retry(ctx, upgraded, path, modelDir, opts, second);
       if (OwningOpRef<ModuleOp> m = retry.run())
@@ -647,11 +897,32 @@ OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
   return nullptr;
 }
 
+/// Names come from the model: control characters (a newline in a node name)
+/// are escaped so that a problem stays on one line.
+static std::string escapeControl(llvm::StringRef text) {
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (u < 0x20 || u == 0x7f)
+      out += "\\x" + llvm::utohexstr(u, /*LowerCase=*/true, /*Width=*/2);
+    else
+      out += c;
+  }
+  return out;
+}
+
 std::string formatProblem(llvm::StringRef file, const ImportProblem &p) {
   std::string s = file.str() + ": ";
   if (!p.opType.empty())
-    s += "node '" + p.nodeName + "' (" + p.opType + "): ";
-  return s + p.reason;
+    s += "node '" + escapeControl(p.nodeName) + "' (" + escapeControl(p.opType) +
+         "): ";
+  return s + escapeControl(p.reason);
 }
 
 std::vector<SupportedOp> listSupportedOps() {

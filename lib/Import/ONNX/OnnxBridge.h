@@ -38,6 +38,20 @@ std::string inferShapes(onnx::ModelProto &model);
 std::string convertVersion(const onnx::ModelProto &in, int targetOpset,
                            onnx::ModelProto &out);
 
+/// checkModel, then inferShapes, in a forked child process: libonnx 1.12
+/// crashes on some malformed models, and a crash there is then reported
+/// instead. On success the inferred types are copied into `model`. Returns
+/// "" or the problem, starting with "invalid model: " (the checker), "ONNX
+/// shape inference failed: " or "ONNX's checker or shape inference crashed".
+/// Runs in the process when fork is not possible or XFC_ONNX_IN_PROCESS=1.
+std::string checkAndInferShapes(onnx::ModelProto &model,
+                                const std::string &modelDir);
+
+/// convertVersion, then inferShapes on the result, isolated the same way.
+std::string convertVersionAndInferShapes(const onnx::ModelProto &in,
+                                         int targetOpset,
+                                         onnx::ModelProto &out);
+
 /// Since-version of the schema of `opType` in effect at `opset` in
 /// `domain`, or -1 when there is none.
 int schemaSinceVersion(const std::string &opType, int opset,

@@ -270,7 +270,9 @@ xfrt_status xfrt_context_run(xfrt_context *context, const xfrt_tensor *inputs,
     xfrt_buffer_ref &ref = context->input_refs[i];
     // Compiled code takes a non-const pointer; it only reads inputs.
     ref.data = inputs[i].data ? inputs[i].data : g_empty_buffer;
-    memcpy(ref.shape, inputs[i].shape, sizeof(int64_t) * input_desc.rank);
+    // Scalars may come with no shape array (memcpy from NULL is undefined).
+    if (input_desc.rank > 0)
+      memcpy(ref.shape, inputs[i].shape, sizeof(int64_t) * input_desc.rank);
   }
 
   // Output tensors are only modified once the whole call succeeded, except
@@ -297,7 +299,8 @@ xfrt_status xfrt_context_run(xfrt_context *context, const xfrt_tensor *inputs,
     xfrt_buffer_ref &ref = context->output_refs[i];
     ref.data = outputs[i].data ? outputs[i].data : g_empty_buffer;
     // Pre-fill with the descriptor's shape; the model overwrites it.
-    memcpy(ref.shape, output_desc.shape, sizeof(int64_t) * output_desc.rank);
+    if (output_desc.rank > 0)
+      memcpy(ref.shape, output_desc.shape, sizeof(int64_t) * output_desc.rank);
   }
 
   int32_t code = desc->run(&context->env, context->input_refs.data(),
@@ -320,8 +323,9 @@ xfrt_status xfrt_context_run(xfrt_context *context, const xfrt_tensor *inputs,
     const xfrt_tensor_desc &output_desc = desc->outputs[i];
     outputs[i].element_type = output_desc.element_type;
     outputs[i].rank = output_desc.rank;
-    memcpy(outputs[i].shape, context->output_refs[i].shape,
-           sizeof(int64_t) * output_desc.rank);
+    if (output_desc.rank > 0)
+      memcpy(outputs[i].shape, context->output_refs[i].shape,
+             sizeof(int64_t) * output_desc.rank);
     context->allocated_here[i] = 0;
   }
   return nullptr;

@@ -71,7 +71,13 @@ void xfrt_status_free(xfrt_status status) {
 }
 
 const char *xfrt_status_code_name(xfrt_status_code_t code) {
-  switch (code) {
+  // A C caller may pass any int; in C++ an enum value outside the range of
+  // the enumerators is undefined behaviour (UBSan: -fsanitize=enum), so the
+  // value is read as the int it is.
+  static_assert(sizeof(code) == sizeof(int), "xfrt_status_code_t is an int");
+  int value;
+  memcpy(&value, &code, sizeof value);
+  switch (value) {
     case XFRT_STATUS_OK: return "OK";
     case XFRT_STATUS_INVALID_ARGUMENT: return "INVALID_ARGUMENT";
     case XFRT_STATUS_NOT_FOUND: return "NOT_FOUND";
