@@ -30,4 +30,19 @@ def FuseElementwisePass : Pass<"xfc-fuse-elementwise", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
 
+def DistinctResultsPass : Pass<"xfc-distinct-results", "mlir::func::FuncOp"> {
+  let summary = "Give every returned tensor its own buffer";
+  let description = [{
+    A function may return one value several times (two graph outputs that
+    CSE found equal, e.g. `a = Relu(x); b = Relu(x)`). After bufferization
+    each result becomes a caller-provided output buffer, and upstream
+    `buffer-results-to-out-params` cannot write one allocation into two
+    out-parameters (it crashes). This pass returns a copy
+    (`bufferization.alloc_tensor() copy(...)`) for every repetition, so each
+    result is a distinct value. Run it right before bufferization: the
+    copies are real data movement that canonicalization must not fold away.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+}
+
 #endif // XFC_TRANSFORMS_PASSES_TD

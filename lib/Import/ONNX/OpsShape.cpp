@@ -153,8 +153,11 @@ LogicalResult convertRange(NodeContext &c) {
   if (count > kMax)
     return c.fail("Range would produce too many elements");
   std::vector<int64_t> v(static_cast<int64_t>(count));
+  // Every element lies between start and limit, so it fits in int64, but
+  // i * d alone may not: compute modulo 2^64, which gives the exact value.
   for (size_t i = 0; i < v.size(); ++i)
-    v[i] = s + static_cast<int64_t>(i) * d;
+    v[i] = static_cast<int64_t>(static_cast<uint64_t>(s) +
+                                static_cast<uint64_t>(i) * static_cast<uint64_t>(d));
   return c.doneConst(ConstTensor::ofInts(
       dtype, {static_cast<int64_t>(v.size())}, std::move(v)));
 }
