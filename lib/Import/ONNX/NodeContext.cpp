@@ -583,6 +583,7 @@ const OpRegistry &OpRegistry::instance() {
     registerNNOps(r);
     registerImageOps(r);
     registerIndexingOps(r);
+    registerLossOps(r);
     return r;
   }();
   return registry;

@@ -226,6 +226,7 @@ void registerShapeOps(OpRegistry &r);
 void registerNNOps(OpRegistry &r);
 void registerImageOps(OpRegistry &r);
 void registerIndexingOps(OpRegistry &r);
+void registerLossOps(OpRegistry &r);
 
 } // namespace xfc::onnx_import
 
