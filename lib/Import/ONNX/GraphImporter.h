@@ -64,6 +64,9 @@ public:
   mlir::Value materialize(llvm::StringRef name);
   void define(llvm::StringRef name, ValueState state);
   bool isUsed(llvm::StringRef name) const { return used_.contains(name); }
+  /// The type the model (value_info, graph outputs) or ONNX's shape
+  /// inference gives `name`, when it is a tensor type xfc can represent.
+  std::optional<mlir::RankedTensorType> onnxType(llvm::StringRef name);
   /// Converts the nodes of a subgraph (the taken branch of an If) in place,
   /// in the enclosing scope; unnamed nodes are named `<prefix>/<op>_<i>`.
   mlir::LogicalResult inlineGraph(const onnx::GraphProto &graph,

@@ -135,6 +135,15 @@ GraphImporter::tensorType(const onnx::TypeProto &type, std::string &error) {
   return RankedTensorType::get(shape, elt);
 }
 
+std::optional<RankedTensorType>
+GraphImporter::onnxType(llvm::StringRef name) {
+  auto it = onnxTypes_.find(name);
+  if (it == onnxTypes_.end())
+    return std::nullopt;
+  std::string error;
+  return tensorType(*it->second, error);
+}
+
 LogicalResult GraphImporter::readInitializers() {
   const onnx::GraphProto &graph = model_.graph();
   if (graph.sparse_initializer_size() > 0)

@@ -262,6 +262,15 @@ const onnx::GraphProto *NodeContext::attrGraph(llvm::StringRef name) {
 
 unsigned NodeContext::numOutputs() const { return node_.output_size(); }
 
+std::optional<RankedTensorType> NodeContext::declaredType(unsigned i) const {
+  if (i >= numOutputs() || node_.output(i).empty())
+    return std::nullopt;
+  std::optional<RankedTensorType> t = graph_.onnxType(node_.output(i));
+  if (!t || !t->hasStaticShape())
+    return std::nullopt;
+  return t;
+}
+
 bool NodeContext::outputUsed(unsigned i) const {
   return i < numOutputs() && !node_.output(i).empty() &&
          graph_.isUsed(node_.output(i));

@@ -107,6 +107,10 @@ public:
 
   //===--- Outputs -------------------------------------------------------===//
   unsigned numOutputs() const;
+  /// The type of output `i` as the model declares it (value_info, graph
+  /// outputs) or ONNX's shape inference found it, when fully static: lets a
+  /// converter specialize an op whose shape depends on run-time values.
+  std::optional<mlir::RankedTensorType> declaredType(unsigned i) const;
   /// True when output `i` is named and read by a node or the graph.
   bool outputUsed(unsigned i) const;
   void set(unsigned i, mlir::Value v);
