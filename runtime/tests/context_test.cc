@@ -303,6 +303,23 @@ int32_t BlockingRun(const xfrt_exec_env *, const xfrt_buffer_ref *, xfrt_buffer_
 const xfrt_model_desc kBlocking = {XFRT_MODEL_ABI_VERSION, 0, "blocking", 1, 1,
                                    kScalarIn, kFourOut, BlockingRun};
 
+// Fails run-time check n when input n is 1..2 (and check 1 after it, which
+// must not win), like compiled code that verifies a shape-like input.
+int32_t CheckingRun(const xfrt_exec_env *env, const xfrt_buffer_ref *inputs,
+                    xfrt_buffer_ref *) {
+  int32_t n = *static_cast<const int32_t *>(inputs[0].data);
+  if (n != 0) {
+    env->check_failed(env->call_state, n);
+    env->check_failed(env->call_state, 1);
+  }
+  return 0;
+}
+const char *const kCheckMessages[2] = {"node 'a' (Reshape): first",
+                                       "node 'b' (Expand): second"};
+const xfrt_model_desc kChecking = {XFRT_MODEL_ABI_VERSION, 0, "checking", 1, 1,
+                                   kScalarIn, kFourOut, CheckingRun, 2,
+                                   kCheckMessages};
+
 }  // namespace inline_models
 
 ModelPtr Wrap(const xfrt_model_desc *desc) {
@@ -344,6 +361,31 @@ TEST(ContextOutputs, ReportedShapeIsChecked) {
   EXPECT_ERROR(xfrt_context_run(context.get(), &input, 1, &out, 1), XFRT_STATUS_INTERNAL,
                "output 'v': the model reported shape [5], its descriptor says [4]");
   EXPECT_EQ(out.data, nullptr);
+}
+
+TEST(ContextOutputs, FailedCheckIsReportedWithItsMessage) {
+  ModelPtr model = Wrap(&inline_models::kChecking);
+  ContextPtr context = CreateContext(model.get(), nullptr);
+  int32_t n = 2;
+  xfrt_tensor input;
+  ASSERT_OK(xfrt_tensor_wrap(XFRT_ELEMENT_TYPE_INT32, 0, nullptr, &n, sizeof n, &input));
+  xfrt_tensor out{};
+  EXPECT_ERROR(xfrt_context_run(context.get(), &input, 1, &out, 1),
+               XFRT_STATUS_INVALID_ARGUMENT,
+               "model 'checking': node 'b' (Expand): second");
+  EXPECT_EQ(out.data, nullptr);
+  // The report belongs to one call: the next one starts clean.
+  n = 0;
+  Tensor ok;
+  EXPECT_OK(xfrt_context_run(context.get(), &input, 1, &ok.t, 1));
+}
+
+TEST(ModelWrap, CheckMessagesAreValidated) {
+  xfrt_model_desc desc = inline_models::kChecking;
+  desc.check_messages = nullptr;
+  xfrt_model *model = nullptr;
+  EXPECT_ERROR(xfrt_model_wrap(&desc, &model), XFRT_STATUS_INVALID_ARGUMENT,
+               "2 check messages");
 }
 
 TEST(ContextConcurrency, SharedContextIsRejected) {

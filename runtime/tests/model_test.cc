@@ -83,7 +83,7 @@ TEST(ModelLoad, LibraryWithoutDescriptor) {
 TEST(ModelLoad, WrongAbiVersion) {
   xfrt_model *model = nullptr;
   EXPECT_ERROR(xfrt_model_load(XFRT_TEST_BAD_ABI_MODEL, &model), XFRT_STATUS_INCOMPATIBLE,
-               "compiled for model ABI version 2, this runtime supports version 1");
+               "compiled for model ABI version 3, this runtime supports version 2");
 }
 
 TEST(ModelLoad, MalformedDescriptor) {

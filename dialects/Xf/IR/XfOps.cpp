@@ -157,6 +157,12 @@ OpFoldResult BinaryOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
+LogicalResult AssertOp::verify() {
+  if (getMessage().empty())
+    return emitOpError("needs a message for the user");
+  return success();
+}
+
 LogicalResult SelectOp::verify() {
   RankedTensorType a = tensorType(getOnTrue()), b = tensorType(getOnFalse());
   if (a.getElementType() != b.getElementType() ||

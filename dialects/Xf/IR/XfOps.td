@@ -181,6 +181,26 @@ def Xf_SelectOp : Xf_Op<"select"> {
   let hasVerifier = 1;
 }
 
+// Not Pure (unlike every other xf op): it must survive dead-code elimination.
+def Xf_AssertOp : Op<Xf_Dialect, "assert", [MemoryEffects<[MemWrite]>]> {
+  let summary = "a run-time check with a message for the user";
+  let description = [{
+    Reports `message` (which names the node and what its inputs must
+    satisfy) through the runtime when any element of `condition` is false.
+    Execution goes on: a check guards run-time values that the compiled
+    shapes already assume (a shape operand, a count), so the rest of the
+    program stays in bounds, and the runtime returns an error instead of
+    the outputs. The op has no results and is kept because it has effects.
+
+    ```mlir
+    xf.assert %ok, "node 'r' (Reshape): the shape input must be [2, 6]" : tensor<2xi1>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$condition, StrAttr:$message);
+  let assemblyFormat = "$condition `,` $message attr-dict `:` type($condition)";
+  let hasVerifier = 1;
+}
+
 def Xf_CastOp : Xf_Op<"cast"> {
   let summary = "element type conversion (ONNX Cast)";
   let description = [{

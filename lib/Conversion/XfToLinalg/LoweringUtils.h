@@ -11,6 +11,7 @@
 #define XFC_LIB_CONVERSION_XFTOLINALG_LOWERINGUTILS_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -88,6 +89,12 @@ void populateLinearAlgebraPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
 void populateConvPoolPatterns(mlir::RewritePatternSet &patterns);
 void populateSequentialPatterns(mlir::RewritePatternSet &patterns);
+void populateCheckPatterns(mlir::RewritePatternSet &patterns);
+
+/// Lists the messages of `module`'s xf.assert ops in its check-messages
+/// attribute and declares the function failed checks call; run before the
+/// check patterns.
+void numberCheckMessages(mlir::ModuleOp module);
 
 } // namespace xfc::lowering
 

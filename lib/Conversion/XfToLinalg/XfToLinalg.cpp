@@ -35,6 +35,7 @@ void populateXfToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateDataMovementPatterns(patterns);
   lowering::populateConvPoolPatterns(patterns);
   lowering::populateSequentialPatterns(patterns);
+  lowering::populateCheckPatterns(patterns);
 }
 
 namespace {
@@ -47,6 +48,7 @@ struct ConvertXfToLinalgPass
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect,
                            scf::SCFDialect, func::FuncDialect>();
+    lowering::numberCheckMessages(getOperation());
     RewritePatternSet patterns(ctx);
     populateXfToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,

@@ -318,6 +318,33 @@ LogicalResult NodeContext::inlineSubgraph(const onnx::GraphProto &graph) {
   return success();
 }
 
+void NodeContext::check(Value ok, const llvm::Twine &what) {
+  std::string message =
+      ("node '" + name_ + "' (" + opType() + "): " + what).str();
+  xf::AssertOp::create(b(), loc_, ok, b().getStringAttr(message));
+}
+
+LogicalResult NodeContext::checkEquals(unsigned i,
+                                       llvm::ArrayRef<int64_t> expected,
+                                       const llvm::Twine &what) {
+  RankedTensorType t = type(i);
+  if (!isa<IntegerType>(t.getElementType()) || t.getElementType().isInteger(1))
+    return fail(what + " must be an integer tensor");
+  if (t.getNumElements() != static_cast<int64_t>(expected.size()) &&
+      !(t.getRank() == 0 && expected.size() == 1))
+    return fail(what + " " + shapeStr(t.getShape()) + " must have " +
+                llvm::Twine(expected.size()) + " elements");
+  Value want = constant(ConstTensor::ofInts(dtype(i), t.getShape(),
+                                            std::vector<int64_t>(expected)));
+  FailureOr<Value> ok = binary(xf::BinaryKind::eq, in(i), want);
+  if (::mlir::failed(ok))
+    return failure();
+  check(*ok, what + " must be " + listStr(expected) +
+                 " (the model declares the output shape this needs; "
+                 "xfc compiled for it)");
+  return success();
+}
+
 LogicalResult NodeContext::fail(const llvm::Twine &reason) {
   if (!failed_)
     graph_.addProblem(name_, opType(), node_.domain(), opset_, reason);

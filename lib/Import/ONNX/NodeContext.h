@@ -129,6 +129,14 @@ public:
   /// Converts `graph` (a subgraph attribute) in the enclosing scope and makes
   /// its outputs this node's outputs (If with a constant condition).
   mlir::LogicalResult inlineSubgraph(const onnx::GraphProto &graph);
+  /// A run-time check (xf.assert): when any element of the i1 tensor `ok`
+  /// is false, the call fails with "node '<name>' (<op>): <what>".
+  void check(mlir::Value ok, const llvm::Twine &what);
+  /// Checks at run time that the integer input `i` holds `expected`, for a
+  /// converter that specialized on the node's declared output type; `what`
+  /// names the input and the expected values in the message.
+  mlir::LogicalResult checkEquals(unsigned i, llvm::ArrayRef<int64_t> expected,
+                                  const llvm::Twine &what);
   /// Records a problem for this node; returns failure.
   mlir::LogicalResult fail(const llvm::Twine &reason);
   /// Fails unless only output 0 (of possibly several) is used.

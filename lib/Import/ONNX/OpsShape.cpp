@@ -2,9 +2,11 @@
 //
 // Constant, ConstantOfShape, Range, Shape, Size, Identity, Dropout and the
 // data-movement ops (Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Expand,
-// Tile, Concat, Split, Slice, Gather, Pad, Trilu). Shape-like inputs (targets, axes, starts, pads, repeats)
-// must be compile-time constants; when the data is constant too, the result
-// is folded so that chains of shape arithmetic disappear at import.
+// Tile, Concat, Split, Slice, Gather, Pad, Trilu). Shape-like inputs (targets,
+// axes, starts, pads, repeats) must be compile-time constants, except where a
+// run-time value is checked against the declared output shape (Reshape,
+// Expand); when the data is constant too, the result is folded so that
+// chains of shape arithmetic disappear at import.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +41,135 @@ LogicalResult reshapeTo(NodeContext &c, llvm::ArrayRef<int64_t> shape) {
   return foldOrBuild(
       c, [&](const ConstTensor &t) { return t.reshaped(shape); },
       [&](Value x) { return c.reshape(x, shape); });
+}
+
+//===----------------------------------------------------------------------===//
+// Shape-like inputs known only at run time
+//===----------------------------------------------------------------------===//
+//
+// When a shape-like input (Reshape's target, Expand's shape, ...) is a
+// run-time value, the output shape is still known if the model declares it
+// (the node tests and many exported models do). xfc then compiles for that
+// shape and checks at run time that the input's values give it: a user who
+// passes other values gets an error naming the node, never a wrong shape.
+
+/// The node's declared static output type, or a failure that says the
+/// input must be constant (or the output declared).
+FailureOr<RankedTensorType> declaredOutput(NodeContext &c, llvm::StringRef what) {
+  if (std::optional<RankedTensorType> t = c.declaredType(0))
+    return *t;
+  return c.fail(what + " of " + c.opType() +
+                " must be a compile-time constant (or the model must declare "
+                "the output's static shape)");
+}
+
+/// i1 tensor: element i of the integer input `i` equals `value` and `where`
+/// allows it there.
+FailureOr<Value> equalsWhere(NodeContext &c, unsigned i, int64_t value,
+                             llvm::ArrayRef<bool> where) {
+  FailureOr<Value> eq =
+      c.binary(xf::BinaryKind::eq, c.in(i), c.splat(c.elt(i), value));
+  if (failed(eq))
+    return failure();
+  std::vector<int64_t> mask(where.begin(), where.end());
+  int64_t n = static_cast<int64_t>(mask.size());
+  Value allowed = c.constant(
+      ConstTensor::ofInts(onnx::TensorProto::BOOL, {n}, std::move(mask)));
+  return c.binary(xf::BinaryKind::and_, *eq, allowed);
+}
+
+FailureOr<Value> anyOf(NodeContext &c, llvm::ArrayRef<FailureOr<Value>> conds) {
+  Value acc;
+  for (const FailureOr<Value> &cond : conds) {
+    if (failed(cond))
+      return failure();
+    if (!acc) {
+      acc = *cond;
+      continue;
+    }
+    FailureOr<Value> next = c.binary(xf::BinaryKind::or_, acc, *cond);
+    if (failed(next))
+      return failure();
+    acc = *next;
+  }
+  return acc;
+}
+
+/// Reshape to the declared shape `out`, with a run-time check of the
+/// target (input 1): entry i is out[i], or 0 copying an equal input
+/// dimension (unless allowzero), or the single -1.
+LogicalResult reshapeToDeclared(NodeContext &c, bool allowZero) {
+  FailureOr<RankedTensorType> declared = declaredOutput(c, "the target shape");
+  if (failed(declared))
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0), out = declared->getShape();
+  if (c.rank(1) != 1 || c.shape(1)[0] != static_cast<int64_t>(out.size()))
+    return c.fail("the target shape " + shapeStr(c.shape(1)) +
+                  " does not match the declared output rank " +
+                  llvm::Twine(out.size()));
+  if (dimProduct(in) != dimProduct(out))
+    return c.fail("cannot reshape " + shapeStr(in) + " to the declared " +
+                  shapeStr(out));
+  llvm::SmallVector<bool> everywhere(out.size(), true), copies;
+  for (size_t i = 0; i < out.size(); ++i)
+    copies.push_back(!allowZero && i < in.size() && in[i] == out[i]);
+  Value target = c.in(1);
+  FailureOr<Value> exact = c.binary(
+      xf::BinaryKind::eq, target,
+      c.constant(ConstTensor::ofInts(c.dtype(1), {static_cast<int64_t>(out.size())},
+                                     std::vector<int64_t>(out.begin(), out.end()))));
+  FailureOr<Value> inferred = equalsWhere(c, 1, -1, everywhere);
+  FailureOr<Value> ok =
+      anyOf(c, {exact, inferred, equalsWhere(c, 1, 0, copies)});
+  if (failed(ok))
+    return failure();
+  Value count = c.reduce(xf::ReduceKind::sum, c.cast(*inferred, c.elt(1)), {0},
+                         /*keepDims=*/false);
+  FailureOr<Value> single =
+      c.binary(xf::BinaryKind::le, count, c.splat(c.elt(1), 1));
+  if (failed(single))
+    return failure();
+  std::string what = "the target shape must give the declared " + shapeStr(out);
+  c.check(*ok, what);
+  c.check(*single, what);
+  return c.done(c.reshape(c.in(0), out));
+}
+
+/// Expand to the declared shape `out`, with a run-time check of the shape
+/// (input 1): each entry is its output dimension, or 1 where the input
+/// already has that dimension.
+LogicalResult expandToDeclared(NodeContext &c) {
+  FailureOr<RankedTensorType> declared = declaredOutput(c, "the shape");
+  if (failed(declared))
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0), out = declared->getShape();
+  int64_t k = c.rank(1) == 1 ? c.shape(1)[0] : -1;
+  if (k < 0 || static_cast<int64_t>(out.size()) != std::max<int64_t>(k, in.size()))
+    return c.fail("the shape " + shapeStr(c.shape(1)) +
+                  " does not match the declared output rank " +
+                  llvm::Twine(out.size()));
+  auto broadcast = xf::broadcastShapes(in, out);
+  if (!broadcast || llvm::ArrayRef<int64_t>(*broadcast) != out)
+    return c.fail("the input " + shapeStr(in) +
+                  " does not broadcast to the declared " + shapeStr(out));
+  int64_t lead = out.size() - in.size();
+  std::vector<int64_t> tail(out.end() - k, out.end());
+  llvm::SmallVector<bool> everywhere(k, true), inputHasIt;
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t j = out.size() - k + i;
+    int64_t inDim = j < lead ? 1 : in[j - lead];
+    inputHasIt.push_back(inDim == out[j]);
+  }
+  FailureOr<Value> exact = c.binary(
+      xf::BinaryKind::eq, c.in(1),
+      c.constant(ConstTensor::ofInts(c.dtype(1), {k}, std::move(tail))));
+  FailureOr<Value> ok = anyOf(c, {exact, equalsWhere(c, 1, 1, inputHasIt)});
+  if (failed(ok))
+    return failure();
+  c.check(*ok, "the shape must expand the input " + shapeStr(in) +
+                   " to the declared " + shapeStr(out));
+  FailureOr<Value> r = c.broadcastTo(c.in(0), out);
+  return failed(r) ? failure() : c.done(*r);
 }
 
 //===----------------------------------------------------------------------===//
@@ -221,11 +352,13 @@ LogicalResult convertDropout(NodeContext &c) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult convertReshape(NodeContext &c) {
-  auto target = c.constDims(1, "the target shape");
-  if (failed(target))
-    return failure();
   bool allowZero = c.since() >= 14 && c.attrInt("allowzero", 0) != 0;
   if (c.failed())
+    return failure();
+  if (!c.partial(1))
+    return reshapeToDeclared(c, allowZero);
+  auto target = c.constDims(1, "the target shape");
+  if (failed(target))
     return failure();
   llvm::ArrayRef<int64_t> in = c.shape(0);
   llvm::SmallVector<int64_t> out;
@@ -386,6 +519,8 @@ LogicalResult convertTranspose(NodeContext &c) {
 }
 
 LogicalResult convertExpand(NodeContext &c) {
+  if (!c.partial(1))
+    return expandToDeclared(c);
   auto target = c.constDims(1, "the shape");
   if (failed(target))
     return failure();
@@ -850,12 +985,15 @@ void registerShapeOps(OpRegistry &r) {
        "inference only: forwards the input, mask is all true");
 
   const char *constShape = "shape-like inputs must be compile-time constants";
-  r.on("Reshape", {5, 13, 14}, convertReshape, constShape);
+  const char *declaredShape =
+      "a run-time shape input needs the output's static shape declared "
+      "(checked at run time)";
+  r.on("Reshape", {5, 13, 14}, convertReshape, declaredShape);
   r.on("Flatten", {1, 9, 11, 13}, convertFlatten);
   r.on("Squeeze", {1, 11, 13}, convertSqueeze, constShape);
   r.on("Unsqueeze", {1, 11, 13}, convertUnsqueeze, constShape);
   r.on("Transpose", {1, 13}, convertTranspose);
-  r.on("Expand", {8, 13}, convertExpand, constShape);
+  r.on("Expand", {8, 13}, convertExpand, declaredShape);
   r.on("Tile", {6, 13}, convertTile, "broadcast + reshape; " + std::string(constShape));
   r.on("Concat", {4, 11, 13}, convertConcat);
   r.on("Split", {2, 11, 13}, convertSplit, constShape);

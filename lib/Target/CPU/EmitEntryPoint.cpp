@@ -216,14 +216,42 @@ private:
     });
   }
 
+  ArrayAttr checkMessageList() {
+    return module->getAttrOfType<ArrayAttr>(kCheckMessagesAttrName);
+  }
+  int32_t numCheckMessages() {
+    ArrayAttr list = checkMessageList();
+    return list ? static_cast<int32_t>(list.size()) : 0;
+  }
+
+  /// The messages of the run-time checks (`const char *[]`), or null.
+  LLVM::GlobalOp checkMessages() {
+    ArrayAttr list = checkMessageList();
+    if (!list || list.empty())
+      return nullptr;
+    SmallVector<LLVM::GlobalOp> strings;
+    for (auto [i, m] : llvm::enumerate(list))
+      strings.push_back(stringGlobal(prefix + "_check" + std::to_string(i + 1),
+                                     cast<StringAttr>(m).getValue()));
+    auto arrTy = LLVM::LLVMArrayType::get(ptrTy, strings.size());
+    return global(prefix + "_check_messages", arrTy, [&](OpBuilder &ob) {
+      Value arr = LLVM::UndefOp::create(ob, loc, arrTy);
+      for (auto [i, str] : llvm::enumerate(strings))
+        arr = LLVM::InsertValueOp::create(ob, loc, arr, addressOf(ob, str),
+                                          (int64_t)i);
+      return arr;
+    });
+  }
+
   void buildDescriptor(LLVM::LLVMFuncOp run, ArrayRef<IoValue> inputs,
                        ArrayRef<IoValue> outputs) {
     auto descTy = LLVM::LLVMStructType::getLiteral(ctx, {ptrTy, i32, i32, ptrTy});
     LLVM::GlobalOp in = tensorDescs("input", inputs, descTy);
     LLVM::GlobalOp out = tensorDescs("output", outputs, descTy);
     LLVM::GlobalOp name = stringGlobal(prefix + "_model_name", prefix);
+    LLVM::GlobalOp messages = checkMessages();
     auto modelTy = LLVM::LLVMStructType::getLiteral(
-        ctx, {i32, i32, ptrTy, i32, i32, ptrTy, ptrTy, ptrTy});
+        ctx, {i32, i32, ptrTy, i32, i32, ptrTy, ptrTy, ptrTy, i32, ptrTy});
     LLVM::GlobalOp desc = global(prefix + "_model_desc", modelTy, [&](OpBuilder &ob) {
       Value d = LLVM::UndefOp::create(ob, loc, modelTy);
       Value fields[] = {i32Const(ob, XFRT_MODEL_ABI_VERSION),
@@ -233,7 +261,10 @@ private:
                         i32Const(ob, outputs.size()),
                         addressOf(ob, in),
                         addressOf(ob, out),
-                        LLVM::AddressOfOp::create(ob, loc, ptrTy, run.getSymName())};
+                        LLVM::AddressOfOp::create(ob, loc, ptrTy, run.getSymName()),
+                        i32Const(ob, numCheckMessages()),
+                        messages ? addressOf(ob, messages)
+                                 : (Value)LLVM::ZeroOp::create(ob, loc, ptrTy)};
       for (auto [i, f] : llvm::enumerate(fields))
         d = LLVM::InsertValueOp::create(ob, loc, d, f, (int64_t)i);
       return d;
@@ -309,6 +340,7 @@ struct EmitCpuEntryPointPass
       fn.setLinkage(LLVM::Linkage::Internal);
     }
     module->removeAttr(kAbiAttrName);
+    module->removeAttr(kCheckMessagesAttrName);
   }
 };
 

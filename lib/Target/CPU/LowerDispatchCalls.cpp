@@ -1,4 +1,7 @@
-//===- LowerDispatchCalls.cpp - dispatch calls → env->parallel_for --------===//
+//===- LowerDispatchCalls.cpp - runtime calls → the env's services -------===//
+//
+// Dispatch calls become env->parallel_for, and the calls of failed run-time
+// checks (xf.assert) env->check_failed.
 //
 // After conversion to LLVM every captured memref has been expanded into
 // scalars, so a closure is a plain struct of scalars: it lives on the stack
@@ -7,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "xfc/Target/Passes.h"
+#include "xfc/Transforms/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -24,8 +28,10 @@ namespace {
 
 constexpr llvm::StringLiteral kDispatchPrefix = "__xfc_dispatch__";
 
-/// Field indices of xfrt_exec_env {u32 abi, i32 threads, ptr state, ptr pf}.
-constexpr int32_t kEnvStateField = 2, kEnvParallelForField = 3;
+/// Field indices of xfrt_exec_env {u32 abi, i32 threads, ptr state,
+/// ptr parallel_for, ptr check_failed, ptr call_state}.
+constexpr int32_t kEnvStateField = 2, kEnvParallelForField = 3,
+                  kEnvCheckFailedField = 4, kEnvCallStateField = 5;
 
 struct CpuLowerDispatchCallsPass
     : impl::CpuLowerDispatchCallsPassBase<CpuLowerDispatchCallsPass> {
@@ -34,7 +40,10 @@ struct CpuLowerDispatchCallsPass
     MLIRContext *ctx = &getContext();
     Type ptrTy = LLVM::LLVMPointerType::get(ctx);
     Type i32 = IntegerType::get(ctx, 32), i64 = IntegerType::get(ctx, 64);
-    auto envTy = LLVM::LLVMStructType::getLiteral(ctx, {i32, i32, ptrTy, ptrTy});
+    auto envTy = LLVM::LLVMStructType::getLiteral(
+        ctx, {i32, i32, ptrTy, ptrTy, ptrTy, ptrTy});
+    if (failed(lowerCheckCalls(module, envTy)))
+      return signalPassFailure();
 
     SmallVector<LLVM::CallOp> calls;
     module.walk([&](LLVM::CallOp call) {
@@ -90,6 +99,43 @@ struct CpuLowerDispatchCallsPass
     for (auto fn : llvm::make_early_inc_range(module.getOps<LLVM::LLVMFuncOp>()))
       if (fn.getSymName().starts_with(kDispatchPrefix) && fn.isExternal())
         fn.erase();
+  }
+
+  /// `call @__xfc_check_failed(code)` → env->check_failed(env->call_state,
+  /// code). Checks live in @main (they are not part of any dispatched
+  /// loop nest), whose first argument is the env.
+  LogicalResult lowerCheckCalls(ModuleOp module, LLVM::LLVMStructType envTy) {
+    MLIRContext *ctx = module.getContext();
+    Type ptrTy = LLVM::LLVMPointerType::get(ctx);
+    SmallVector<LLVM::CallOp> calls;
+    module.walk([&](LLVM::CallOp call) {
+      if (auto callee = call.getCallee(); callee && *callee == kCheckFailedFnName)
+        calls.push_back(call);
+    });
+    for (LLVM::CallOp call : calls) {
+      auto parent = call->getParentOfType<LLVM::LLVMFuncOp>();
+      if (parent.getSymName() != "main" || parent.getNumArguments() == 0 ||
+          !isa<LLVM::LLVMPointerType>(parent.getArgument(0).getType()))
+        return call.emitError("a run-time check outside @main cannot reach "
+                              "the runtime environment");
+      Location loc = call.getLoc();
+      OpBuilder b(call);
+      Value env = parent.getArgument(0);
+      auto field = [&](int32_t index) {
+        Value addr = LLVM::GEPOp::create(b, loc, ptrTy, envTy, env,
+                                         ArrayRef<LLVM::GEPArg>{0, index});
+        return LLVM::LoadOp::create(b, loc, ptrTy, addr).getResult();
+      };
+      Value fn = field(kEnvCheckFailedField), state = field(kEnvCallStateField);
+      auto fnTy = LLVM::LLVMFunctionType::get(
+          LLVM::LLVMVoidType::get(ctx), {ptrTy, IntegerType::get(ctx, 32)});
+      LLVM::CallOp::create(b, loc, fnTy,
+                           ValueRange{fn, state, call.getArgOperands()[0]});
+      call.erase();
+    }
+    if (auto decl = module.lookupSymbol<LLVM::LLVMFuncOp>(kCheckFailedFnName))
+      decl.erase();
+    return success();
   }
 
   /// void <task>_thunk(ptr closure, i64 index) { <task>(index, closure...); }

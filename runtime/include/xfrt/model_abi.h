@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever any structure below changes layout or meaning. */
-#define XFRT_MODEL_ABI_VERSION 1u
+#define XFRT_MODEL_ABI_VERSION 2u
 
 /* ONNX TensorProto.DataType codes. */
 typedef enum xfrt_element_type {
@@ -64,6 +64,13 @@ typedef struct xfrt_exec_env {
   void (*parallel_for)(void *runtime_state, int64_t count,
                        void (*task)(void *closure, int64_t index),
                        void *closure);
+  /* Records that run-time check `code` (1-based, see xfrt_model_desc's
+   * check_messages) failed; the first report of a call wins. Compiled code
+   * reports and keeps going: a check guards a value the compiled shapes do
+   * not depend on, so the rest of the call stays in bounds, and the runtime
+   * turns the report into an error status when run returns. Thread-safe. */
+  void (*check_failed)(void *call_state, int32_t code);
+  void *call_state; /* opaque to compiled code */
 } xfrt_exec_env;
 
 /* A buffer handed to or returned from compiled code: dense, row-major,
@@ -90,6 +97,10 @@ typedef struct xfrt_model_desc {
   const xfrt_tensor_desc *inputs;
   const xfrt_tensor_desc *outputs;
   xfrt_model_run_fn run;
+  /* The messages of the model's run-time checks, by code - 1 (each names
+   * the node and what its inputs must satisfy). */
+  int32_t num_check_messages;
+  const char *const *check_messages;
 } xfrt_model_desc;
 
 typedef const xfrt_model_desc *(*xfrt_model_descriptor_fn)(void);

@@ -26,6 +26,8 @@ struct xfrt_context {
   // Outputs this call allocated, to free again if the call fails.
   std::vector<char> allocated_here;
   std::atomic<bool> running{false};
+  // The code of the first run-time check that failed in this call, 0 if none.
+  std::atomic<int32_t> failed_check{0};
 };
 
 namespace xfrt {
@@ -37,6 +39,13 @@ alignas(kBufferAlignment) char g_empty_buffer[kBufferAlignment];
 
 void PoolParallelFor(void *state, int64_t count, TaskFn task, void *closure) {
   static_cast<ThreadPool *>(state)->ParallelFor(count, task, closure);
+}
+
+// env->check_failed: remembers the first failed check of the call.
+void RecordFailedCheck(void *call_state, int32_t code) {
+  auto *failed = static_cast<std::atomic<int32_t> *>(call_state);
+  int32_t none = 0;
+  failed->compare_exchange_strong(none, code);
 }
 
 void InlineParallelFor(void *, int64_t count, TaskFn task, void *closure) {
@@ -213,6 +222,8 @@ xfrt_status xfrt_context_create(xfrt_model *model, xfrt_thread_pool *pool,
   xfrt_model_retain(model);
   context->model = model;
   context->env.abi_version = XFRT_MODEL_ABI_VERSION;
+  context->env.check_failed = RecordFailedCheck;
+  context->env.call_state = &context->failed_check;
   if (pool) {
     xfrt_thread_pool_retain(pool);
     context->pool = pool;
@@ -303,12 +314,21 @@ xfrt_status xfrt_context_run(xfrt_context *context, const xfrt_tensor *inputs,
       memcpy(ref.shape, output_desc.shape, sizeof(int64_t) * output_desc.rank);
   }
 
+  context->failed_check.store(0);
   int32_t code = desc->run(&context->env, context->input_refs.data(),
                            context->output_refs.data());
   if (code != 0) {
     undo_allocations(num_outputs);
     return MakeStatus(XFRT_STATUS_MODEL_ERROR, "model '%s' failed with error code %d",
                       model_name, code);
+  }
+  if (int32_t check = context->failed_check.load()) {
+    undo_allocations(num_outputs);
+    if (check > 0 && check <= desc->num_check_messages)
+      return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT, "model '%s': %s", model_name,
+                        desc->check_messages[check - 1]);
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                      "model '%s': run-time check %d failed", model_name, check);
   }
   for (int32_t i = 0; i < num_outputs; ++i) {
     xfrt_status status = CheckReportedShape(

@@ -71,6 +71,17 @@ xfrt_status ValidateDescriptor(const xfrt_model_desc *desc, const char *origin,
   if (!desc->run)
     return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
                       "%s: malformed model descriptor: no run function", origin);
+  if (desc->num_check_messages < 0 ||
+      (desc->num_check_messages > 0 && !desc->check_messages))
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                      "%s: malformed model descriptor: %d check messages at %p", origin,
+                      desc->num_check_messages,
+                      static_cast<const void *>(desc->check_messages));
+  for (int32_t i = 0; i < desc->num_check_messages; ++i)
+    if (!desc->check_messages[i])
+      return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                        "%s: malformed model descriptor: check message %d is NULL",
+                        origin, i + 1);
   *total_rank = 0;
   xfrt_status status = ValidateTensorList("input", desc->num_inputs, desc->inputs, total_rank);
   if (!status)

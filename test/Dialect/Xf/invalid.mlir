@@ -726,3 +726,11 @@ func.func @scatter_nd_updates(%x: tensor<4x4xf32>, %i: tensor<2x1xi64>, %u: tens
   %0 = xf.scatter_nd none %x, %i, %u : tensor<4x4xf32>, tensor<2x1xi64>, tensor<2xf32> -> tensor<4x4xf32>
   return
 }
+
+// -----
+
+func.func @assert_message(%ok: tensor<i1>) {
+  // expected-error @+1 {{needs a message for the user}}
+  xf.assert %ok, "" : tensor<i1>
+  return
+}

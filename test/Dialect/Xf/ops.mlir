@@ -111,3 +111,14 @@ func.func @indexing(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32
   %5 = xf.scatter_nd none %x, %t, %r : tensor<3x4xf32>, tensor<2x1xi32>, tensor<2x4xf32> -> tensor<3x4xf32>
   return %0, %1#0, %1#1, %2, %3, %4, %5 : tensor<3x4xf32>, tensor<3x2xf32>, tensor<3x2xi64>, tensor<3x2xf32>, tensor<2x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @assert
+func.func @assert(%ok: tensor<3xi1>, %one: tensor<i1>) {
+  // CHECK: xf.assert %{{.*}}, "node 'r' (Reshape): the target shape must give [4, 3, 2]" : tensor<3xi1>
+  xf.assert %ok, "node 'r' (Reshape): the target shape must give [4, 3, 2]" : tensor<3xi1>
+  // CHECK: xf.assert %{{.*}}, "scalar" : tensor<i1>
+  xf.assert %one, "scalar" : tensor<i1>
+  return
+}
