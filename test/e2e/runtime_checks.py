@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Run-time checks of shape-like inputs: right values run, wrong ones fail.
 
-When a shape-like input (Reshape's target, Expand's shape) is a graph input
+When a shape-like input (Reshape's target, Expand's shape, Tile's repeats) is a graph input
 but the model declares the output's static shape, xfc compiles for that
 shape and checks the input's values at run time. For each case this driver
 compiles the model at -O3 and -O0, runs it with values that give the
@@ -49,6 +49,11 @@ CASES = [
         ([2, 1, 5], np.broadcast_to(e, (2, 3, 5))),
         ([2, 3, 4], None),
         ([1, 3, 5], None),
+    ]),
+    ("tile", model("t", "Tile", [3, 1], 2, [6, 2]), e, [
+        ([2, 2], np.tile(e, (2, 2))),
+        ([2, 1], None),
+        ([1, 4], None),
     ]),
 ]
 

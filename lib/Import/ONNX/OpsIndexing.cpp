@@ -194,7 +194,19 @@ LogicalResult convertTopK(NodeContext &c) {
   int64_t axis = c.attrInt("axis", -1);
   bool largest = c.since() >= 11 ? c.attrInt("largest", 1) != 0 : true;
   int64_t k;
-  if (c.since() >= 10) {
+  if (c.since() >= 10 && !c.constant(1)) {
+    // A run-time k: the declared output shape gives it, checked at run time.
+    std::optional<RankedTensorType> declared = c.declaredType(0);
+    FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
+    if (failed(a))
+      return failure();
+    if (!declared || declared->getRank() != c.rank(0))
+      return c.fail("k must be a compile-time constant (or the model must "
+                    "declare the output's static shape)");
+    k = declared->getDimSize(*a);
+    if (failed(c.checkEquals(1, {k}, "k")))
+      return failure();
+  } else if (c.since() >= 10) {
     auto v = c.constInts(1, "k");
     if (failed(v))
       return failure();
@@ -270,7 +282,8 @@ void registerIndexingOps(OpRegistry &r) {
   r.on("OneHot", {9, 11}, convertOneHot,
        "depth must be a compile-time constant; compare + select");
   r.on("TopK", {1, 10, 11}, convertTopK,
-       "k must be a compile-time constant; always sorted");
+       "a run-time k needs the output's static shape declared (checked at "
+       "run time); always sorted");
   r.on("CumSum", {11, 14}, convertCumSum,
        "the axis must be a compile-time constant");
 }

@@ -5,7 +5,7 @@
 // Tile, Concat, Split, Slice, Gather, Pad, Trilu). Shape-like inputs (targets,
 // axes, starts, pads, repeats) must be compile-time constants, except where a
 // run-time value is checked against the declared output shape (Reshape,
-// Expand); when the data is constant too, the result is folded so that
+// Expand, Tile, ConstantOfShape); when the data is constant too, the result is folded so that
 // chains of shape arithmetic disappear at import.
 //
 //===----------------------------------------------------------------------===//
@@ -221,7 +221,18 @@ LogicalResult convertConstant(NodeContext &c) {
 }
 
 LogicalResult convertConstantOfShape(NodeContext &c) {
-  auto shape = c.constInts(0, "the shape input");
+  FailureOr<llvm::SmallVector<int64_t>> shape;
+  bool runTimeShape = !c.constant(0);
+  if (runTimeShape) {
+    FailureOr<RankedTensorType> declared = declaredOutput(c, "the shape input");
+    if (failed(declared))
+      return failure();
+    shape = llvm::to_vector(declared->getShape());
+    if (failed(c.checkEquals(0, *shape, "the shape input")))
+      return failure();
+  } else {
+    shape = c.constInts(0, "the shape input");
+  }
   if (failed(shape))
     return failure();
   for (int64_t d : *shape)
@@ -241,9 +252,16 @@ LogicalResult convertConstantOfShape(NodeContext &c) {
     if (value.numElements() != 1)
       return c.fail("value must have exactly one element");
   }
-  if (value.isFloat())
-    return c.doneConst(ConstTensor::splat(value.dtype(), *shape, value.floatAt(0)));
-  return c.doneConst(ConstTensor::splatInt(value.dtype(), *shape, value.intAt(0)));
+  ConstTensor result =
+      value.isFloat()
+          ? ConstTensor::splat(value.dtype(), *shape, value.floatAt(0))
+          : ConstTensor::splatInt(value.dtype(), *shape, value.intAt(0));
+  // After a run-time check the value must not fold into its users, which
+  // would make the check the only thing left of the node: keep it an SSA
+  // value defined here, after the check.
+  if (runTimeShape)
+    return c.done(c.constant(result));
+  return c.doneConst(std::move(result));
 }
 
 LogicalResult convertRange(NodeContext &c) {
@@ -552,8 +570,32 @@ LogicalResult convertExpand(NodeContext &c) {
   return failed(r) ? failure() : c.done(*r);
 }
 
+/// Tile's repeats: the constant input, or out / in of the declared output
+/// shape, checked at run time.
+FailureOr<llvm::SmallVector<int64_t>> tileRepeats(NodeContext &c) {
+  if (c.constant(1))
+    return c.constInts(1, "the repeats");
+  FailureOr<RankedTensorType> declared = declaredOutput(c, "the repeats");
+  if (failed(declared))
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0), out = declared->getShape();
+  if (in.size() != out.size())
+    return c.fail("the declared output " + shapeStr(out) +
+                  " does not have the rank of the input " + shapeStr(in));
+  llvm::SmallVector<int64_t> repeats;
+  for (size_t d = 0; d < in.size(); ++d) {
+    if (ShapedType::isDynamic(in[d]) || in[d] == 0 || out[d] % in[d] != 0)
+      return c.fail("the declared output " + shapeStr(out) +
+                    " is not a tiling of the input " + shapeStr(in));
+    repeats.push_back(out[d] / in[d]);
+  }
+  if (failed(c.checkEquals(1, repeats, "the repeats")))
+    return failure();
+  return repeats;
+}
+
 LogicalResult convertTile(NodeContext &c) {
-  auto repeats = c.constInts(1, "the repeats");
+  auto repeats = tileRepeats(c);
   if (failed(repeats))
     return failure();
   llvm::ArrayRef<int64_t> in = c.shape(0);
@@ -973,7 +1015,8 @@ void registerShapeOps(OpRegistry &r) {
   r.on("Constant", {1, 9, 11, 12, 13}, convertConstant,
        "no sparse or string values");
   r.on("ConstantOfShape", {9}, convertConstantOfShape,
-       "shape must be a compile-time constant");
+       "a run-time shape needs the output's static shape declared (checked "
+       "at run time)");
   r.on("Range", {11}, convertRange,
        "inputs must be compile-time constants (folded)");
   r.on("Shape", {1, 13, 15}, convertShape,
@@ -994,7 +1037,7 @@ void registerShapeOps(OpRegistry &r) {
   r.on("Unsqueeze", {1, 11, 13}, convertUnsqueeze, constShape);
   r.on("Transpose", {1, 13}, convertTranspose);
   r.on("Expand", {8, 13}, convertExpand, declaredShape);
-  r.on("Tile", {6, 13}, convertTile, "broadcast + reshape; " + std::string(constShape));
+  r.on("Tile", {6, 13}, convertTile, "broadcast + reshape; " + std::string(declaredShape));
   r.on("Concat", {4, 11, 13}, convertConcat);
   r.on("Split", {2, 11, 13}, convertSplit, constShape);
   r.on("Slice", {1, 10, 11, 13}, convertSlice,
