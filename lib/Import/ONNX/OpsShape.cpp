@@ -222,7 +222,7 @@ LogicalResult convertConstant(NodeContext &c) {
 
 LogicalResult convertConstantOfShape(NodeContext &c) {
   FailureOr<llvm::SmallVector<int64_t>> shape;
-  bool runTimeShape = !c.constant(0);
+  bool runTimeShape = !c.partial(0);
   if (runTimeShape) {
     FailureOr<RankedTensorType> declared = declaredOutput(c, "the shape input");
     if (failed(declared))
