@@ -64,6 +64,9 @@ public:
   mlir::Value materialize(llvm::StringRef name);
   void define(llvm::StringRef name, ValueState state);
   bool isUsed(llvm::StringRef name) const { return used_.contains(name); }
+  /// ONNX's element type of value `name` (graph inputs and outputs, and
+  /// what shape inference found); dt::Undefined when it is not known.
+  int32_t onnxDType(llvm::StringRef name) const;
   /// Converts the nodes of a subgraph (the taken branch of an If) in place,
   /// in the enclosing scope; unnamed nodes are named `<prefix>/<op>_<i>`.
   mlir::LogicalResult inlineGraph(const onnx::GraphProto &graph,
