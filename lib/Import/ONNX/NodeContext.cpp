@@ -617,6 +617,7 @@ const OpRegistry &OpRegistry::instance() {
     registerNNOps(r);
     registerImageOps(r);
     registerIndexingOps(r);
+    registerQuantizationOps(r);
     return r;
   }();
   return registry;

@@ -235,6 +235,7 @@ void registerShapeOps(OpRegistry &r);
 void registerNNOps(OpRegistry &r);
 void registerImageOps(OpRegistry &r);
 void registerIndexingOps(OpRegistry &r);
+void registerQuantizationOps(OpRegistry &r);
 
 } // namespace xfc::onnx_import
 
