@@ -378,6 +378,12 @@ LogicalResult ConvOp::verify() {
     return emitOpError("input must be [N, C, spatial...]");
   if (w.getRank() != in.getRank())
     return emitOpError("weight rank differs from input rank");
+  Type elt = in.getElementType();
+  if (w.getElementType() != elt || getType().getElementType() != elt ||
+      (getBias() && tensorType(getBias()).getElementType() != elt))
+    return emitOpError("operand and result element types differ");
+  if (elt.isInteger(1))
+    return emitOpError("i1 convolutions are not supported");
   int64_t group = getGroup();
   if (group < 1)
     return emitOpError("group must be positive");

@@ -41,6 +41,7 @@ class Xf_Op<string mnemonic, list<Trait> traits = []>
 def Xf_Tensor : RankedTensorOf<[AnyType]>;
 def Xf_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Xf_IntTensor : RankedTensorOf<[AnySignlessInteger]>;
+def Xf_NumTensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
 
 //===----------------------------------------------------------------------===//
 // Enums
@@ -458,7 +459,10 @@ def Xf_ConvOp : Xf_Op<"conv"> {
   let description = [{
     `input: [N, C, spatial...]`, `weight: [F, C/group, kernel...]`, optional
     `bias: [F]`. `pads` holds the low pads of every spatial dimension and
-    then the high pads (ONNX order).
+    then the high pads (ONNX order). All operands and the result have one
+    element type, floating point or integer (not i1); integer convolutions
+    (ConvInteger, QLinearConv, on operands widened to i32) accumulate
+    exactly in that type.
 
     ```mlir
     %y = xf.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
@@ -466,11 +470,11 @@ def Xf_ConvOp : Xf_Op<"conv"> {
          : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x8x8xf32>
     ```
   }];
-  let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$weight,
-                       Optional<Xf_FloatTensor>:$bias,
+  let arguments = (ins Xf_NumTensor:$input, Xf_NumTensor:$weight,
+                       Optional<Xf_NumTensor>:$bias,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                        DenseI64ArrayAttr:$dilations, I64Attr:$group);
-  let results = (outs Xf_FloatTensor:$result);
+  let results = (outs Xf_NumTensor:$result);
   let assemblyFormat = "$input `,` $weight (`,` $bias^)? attr-dict `:` "
       "type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)";
   let hasVerifier = 1;

@@ -1,7 +1,8 @@
 //===- ConvPool.cpp - xf conv/pool → linalg -------------------------------===//
 //
 // Convolution is one linalg.generic over [N, G, F/G, out..., C/G, kernel...]
-// that covers every group count, stride, dilation and spatial rank; padding
+// that covers every group count, stride, dilation, spatial rank and element
+// type (integer convolutions accumulate in their own type); padding
 // is a tensor.pad that bufferizes to a fill and a copy. Pooling reduces over
 // a window operand the same way.
 //
@@ -18,6 +19,19 @@ using namespace xfc::xf;
 
 namespace xfc::lowering {
 namespace {
+
+Value add(OpBuilder &b, Location loc, Value x, Value y) {
+  if (isa<FloatType>(x.getType()))
+    return arith::AddFOp::create(b, loc, x, y);
+  return arith::AddIOp::create(b, loc, x, y);
+}
+
+/// acc + x * y, for float and integer convolutions.
+Value multiplyAdd(OpBuilder &b, Location loc, Value x, Value y, Value acc) {
+  if (isa<FloatType>(x.getType()))
+    return add(b, loc, acc, arith::MulFOp::create(b, loc, x, y));
+  return add(b, loc, acc, arith::MulIOp::create(b, loc, x, y));
+}
 
 /// Pads the spatial dimensions of an NC... tensor with `value`.
 Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> pads,
@@ -91,8 +105,7 @@ struct LowerConv : OpRewritePattern<ConvOp> {
                      rewriter, loc, outType, ValueRange{input, weight}, init, maps,
                      iterators,
                      [](OpBuilder &b, Location l, ValueRange a) {
-                       Value p = arith::MulFOp::create(b, l, a[0], a[1]);
-                       linalg::YieldOp::create(b, l, ValueRange{arith::AddFOp::create(b, l, a[2], p)});
+                       linalg::YieldOp::create(b, l, multiplyAdd(b, l, a[0], a[1], a[2]));
                      })
                      .getResult(0);
     Value result = reshape(rewriter, loc, conv, type);
@@ -103,7 +116,7 @@ struct LowerConv : OpRewritePattern<ConvOp> {
       Value b = reshape(rewriter, loc, bias, RankedTensorType::get(bShape, elt));
       result = buildElementwise(rewriter, loc, type, {result, b},
                                 [](OpBuilder &nb, Location l, ValueRange a) {
-                                  return (Value)arith::AddFOp::create(nb, l, a[0], a[1]);
+                                  return add(nb, l, a[0], a[1]);
                                 });
     }
     rewriter.replaceOp(op, result);

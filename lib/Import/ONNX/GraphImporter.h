@@ -67,6 +67,9 @@ public:
   /// The type the model (value_info, graph outputs) or ONNX's shape
   /// inference gives `name`, when it is a tensor type xfc can represent.
   std::optional<mlir::RankedTensorType> onnxType(llvm::StringRef name);
+  /// ONNX's element type of value `name` (graph inputs and outputs, and
+  /// what shape inference found); dt::Undefined when it is not known.
+  int32_t onnxDType(llvm::StringRef name) const;
   /// Converts the nodes of a subgraph (the taken branch of an If) in place,
   /// in the enclosing scope; unnamed nodes are named `<prefix>/<op>_<i>`.
   mlir::LogicalResult inlineGraph(const onnx::GraphProto &graph,

@@ -229,6 +229,15 @@ void GraphImporter::collectGraphInfo(const onnx::GraphProto &graph) {
     onnxTypes_[vi.name()] = &vi.type();
   for (const onnx::ValueInfoProto &vi : graph.output())
     onnxTypes_[vi.name()] = &vi.type();
+  for (const onnx::ValueInfoProto &vi : graph.input())
+    onnxTypes_.try_emplace(vi.name(), &vi.type());
+}
+
+int32_t GraphImporter::onnxDType(llvm::StringRef name) const {
+  auto it = onnxTypes_.find(name);
+  if (it == onnxTypes_.end() || !it->second->has_tensor_type())
+    return dt::Undefined;
+  return it->second->tensor_type().elem_type();
 }
 
 LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,

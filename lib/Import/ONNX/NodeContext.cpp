@@ -94,9 +94,14 @@ RankedTensorType NodeContext::type(unsigned i) const {
 }
 
 int32_t NodeContext::dtype(unsigned i) const {
-  if (const ConstTensor *t = constant(i))
+  if (const ConstTensor *t = partial(i))
     return t->dtype();
-  return typeToDType(elt(i));
+  int32_t mine = typeToDType(elt(i));
+  int32_t onnx = graph_.onnxDType(node_.input(i));
+  // Trust ONNX's type only where it names the same MLIR type.
+  if (onnx != dt::Undefined && dtypeToType(graph_.ctx(), onnx) == elt(i))
+    return onnx;
+  return mine;
 }
 
 const ConstTensor *NodeContext::partial(unsigned i) const {
@@ -495,6 +500,35 @@ Value NodeContext::cast(Value x, Type eltType) {
       .getResult();
 }
 
+static bool isUnsignedDType(int32_t dtype) {
+  return dtype == dt::UInt8 || dtype == dt::UInt16 || dtype == dt::UInt32 ||
+         dtype == dt::UInt64;
+}
+
+Value NodeContext::castDType(Value x, int32_t from, int32_t to) {
+  Type toType = dtypeToType(ctx(), to);
+  Type fromType = llvm::cast<RankedTensorType>(x.getType()).getElementType();
+  bool toFloat = isa<FloatType>(toType);
+  unsigned fromWidth = fromType.getIntOrFloatBitWidth();
+  unsigned toWidth = toType.getIntOrFloatBitWidth();
+  if (isUnsignedDType(from) && fromWidth < 64 && !toType.isInteger(1) &&
+      (toFloat || toWidth > fromWidth)) {
+    // Zero-extend: widen (sign-extending), then clear the copied sign bits.
+    // Through i32 (i64 for uint32) on the way to a float.
+    Type wide = !toFloat ? toType
+                         : b().getIntegerType(fromWidth < 32 ? 32 : 64);
+    Value v = cast(x, wide);
+    double ones = static_cast<double>((int64_t(1) << fromWidth) - 1);
+    Value mask = splat(wide, ones);
+    x = xf::BinaryOp::create(b(), loc_, v.getType(), BinaryKind::bitand_, v,
+                             mask)
+            .getResult();
+  } else if (isUnsignedDType(to) && isa<FloatType>(fromType) && toWidth < 64) {
+    x = cast(x, b().getIntegerType(toWidth < 32 ? 32 : 64));
+  }
+  return cast(x, toType);
+}
+
 Value NodeContext::slice(Value x, llvm::ArrayRef<int64_t> starts,
                          llvm::ArrayRef<int64_t> steps,
                          llvm::ArrayRef<int64_t> sizes) {
@@ -620,6 +654,7 @@ const OpRegistry &OpRegistry::instance() {
     registerImageOps(r);
     registerIndexingOps(r);
     registerLossOps(r);
+    registerQuantizationOps(r);
     return r;
   }();
   return registry;

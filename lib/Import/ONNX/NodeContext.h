@@ -71,6 +71,9 @@ public:
   llvm::ArrayRef<int64_t> shape(unsigned i) const { return type(i).getShape(); }
   int64_t rank(unsigned i) const { return type(i).getRank(); }
   mlir::Type elt(unsigned i) const { return type(i).getElementType(); }
+  /// The ONNX element type of input `i`: a constant's own, else ONNX's type
+  /// inference's (which tells uint8 from int8, both i8 in xf), else the one
+  /// the MLIR type reads as (signless integers as signed).
   int32_t dtype(unsigned i) const;
   /// The compile-time value of input `i`, or null.
   const ConstTensor *constant(unsigned i) const;
@@ -165,6 +168,12 @@ public:
   mlir::Value reshape(mlir::Value x, llvm::ArrayRef<int64_t> shape);
   mlir::Value transpose(mlir::Value x, llvm::ArrayRef<int64_t> perm);
   mlir::Value cast(mlir::Value x, mlir::Type eltType);
+  /// `x`, of ONNX element type `from`, converted to ONNX type `to` with
+  /// unsigned semantics where either side is unsigned: an unsigned source
+  /// is zero-extended when widened or converted to float, and float goes to
+  /// an unsigned type through i64 (a direct conversion to a narrow type is
+  /// undefined beyond that type's signed range).
+  mlir::Value castDType(mlir::Value x, int32_t from, int32_t to);
   mlir::Value slice(mlir::Value x, llvm::ArrayRef<int64_t> starts,
                     llvm::ArrayRef<int64_t> steps,
                     llvm::ArrayRef<int64_t> sizes);
@@ -239,6 +248,7 @@ void registerNNOps(OpRegistry &r);
 void registerImageOps(OpRegistry &r);
 void registerIndexingOps(OpRegistry &r);
 void registerLossOps(OpRegistry &r);
+void registerQuantizationOps(OpRegistry &r);
 
 } // namespace xfc::onnx_import
 

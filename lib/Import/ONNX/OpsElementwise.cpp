@@ -202,15 +202,14 @@ LogicalResult convertWhere(NodeContext &c) {
 }
 
 LogicalResult castTo(NodeContext &c, int32_t to) {
-  Type elt = dtypeToType(c.ctx(), to);
-  if (!elt)
+  if (!dtypeToType(c.ctx(), to))
     return c.fail("casting to " + dtypeName(to) + " is not supported");
   if (const ConstTensor *t = c.partial(0))
     if (t->isSplat() || t->numElements() <= kFoldLimit)
       return c.doneConst(foldCast(*t, to));
   if (c.dtype(0) == to)
     return c.done(c.in(0));
-  return c.done(c.cast(c.in(0), elt));
+  return c.done(c.castDType(c.in(0), c.dtype(0), to));
 }
 
 LogicalResult convertCast(NodeContext &c) {

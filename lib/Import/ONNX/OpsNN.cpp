@@ -7,8 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "OpsNN.h"
+
 #include "Fold.h"
-#include "NodeContext.h"
 
 #include "dialects/Xf/IR/XfShapes.h"
 
@@ -216,54 +217,20 @@ FailureOr<Window> readWindow(NodeContext &c, llvm::ArrayRef<int64_t> kernel,
 }
 
 LogicalResult convertConv(NodeContext &c) {
-  int64_t rank = c.rank(0);
-  if (rank < 3)
-    return c.fail("the input must be [N, C, spatial...]");
-  if (c.rank(1) != rank)
-    return c.fail("the weight " + shapeStr(c.shape(1)) +
-                  " must have the input's rank " + llvm::Twine(rank));
-  if (!isa<FloatType>(c.elt(0)) || c.elt(1) != c.elt(0))
+  if (c.rank(0) >= 3 && c.rank(1) == c.rank(0) &&
+      (!isa<FloatType>(c.elt(0)) || c.elt(1) != c.elt(0)))
     return c.fail("needs floating-point input and weight of one type");
-  int64_t group = c.attrInt("group", 1);
-  auto kernelAttr = c.attrInts("kernel_shape");
-  if (c.failed())
-    return failure();
-  llvm::ArrayRef<int64_t> ws = c.shape(1), xs = c.shape(0);
-  llvm::ArrayRef<int64_t> kernel = ws.drop_front(2);
-  for (int64_t k : kernel)
-    if (ShapedType::isDynamic(k))
-      return c.fail("the kernel size must be static");
-  if (kernelAttr && llvm::ArrayRef<int64_t>(*kernelAttr) != kernel)
-    return c.fail("kernel_shape " + listStr(*kernelAttr) +
-                  " differs from the weight " + shapeStr(ws));
-  if (group < 1)
-    return c.fail("group must be positive");
-  int64_t channels = xs[1], filters = ws[0];
-  if (!ShapedType::isDynamic(channels) &&
-      (channels % group != 0 ||
-       (!ShapedType::isDynamic(ws[1]) && ws[1] * group != channels)))
-    return c.fail("the weight " + shapeStr(ws) + " does not match " +
-                  llvm::Twine(channels) + " input channels in " +
-                  llvm::Twine(group) + " groups");
-  if (!ShapedType::isDynamic(filters) && filters % group != 0)
-    return c.fail("filters are not divisible by group");
   Value bias;
   if (c.has(2)) {
+    int64_t filters = c.rank(1) > 0 ? c.shape(1)[0] : ShapedType::kDynamic;
     if (c.rank(2) != 1 || !sameDim(c.shape(2)[0], filters) ||
         c.elt(2) != c.elt(0))
       return c.fail("the bias " + shapeStr(c.shape(2)) + " must be [" +
                     llvm::Twine(filters) + "]");
     bias = c.in(2);
   }
-  auto w = readWindow(c, kernel, /*hasDilations=*/true, /*ceilMode=*/false);
-  if (failed(w))
-    return failure();
-  llvm::SmallVector<int64_t> shape{xs[0], filters};
-  llvm::append_range(shape, w->outSpatial);
-  auto type = RankedTensorType::get(shape, c.elt(0));
-  return c.done(xf::ConvOp::create(c.b(), c.loc(), type, c.in(0), c.in(1),
-                                   bias, w->strides, w->pads, w->dilations,
-                                   static_cast<uint64_t>(group)));
+  FailureOr<Value> y = buildConv(c, 1, c.in(0), c.in(1), bias);
+  return failed(y) ? failure() : c.done(*y);
 }
 
 ConvertFn poolOp(xf::PoolKind kind) {
@@ -480,6 +447,50 @@ LogicalResult convertEinsum(NodeContext &c) {
 }
 
 } // namespace
+
+FailureOr<Value> buildConv(NodeContext &c, unsigned weightIndex, Value x,
+                           Value weight, Value bias) {
+  int64_t rank = c.rank(0);
+  if (rank < 3)
+    return c.fail("the input must be [N, C, spatial...]");
+  if (c.rank(weightIndex) != rank)
+    return c.fail("the weight " + shapeStr(c.shape(weightIndex)) +
+                  " must have the input's rank " + llvm::Twine(rank));
+  int64_t group = c.attrInt("group", 1);
+  auto kernelAttr = c.attrInts("kernel_shape");
+  if (c.failed())
+    return failure();
+  llvm::ArrayRef<int64_t> ws = c.shape(weightIndex), xs = c.shape(0);
+  llvm::ArrayRef<int64_t> kernel = ws.drop_front(2);
+  for (int64_t k : kernel)
+    if (ShapedType::isDynamic(k))
+      return c.fail("the kernel size must be static");
+  if (kernelAttr && llvm::ArrayRef<int64_t>(*kernelAttr) != kernel)
+    return c.fail("kernel_shape " + listStr(*kernelAttr) +
+                  " differs from the weight " + shapeStr(ws));
+  if (group < 1)
+    return c.fail("group must be positive");
+  int64_t channels = xs[1], filters = ws[0];
+  if (!ShapedType::isDynamic(channels) &&
+      (channels % group != 0 ||
+       (!ShapedType::isDynamic(ws[1]) && ws[1] * group != channels)))
+    return c.fail("the weight " + shapeStr(ws) + " does not match " +
+                  llvm::Twine(channels) + " input channels in " +
+                  llvm::Twine(group) + " groups");
+  if (!ShapedType::isDynamic(filters) && filters % group != 0)
+    return c.fail("filters are not divisible by group");
+  auto w = readWindow(c, kernel, /*hasDilations=*/true, /*ceilMode=*/false);
+  if (failed(w))
+    return failure();
+  llvm::SmallVector<int64_t> shape{xs[0], filters};
+  llvm::append_range(shape, w->outSpatial);
+  Type elt = cast<RankedTensorType>(x.getType()).getElementType();
+  auto type = RankedTensorType::get(shape, elt);
+  return xf::ConvOp::create(c.b(), c.loc(), type, x, weight, bias, w->strides,
+                            w->pads, w->dilations,
+                            static_cast<uint64_t>(group))
+      .getResult();
+}
 
 void registerNNOps(OpRegistry &r) {
   r.on("MatMul", {1, 9, 13}, convertMatMul);

@@ -1,6 +1,6 @@
 //===- OpsReduction.cpp - reductions and normalizations -> xf ------------===//
 //
-// Reduce* and ArgMax/ArgMin, Softmax/LogSoftmax, LayerNormalization,
+// Reduce* and ArgMax/ArgMin, Softmax/LogSoftmax/Hardmax, LayerNormalization,
 // BatchNormalization (inference: folded into a per-channel scale and shift),
 // InstanceNormalization and the global pools.
 //
@@ -110,6 +110,59 @@ ConvertFn softmaxOp(bool log) {
                                      static_cast<uint64_t>(1), log);
     return c.done(c.reshape(sm, shape));
   };
+}
+
+/// One-hot of the first maximum along an axis: xf.arg_reduce, compared with
+/// the positions along the axis, cast to the input type. Before opset 13
+/// the input is coerced to 2-D at `axis`, as for Softmax.
+LogicalResult convertHardmax(NodeContext &c) {
+  bool coerce2d = c.since() < 13;
+  int64_t axis = c.attrInt("axis", coerce2d ? 1 : -1);
+  if (c.failed())
+    return failure();
+  if (!isa<FloatType>(c.elt(0)))
+    return c.fail("needs floating-point input");
+  int64_t rank = c.rank(0);
+  if (rank < 1)
+    return c.fail("the input must have rank 1 or more");
+  FailureOr<int64_t> a = c.normAxis(axis, rank);
+  if (failed(a))
+    return failure();
+  llvm::ArrayRef<int64_t> shape = c.shape(0);
+  Value x = c.in(0);
+  int64_t along = *a;
+  if (coerce2d && along != rank - 1) {
+    int64_t inner = dimProduct(shape.drop_front(along));
+    if (ShapedType::isDynamic(inner))
+      return c.fail("the dimensions from axis " + llvm::Twine(along) +
+                    " on must be static (opset < 13 coerces to 2-D)");
+    x = c.reshape(x, {dimProduct(shape.take_front(along)), inner});
+    along = 1;
+  }
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t size = xType.getDimSize(along);
+  if (ShapedType::isDynamic(size))
+    return c.fail("the size of axis " + llvm::Twine(along) +
+                  " must be static");
+  llvm::SmallVector<int64_t> idxShape(xType.getShape());
+  idxShape[along] = 1;
+  OpBuilder &b = c.b();
+  Value idx = xf::ArgReduceOp::create(
+      b, c.loc(), RankedTensorType::get(idxShape, b.getI64Type()), x,
+      static_cast<uint64_t>(along), /*is_max=*/true, /*keep_dims=*/true,
+      /*select_last_index=*/false);
+  // Positions 0..size-1 along the axis, [size, 1, ..., 1].
+  llvm::SmallVector<int64_t> iotaShape(xType.getRank() - along, 1);
+  iotaShape[0] = size;
+  std::vector<int64_t> iota(size);
+  for (int64_t i = 0; i < size; ++i)
+    iota[i] = i;
+  Value positions =
+      c.constant(ConstTensor::ofInts(dt::Int64, iotaShape, std::move(iota)));
+  FailureOr<Value> hit = c.binary(BinaryKind::eq, idx, positions);
+  if (failed(hit))
+    return failure();
+  return c.done(c.reshape(c.cast(*hit, c.elt(0)), shape));
 }
 
 /// Shape [C, 1, ..., 1] for per-channel parameters of an input of `rank`.
@@ -369,6 +422,8 @@ void registerReductionOps(OpRegistry &r) {
        "opset < 13: coerced to 2-D with xf.reshape");
   r.on("LogSoftmax", {1, 11, 13}, softmaxOp(/*log=*/true),
        "opset < 13: coerced to 2-D with xf.reshape");
+  r.on("Hardmax", {1, 11, 13}, convertHardmax,
+       "xf.arg_reduce + compare; opset < 13: coerced to 2-D with xf.reshape");
   r.on("LayerNormalization", {17}, convertLayerNorm,
        "Mean/InvStdDev outputs computed with xf.reduce when used");
   r.on("BatchNormalization", {6, 7, 9, 14, 15}, convertBatchNorm,

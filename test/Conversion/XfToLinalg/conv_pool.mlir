@@ -13,6 +13,21 @@ func.func @conv_strided_grouped(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>
 
 // -----
 
+// Integer convolutions multiply and accumulate with integer ops; the bias
+// is an integer add.
+// CHECK-LABEL: func @conv_i32
+// CHECK: linalg.generic
+// CHECK: arith.muli
+// CHECK: arith.addi
+// CHECK: linalg.generic
+// CHECK: arith.addi
+func.func @conv_i32(%x: tensor<1x2x5x5xi32>, %w: tensor<4x2x3x3xi32>, %b: tensor<4xi32>) -> tensor<1x4x3x3xi32> {
+  %0 = xf.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x2x5x5xi32>, tensor<4x2x3x3xi32>, tensor<4xi32> -> tensor<1x4x3x3xi32>
+  return %0 : tensor<1x4x3x3xi32>
+}
+
+// -----
+
 // CHECK-LABEL: func @max_pool
 // CHECK: linalg.generic
 // CHECK: arith.maximumf

@@ -281,6 +281,22 @@ func.func @conv_rank(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3xf32>) {
 
 // -----
 
+func.func @conv_types(%x: tensor<1x3x8x8xi32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{operand and result element types differ}}
+  %0 = xf.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x3x8x8xi32>, tensor<4x3x3x3xf32> -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_i1(%x: tensor<1x3x8x8xi1>, %w: tensor<4x3x3x3xi1>) {
+  // expected-error @+1 {{i1 convolutions are not supported}}
+  %0 = xf.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x3x8x8xi1>, tensor<4x3x3x3xi1> -> tensor<1x4x6x6xi1>
+  return
+}
+
+// -----
+
 func.func @conv_group(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
   // expected-error @+1 {{group must be positive}}
   %0 = xf.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 0 : i64} : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32> -> tensor<1x4x6x6xf32>

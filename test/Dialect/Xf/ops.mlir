@@ -70,6 +70,16 @@ func.func @conv_pool(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tenso
 
 // -----
 
+// Integer convolutions (ConvInteger, QLinearConv) run on i32.
+// CHECK-LABEL: func @conv_i32
+func.func @conv_i32(%x: tensor<1x2x5x5xi32>, %w: tensor<4x2x3x3xi32>, %b: tensor<4xi32>) -> tensor<1x4x3x3xi32> {
+  // CHECK: xf.conv %{{.*}}, %{{.*}}, %{{.*}} {{.*}} : tensor<1x2x5x5xi32>, tensor<4x2x3x3xi32>, tensor<4xi32> -> tensor<1x4x3x3xi32>
+  %0 = xf.conv %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<1x2x5x5xi32>, tensor<4x2x3x3xi32>, tensor<4xi32> -> tensor<1x4x3x3xi32>
+  return %0 : tensor<1x4x3x3xi32>
+}
+
+// -----
+
 // CHECK-LABEL: func @data_movement
 func.func @data_movement(%x: tensor<2x3x4xf32>, %t: tensor<100x8xf32>, %ids: tensor<1x5xi64>) -> (tensor<6x4xf32>, tensor<4x3x2xf32>, tensor<2x2x3x4xf32>, tensor<2x6x4xf32>, tensor<2x1x2xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<2x5x4xf32>, tensor<2x3x4xf32>) {
   // CHECK: xf.reshape %{{.*}} : tensor<2x3x4xf32> -> tensor<6x4xf32>

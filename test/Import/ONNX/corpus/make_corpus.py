@@ -573,14 +573,14 @@ def struct_cases(seeds):
     wide = [helper.make_node("Add", ["x", "x"], ["s%d" % i], name="a%d" % i) for i in range(500)]
     cases["graph-many-outputs"] = model_of(wide, [vi("x", [2])], [vi("s%d" % i, [2]) for i in range(500)])
     cases["names-control-chars"] = model_of(
-        [helper.make_node("Hardmax", ["x"], ["y"], name="bad\nname\r\x1b[31m")],
+        [helper.make_node("Bernoulli", ["x"], ["y"], name="bad\nname\r\x1b[31m")],
         [vi("x", [2, 2])], [vi("y", [2, 2])])
     cases["names-newline-input"] = model_of(
         [helper.make_node("Relu", ["in\nput"], ["y"], name="r")], [vi("x", [2])], [vi("y", [2])])
     cases["names-long"] = model_of(
         [helper.make_node("FooBar", ["x"], ["y"], name="n" * 100000)], [vi("x", [2])], [vi("y", [2])])
     cases["names-invalid-utf8"] = model_of(
-        [helper.make_node("Hardmax", ["x"], ["y"], name="r")], [vi("x", [2])], [vi("y", [2])])
+        [helper.make_node("Bernoulli", ["x"], ["y"], name="r")], [vi("x", [2])], [vi("y", [2])])
     # protobuf's Python API refuses invalid UTF-8 in strings: patch the bytes.
     cases["names-invalid-utf8"] = cases["names-invalid-utf8"].SerializeToString().replace(
         b"\x12\x01r", b"\x12\x01\xff")
