@@ -35,6 +35,7 @@ void populateXfToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateDataMovementPatterns(patterns);
   lowering::populateConvPoolPatterns(patterns);
   lowering::populateSequentialPatterns(patterns);
+  lowering::populateResizePatterns(patterns);
 }
 
 namespace {

@@ -111,3 +111,14 @@ func.func @indexing(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32
   %5 = xf.scatter_nd none %x, %t, %r : tensor<3x4xf32>, tensor<2x1xi32>, tensor<2x4xf32> -> tensor<3x4xf32>
   return %0, %1#0, %1#1, %2, %3, %4, %5 : tensor<3x4xf32>, tensor<3x2xf32>, tensor<3x2xi64>, tensor<3x2xf32>, tensor<2x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @resize
+func.func @resize(%x: tensor<1x1x2x4xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x3x3xf32>) {
+  // CHECK: xf.resize cubic %{{.*}}, %{{.*}} coordinates half_pixel nearest round_prefer_floor {cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32> -> tensor<1x1x4x8xf32>
+  %0 = xf.resize cubic %x, %s coordinates half_pixel nearest round_prefer_floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32> -> tensor<1x1x4x8xf32>
+  // CHECK: xf.resize linear %{{.*}}, %{{.*}}, roi %{{.*}} coordinates tf_crop_and_resize nearest floor
+  %1 = xf.resize linear %x, %s, roi %roi coordinates tf_crop_and_resize nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 10.0 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32>, tensor<8xf32> -> tensor<1x1x3x3xf32>
+  return %0, %1 : tensor<1x1x4x8xf32>, tensor<1x1x3x3xf32>
+}
