@@ -683,6 +683,30 @@ LogicalResult PadOp::verify() {
   return verifyShape(*this, expected, getType());
 }
 
+LogicalResult ResizeOp::verify() {
+  RankedTensorType in = tensorType(getInput()), out = getType();
+  if (in.getElementType() != out.getElementType() ||
+      in.getRank() != out.getRank())
+    return emitOpError("result must have the input's rank and element type");
+  if (getMode() != ResizeMode::nearest &&
+      !isa<FloatType>(in.getElementType()))
+    return emitOpError("linear and cubic resizing need a float input");
+  RankedTensorType scales = tensorType(getScales());
+  if (scales.getRank() != 1 || scales.getDimSize(0) != in.getRank())
+    return emitOpError("scales must be a 1-D tensor of ")
+           << in.getRank() << " elements";
+  bool crop = getCoordinateMode() == CoordinateMode::tf_crop_and_resize;
+  if (crop != static_cast<bool>(getRoi()))
+    return emitOpError("roi is given exactly for tf_crop_and_resize");
+  if (Value roi = getRoi()) {
+    RankedTensorType rt = tensorType(roi);
+    if (rt.getRank() != 1 || rt.getDimSize(0) != 2 * in.getRank())
+      return emitOpError("roi must be a 1-D tensor of ")
+             << 2 * in.getRank() << " elements";
+  }
+  return success();
+}
+
 LogicalResult TriluOp::verify() {
   if (getType().getRank() < 2)
     return emitOpError("input must have rank 2 or more");

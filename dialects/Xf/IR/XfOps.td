@@ -114,6 +114,29 @@ def Xf_ScatterReduction : I32EnumAttr<"ScatterReduction",
   let cppNamespace = "::xfc::xf";
 }
 
+def Xf_ResizeMode : I32EnumAttr<"ResizeMode", "resize interpolation", [
+    I32EnumAttrCase<"nearest", 0>, I32EnumAttrCase<"linear", 1>,
+    I32EnumAttrCase<"cubic", 2>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
+def Xf_CoordinateMode : I32EnumAttr<"CoordinateMode",
+    "how a resized coordinate maps back to the input (ONNX Resize)", [
+    I32EnumAttrCase<"half_pixel", 0>, I32EnumAttrCase<"pytorch_half_pixel", 1>,
+    I32EnumAttrCase<"align_corners", 2>, I32EnumAttrCase<"asymmetric", 3>,
+    I32EnumAttrCase<"tf_half_pixel_for_nn", 4>,
+    I32EnumAttrCase<"tf_crop_and_resize", 5>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
+def Xf_NearestMode : I32EnumAttr<"NearestMode",
+    "rounding of a source coordinate to the nearest pixel", [
+    I32EnumAttrCase<"round_prefer_floor", 0>,
+    I32EnumAttrCase<"round_prefer_ceil", 1>, I32EnumAttrCase<"floor", 2>,
+    I32EnumAttrCase<"ceil", 3>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
 def Xf_Activation : I32EnumAttr<"Activation", "fused epilogue activation", [
     I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"relu", 1>,
     I32EnumAttrCase<"gelu", 2>, I32EnumAttrCase<"gelu_tanh", 3>]> {
@@ -722,6 +745,40 @@ def Xf_PadOp : Xf_Op<"pad"> {
   let results = (outs Xf_Tensor:$result);
   let assemblyFormat =
       "$mode $input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_ResizeOp : Xf_Op<"resize"> {
+  let summary = "nearest, N-linear or cubic resampling (ONNX Resize)";
+  let description = [{
+    Output element `o` reads the input around `x[d] = f(o[d])` in every
+    dimension, where `f` is the `coordinate_mode` mapping with the scale
+    `scales[d]` (a 1-D float tensor, read at run time when it is not a
+    constant: the mapping depends on the scale value itself, not only on the
+    ratio of the sizes). `nearest` takes one pixel (`nearest_mode` rounds
+    `x`), `linear` the 2 and `cubic` the 4 nearest per dimension with
+    Keys-cubic weights (`cubic_coeff_a`; `exclude_outside` drops and
+    renormalizes taps outside the input). Taps outside the input read the
+    nearest edge. `tf_crop_and_resize` reads the window given by `roi`
+    (`[starts..., ends...]`, normalized) and yields `extrapolation_value`
+    where the window leaves the input.
+
+    ```mlir
+    %y = xf.resize linear %x, %scales coordinates half_pixel
+           nearest round_prefer_floor {cubic_coeff_a = -7.5e-01 : f64,
+           exclude_outside = false, extrapolation_value = 0.0 : f64}
+         : tensor<1x1x2x2xf32>, tensor<4xf64> -> tensor<1x1x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Xf_ResizeMode:$mode, Xf_Tensor:$input,
+                       Xf_FloatTensor:$scales, Optional<Xf_FloatTensor>:$roi,
+                       Xf_CoordinateMode:$coordinate_mode,
+                       Xf_NearestMode:$nearest_mode, F64Attr:$cubic_coeff_a,
+                       BoolAttr:$exclude_outside, F64Attr:$extrapolation_value);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat = "$mode $input `,` $scales (`,` `roi` $roi^)? "
+      "`coordinates` $coordinate_mode `nearest` $nearest_mode attr-dict "
+      "`:` type($input) `,` type($scales) (`,` type($roi)^)? `->` type($result)";
   let hasVerifier = 1;
 }
 

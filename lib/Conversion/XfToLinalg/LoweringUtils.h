@@ -95,6 +95,7 @@ void populateCheckPatterns(mlir::RewritePatternSet &patterns);
 /// attribute and declares the function failed checks call; run before the
 /// check patterns.
 void numberCheckMessages(mlir::ModuleOp module);
+void populateResizePatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace xfc::lowering
 

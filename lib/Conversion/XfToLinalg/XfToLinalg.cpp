@@ -36,6 +36,7 @@ void populateXfToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateConvPoolPatterns(patterns);
   lowering::populateSequentialPatterns(patterns);
   lowering::populateCheckPatterns(patterns);
+  lowering::populateResizePatterns(patterns);
 }
 
 namespace {

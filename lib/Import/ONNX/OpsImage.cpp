@@ -3,12 +3,16 @@
 // Ops on [N, C, spatial...] images that xf expresses with reshapes,
 // transposes and broadcasts: DepthToSpace/SpaceToDepth, nearest-neighbour
 // Resize/Upsample by integer factors (each pixel repeated), and LRN (a sum of
-// squares over neighbouring channels, computed as an average pool).
+// squares over neighbouring channels, computed as an average pool). Every
+// other Resize/Upsample becomes xf.resize; scales or sizes given at run time
+// take the output shape from the model's declaration.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Fold.h"
 #include "NodeContext.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include <cmath>
 
@@ -85,97 +89,274 @@ LogicalResult repeatEach(NodeContext &c, llvm::ArrayRef<int64_t> factors) {
   return c.done(c.reshape(*b, out));
 }
 
-/// Integer upsampling factors from float scales; fails unless every scale
-/// is a whole number >= 1.
-FailureOr<llvm::SmallVector<int64_t>> integerFactors(NodeContext &c,
-                                                     llvm::ArrayRef<double> scales) {
-  if (static_cast<int64_t>(scales.size()) != c.rank(0))
-    return c.fail("has " + llvm::Twine(scales.size()) + " scales for rank " +
-                  llvm::Twine(c.rank(0)));
-  llvm::SmallVector<int64_t> factors;
-  for (double s : scales) {
-    if (!(s >= 1.0 && s <= 1024.0) || s != std::floor(s))
-      return c.fail("only nearest upsampling by whole factors is supported, "
-                    "not scale " + std::to_string(s));
-    factors.push_back(static_cast<int64_t>(s));
-  }
-  return factors;
+/// Nearest resizing by whole factors is "repeat each element" exactly when
+/// the coordinate mapping never rounds a sample into the next pixel.
+bool repeatsEachElement(llvm::ArrayRef<int64_t> factors, xf::CoordinateMode ctm,
+                        xf::NearestMode nearest) {
+  using CM = xf::CoordinateMode;
+  using NM = xf::NearestMode;
+  int64_t largest = *llvm::max_element(factors);
+  if (largest == 1)
+    return ctm != CM::tf_half_pixel_for_nn && ctm != CM::tf_crop_and_resize;
+  if (ctm == CM::asymmetric)
+    return nearest == NM::floor ||
+           (nearest == NM::round_prefer_floor && largest <= 2);
+  if (ctm == CM::half_pixel || ctm == CM::pytorch_half_pixel)
+    return nearest == NM::round_prefer_floor || nearest == NM::round_prefer_ceil;
+  if (ctm == CM::tf_half_pixel_for_nn)
+    return nearest == NM::floor;
+  return false;
 }
 
-/// Nearest Resize by whole factors is "repeat each element" exactly when
-/// the coordinate mapping never rounds a sample into the next pixel.
-LogicalResult convertResize(NodeContext &c) {
-  std::string mode = c.attrString("mode", "nearest");
-  std::string ctm = c.attrString("coordinate_transformation_mode",
-                                 c.since() >= 11 ? "half_pixel" : "asymmetric");
-  // Resize-10 maps like Upsample: asymmetric, floor.
-  std::string nearest = c.attrString(
-      "nearest_mode", c.since() >= 11 ? "round_prefer_floor" : "floor");
-  if (c.failed())
+/// What Resize and Upsample have in common once their inputs are read: the
+/// output shape, the scales operand (constant or a run-time input) and,
+/// when every factor is a compile-time whole number, those factors.
+struct ResizePlan {
+  llvm::SmallVector<int64_t> out;
+  Value scales;
+  std::optional<llvm::SmallVector<int64_t>> wholeFactors;
+};
+
+/// The static output shape a run-time scales or sizes input leaves to the
+/// model's declaration; fails naming the input otherwise.
+FailureOr<llvm::SmallVector<int64_t>> declaredOutput(NodeContext &c,
+                                                     llvm::StringRef what) {
+  std::optional<RankedTensorType> t = c.declaredType(0);
+  if (!t)
+    return c.fail(what + " of " + c.opType() +
+                  " are a run-time input and the output shape is neither "
+                  "declared nor inferred: make them constant or declare "
+                  "the output shape");
+  if (t->getRank() != c.rank(0))
+    return c.fail("the declared output " + shapeStr(t->getShape()) +
+                  " does not have the input's rank");
+  return llvm::SmallVector<int64_t>(t->getShape());
+}
+
+/// Scales given as input `idx` (or `attrScales`): output floor(in * scale).
+FailureOr<ResizePlan> planFromScales(NodeContext &c, unsigned idx,
+                                     const std::vector<double> *attrScales) {
+  ResizePlan p;
+  int64_t rank = c.rank(0);
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  std::vector<double> scales;
+  const ConstTensor *t = attrScales ? nullptr : c.constant(idx);
+  if (attrScales)
+    scales = *attrScales;
+  else if (t)
+    scales = t->floats();
+  if (attrScales || t) {
+    if (static_cast<int64_t>(scales.size()) != rank)
+      return c.fail("has " + llvm::Twine(scales.size()) + " scales for rank " +
+                    llvm::Twine(rank));
+    bool whole = true;
+    llvm::SmallVector<int64_t> factors;
+    for (int64_t d = 0; d < rank; ++d) {
+      double s = scales[d];
+      if (!(s > 0.0 && s <= 1024.0))
+        return c.fail("scale " + std::to_string(s) +
+                      " must be positive and at most 1024");
+      // ONNX's shape inference multiplies in single precision.
+      p.out.push_back(static_cast<int64_t>(
+          std::floor(static_cast<float>(in[d]) * static_cast<float>(s))));
+      whole &= s == std::floor(s);
+      factors.push_back(static_cast<int64_t>(s));
+    }
+    if (whole)
+      p.wholeFactors = factors;
+    if (attrScales)
+      p.scales = c.constant(ConstTensor::ofFloats(dt::Float, {rank}, scales));
+    else
+      p.scales = c.in(idx);
+    return p;
+  }
+  if (c.shape(idx) != llvm::ArrayRef<int64_t>{rank} || !isa<FloatType>(c.elt(idx)))
+    return c.fail("the scales " + shapeStr(c.shape(idx)) +
+                  " must be a float tensor of " + llvm::Twine(rank) +
+                  " elements");
+  auto out = declaredOutput(c, "the scales");
+  if (failed(out))
     return failure();
-  if (mode != "nearest")
-    return c.fail("mode '" + mode + "' is not supported (only nearest)");
-  llvm::SmallVector<int64_t> factors;
-  unsigned scalesIdx = c.since() >= 11 ? 2 : 1;
-  const ConstTensor *scales = c.has(scalesIdx) ? c.constant(scalesIdx) : nullptr;
-  bool hasScales = c.has(scalesIdx) && (!scales || scales->numElements() > 0);
-  if (hasScales) {
-    if (!scales)
-      return c.fail("the scales of Resize must be a compile-time constant");
-    auto f = integerFactors(c, scales->floats());
-    if (failed(f))
-      return failure();
-    factors = *f;
-  } else if (c.since() >= 11 && c.has(3)) {
-    auto sizes = c.constInts(3, "the sizes");
+  p.out = *out;
+  p.scales = c.in(idx);
+  return p;
+}
+
+/// Sizes given as input `idx`: scales are sizes / input sizes (f64).
+FailureOr<ResizePlan> planFromSizes(NodeContext &c, unsigned idx) {
+  ResizePlan p;
+  int64_t rank = c.rank(0);
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  if (c.constant(idx)) {
+    auto sizes = c.constInts(idx, "the sizes");
     if (failed(sizes))
       return failure();
-    if (static_cast<int64_t>(sizes->size()) != c.rank(0))
-      return c.fail("sizes do not match the input rank");
-    for (auto [size, dim] : llvm::zip(*sizes, c.shape(0))) {
-      if (ShapedType::isDynamic(dim) || dim == 0 || size < dim || size % dim)
-        return c.fail("only nearest upsampling by whole factors is supported");
-      factors.push_back(size / dim);
-    }
+    if (static_cast<int64_t>(sizes->size()) != rank)
+      return c.fail("sizes " + listStr(*sizes) + " do not match the input rank");
+    p.out = *sizes;
   } else {
-    return c.fail("needs scales or sizes");
+    if (c.shape(idx) != llvm::ArrayRef<int64_t>{rank})
+      return c.fail("the sizes " + shapeStr(c.shape(idx)) + " must have " +
+                    llvm::Twine(rank) + " elements");
+    auto out = declaredOutput(c, "the sizes");
+    if (failed(out))
+      return failure();
+    p.out = *out;
   }
-  int64_t largest = *llvm::max_element(factors);
-  bool exact = largest == 1;
-  if (ctm == "asymmetric")
-    exact |= nearest == "floor" || (nearest == "round_prefer_floor" && largest <= 2);
-  else if (ctm == "half_pixel" || ctm == "pytorch_half_pixel")
-    exact |= nearest == "round_prefer_floor" || nearest == "round_prefer_ceil";
-  else if (ctm == "tf_half_pixel_for_nn")
-    exact |= nearest == "floor";
-  if (!exact)
-    return c.fail("coordinate_transformation_mode '" + ctm +
-                  "' with nearest_mode '" + nearest + "' is not supported");
-  return repeatEach(c, factors);
+  std::vector<double> scales;
+  llvm::SmallVector<int64_t> factors;
+  bool whole = true;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (p.out[d] < 1 || p.out[d] > kMaxDim)
+      return c.fail("output size " + llvm::Twine(p.out[d]) + " is not supported");
+    scales.push_back(static_cast<double>(p.out[d]) / static_cast<double>(in[d]));
+    whole &= p.out[d] % in[d] == 0;
+    factors.push_back(p.out[d] / in[d]);
+  }
+  if (whole)
+    p.wholeFactors = factors;
+  p.scales = c.constant(ConstTensor::ofFloats(dt::Double, {rank}, scales));
+  return p;
+}
+
+/// Builds the resize of input 0 per `plan`: a repeat when that is exact,
+/// else xf.resize.
+LogicalResult emitResize(NodeContext &c, const ResizePlan &plan,
+                         xf::ResizeMode mode, xf::CoordinateMode ctm,
+                         xf::NearestMode nearest, double cubicA, bool exclude,
+                         double extrapolation, Value roi) {
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  for (int64_t d = 0; d < c.rank(0); ++d)
+    if (plan.out[d] < 1 || plan.out[d] > kMaxDim)
+      return c.fail("resizes dimension " + llvm::Twine(d) + " of " +
+                    shapeStr(in) + " to " + llvm::Twine(plan.out[d]) +
+                    " elements");
+  if (!saneShape(plan.out))
+    return c.fail("the output " + shapeStr(plan.out) + " is too large");
+  // The lowering gathers every combination of taps of the resampled
+  // dimensions (2^n linear, 4^n cubic): keep that bounded.
+  bool constScales = static_cast<bool>(plan.scales.getDefiningOp<arith::ConstantOp>());
+  int64_t resampled = 0;
+  for (int64_t d = 0; d < c.rank(0); ++d)
+    resampled += in[d] != plan.out[d] || (in[d] > 1 && !constScales);
+  int64_t tapBits = mode == xf::ResizeMode::linear ? 1 : mode == xf::ResizeMode::cubic ? 2 : 0;
+  if (tapBits * resampled > 12)
+    return c.fail("resamples " + llvm::Twine(resampled) +
+                  " dimensions; at most " + llvm::Twine(12 / tapBits) +
+                  " are supported in this mode");
+  if (mode == xf::ResizeMode::nearest && plan.wholeFactors &&
+      repeatsEachElement(*plan.wholeFactors, ctm, nearest)) {
+    bool matches = true;
+    for (int64_t d = 0; d < c.rank(0); ++d)
+      matches &= plan.out[d] == in[d] * (*plan.wholeFactors)[d];
+    if (matches)
+      return repeatEach(c, *plan.wholeFactors);
+  }
+  if (mode != xf::ResizeMode::nearest && !isa<FloatType>(c.elt(0)))
+    return c.fail("linear and cubic resizing need a floating-point input");
+  auto type = RankedTensorType::get(plan.out, c.elt(0));
+  return c.done(xf::ResizeOp::create(
+      c.b(), c.loc(), type, mode, c.in(0), plan.scales, roi, ctm, nearest,
+      llvm::APFloat(cubicA), exclude, llvm::APFloat(extrapolation)));
+}
+
+LogicalResult convertResize(NodeContext &c) {
+  // Attributes of later opsets (antialias, axes, keep_aspect_ratio_policy)
+  // change the semantics: refuse them rather than ignore them.
+  for (const char *name : {"antialias", "axes", "keep_aspect_ratio_policy"})
+    if (c.hasAttr(name))
+      return c.fail("attribute '" + llvm::Twine(name) + "' is not supported");
+  std::string modeName = c.attrString("mode", "nearest");
+  // Resize-10 maps like Upsample: asymmetric, floor.
+  std::string ctmName = c.attrString("coordinate_transformation_mode",
+                                     c.since() >= 11 ? "half_pixel" : "asymmetric");
+  std::string nearestName = c.attrString(
+      "nearest_mode", c.since() >= 11 ? "round_prefer_floor" : "floor");
+  float cubicA = c.attrFloat("cubic_coeff_a", -0.75f);
+  bool exclude = c.attrInt("exclude_outside", 0) != 0;
+  float extrapolation = c.attrFloat("extrapolation_value", 0.0f);
+  if (c.failed())
+    return failure();
+  auto mode = xf::symbolizeResizeMode(modeName);
+  auto ctm = xf::symbolizeCoordinateMode(ctmName);
+  auto nearest = xf::symbolizeNearestMode(nearestName);
+  if (!mode)
+    return c.fail("mode '" + modeName + "' is not supported");
+  if (!ctm)
+    return c.fail("coordinate_transformation_mode '" + ctmName +
+                  "' is not supported");
+  if (!nearest)
+    return c.fail("nearest_mode '" + nearestName + "' is not supported");
+  if (!c.type(0).hasStaticShape() || c.rank(0) < 1)
+    return c.fail("needs a static input shape");
+  if (dimProduct(c.shape(0)) == 0)
+    return c.fail("the input " + shapeStr(c.shape(0)) + " is empty");
+
+  // Scales win when they have elements (Resize-11 passes an empty tensor
+  // in their place when it gives sizes).
+  unsigned scalesIdx = c.since() >= 11 ? 2 : 1;
+  auto present = [&](unsigned i) {
+    if (!c.has(i))
+      return false;
+    if (const ConstTensor *t = c.constant(i))
+      return t->numElements() > 0;
+    return c.shape(i) != llvm::ArrayRef<int64_t>{0};
+  };
+  bool hasSizes = c.since() >= 11 && present(3);
+  FailureOr<ResizePlan> plan = failure();
+  bool scalesOfUnknownLength = c.has(scalesIdx) && !c.constant(scalesIdx) &&
+                               !c.type(scalesIdx).hasStaticShape();
+  if (present(scalesIdx) && !(hasSizes && scalesOfUnknownLength))
+    plan = planFromScales(c, scalesIdx, nullptr);
+  else if (hasSizes)
+    plan = planFromSizes(c, 3);
+  else
+    return c.fail("needs scales or sizes");
+  if (failed(plan))
+    return failure();
+
+  Value roi;
+  if (*ctm == xf::CoordinateMode::tf_crop_and_resize) {
+    int64_t rank = c.rank(0);
+    if (!c.has(1) || c.shape(1) != llvm::ArrayRef<int64_t>{2 * rank} ||
+        !isa<FloatType>(c.elt(1)))
+      return c.fail("tf_crop_and_resize needs a float roi of " +
+                    llvm::Twine(2 * rank) + " elements");
+    roi = c.in(1);
+  }
+  return emitResize(c, *plan, *mode, *ctm, *nearest, cubicA, exclude,
+                    extrapolation, roi);
 }
 
 LogicalResult convertUpsample(NodeContext &c) {
-  std::string mode = c.attrString("mode", "nearest");
+  std::string modeName = c.attrString("mode", "nearest");
   if (c.failed())
     return failure();
-  if (mode != "nearest")
-    return c.fail("mode '" + mode + "' is not supported (only nearest)");
-  std::vector<double> scales;
+  // Upsample-7 also spells linear "bilinear".
+  if (modeName == "bilinear")
+    modeName = "linear";
+  auto mode = xf::symbolizeResizeMode(modeName);
+  if (!mode || *mode == xf::ResizeMode::cubic)
+    return c.fail("mode '" + modeName + "' is not supported");
+  if (!c.type(0).hasStaticShape() || c.rank(0) < 1)
+    return c.fail("needs a static input shape");
+  if (dimProduct(c.shape(0)) == 0)
+    return c.fail("the input " + shapeStr(c.shape(0)) + " is empty");
+  FailureOr<ResizePlan> plan = failure();
   if (c.since() < 9) {
     auto s = c.attrFloats("scales");
     if (!s)
       return c.fail("attribute 'scales' is required");
-    scales.assign(s->begin(), s->end());
+    std::vector<double> scales(s->begin(), s->end());
+    plan = planFromScales(c, 0, &scales);
   } else {
-    const ConstTensor *t = c.constant(1);
-    if (!t)
-      return c.fail("the scales of Upsample must be a compile-time constant");
-    scales = t->floats();
+    plan = planFromScales(c, 1, nullptr);
   }
-  auto factors = integerFactors(c, scales);
-  if (failed(factors))
+  if (failed(plan))
     return failure();
-  return repeatEach(c, *factors); // floor(o / s): each element repeated.
+  // Upsample maps asymmetrically and takes floor(o / scale) for nearest.
+  return emitResize(c, *plan, *mode, xf::CoordinateMode::asymmetric,
+                    xf::NearestMode::floor, -0.75, false, 0.0, Value());
 }
 
 /// y = x / (bias + alpha / size * sum of x^2 over `size` channels)^beta. The
@@ -233,10 +414,11 @@ void registerImageOps(OpRegistry &r) {
        [](NodeContext &c) { return convertDepthSpace(c, /*toSpace=*/false); },
        "static C, H, W");
   r.on("Resize", {10, 11, 13}, convertResize,
-       "nearest upsampling by whole factors (asymmetric/floor, half_pixel); "
-       "constant scales or sizes");
+       "nearest, linear, cubic; every coordinate mode; scales or sizes "
+       "constant, or run-time with a declared output shape");
   r.on("Upsample", {7, 9}, convertUpsample,
-       "nearest, whole factors, constant scales");
+       "nearest, linear; scales constant, or run-time with a declared "
+       "output shape");
   r.on("LRN", {1, 13}, convertLRN, "static C and spatial dimensions");
 }
 

@@ -265,6 +265,312 @@ ConvertFn poolOp(xf::PoolKind kind) {
 }
 
 //===----------------------------------------------------------------------===//
+// ConvTranspose
+//===----------------------------------------------------------------------===//
+//
+// A transposed convolution scatters every input element, times the kernel,
+// into the output at `i * stride + k * dilation - pad`. Written as a
+// gather, output position t = o + pad reads input i = (t - k * dilation) /
+// stride only where the division is exact, so the kernel taps that reach t
+// depend on t mod stride: the output splits into `stride` phases, and each
+// phase is an ordinary stride-1 correlation of the input with a sub-kernel
+// (every stride-th tap, flipped). All phases of all dimensions become extra
+// filters of ONE xf.conv (sub-pixel convolution), whose output channels are
+// then interleaved back into space by reshape -> transpose -> reshape and
+// cropped by a slice to the pads. Unlike the textbook "convolve the input
+// dilated with stride-1 zeros", this does no multiplications by inserted
+// zeros (stride^D fewer MACs) and reuses xf.conv and its CPU strategy.
+// A kernel dilation is kept as the conv's dilation when stride is 1;
+// together with a stride it is materialized as zero taps (rare in models).
+// The weight rearrangement is folded at compile time for constant weights,
+// and is one xf.gather with constant indices otherwise.
+
+/// How one spatial dimension of a ConvTranspose maps onto the convolution.
+struct TransposedDim {
+  int64_t phases = 1;       ///< stride: interleaved output phases
+  int64_t taps = 1;         ///< kernel size of the phase convolutions
+  int64_t convDilation = 1; ///< dilation of the phase convolutions
+  /// Kernel index read by phase p, tap m at [p * taps + m], or -1 (zero).
+  llvm::SmallVector<int64_t> source;
+  int64_t padLow = 0, padHigh = 0; ///< the convolution's pads
+  int64_t convOut = 0;             ///< per-phase output length
+  int64_t sliceStart = 0;          ///< crop of the interleaved output
+};
+
+int64_t floorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/// The phase decomposition of one dimension with input length `in`,
+/// kernel `k`, producing `out` elements that start at full-output position
+/// `padLow` (negative when output_shape asks for more than the full output).
+TransposedDim transposedDim(int64_t in, int64_t k, int64_t stride,
+                            int64_t dilation, int64_t padLow, int64_t out) {
+  TransposedDim t;
+  int64_t span = (k - 1) * dilation + 1;
+  if (stride == 1) {
+    // One phase: the flipped kernel with the original dilation.
+    t.taps = k;
+    t.convDilation = dilation;
+    for (int64_t m = 0; m < k; ++m)
+      t.source.push_back(k - 1 - m);
+  } else {
+    // Phase r reads the (zero-dilated) kernel at r, r + s, r + 2s, ...,
+    // flipped so that the convolution correlates.
+    t.phases = stride;
+    t.taps = (span + stride - 1) / stride;
+    for (int64_t r = 0; r < stride; ++r)
+      for (int64_t m = 0; m < t.taps; ++m) {
+        int64_t e = r + (t.taps - 1 - m) * stride;
+        t.source.push_back(e < span && e % dilation == 0 ? e / dilation : -1);
+      }
+  }
+  // Full-output position q * stride + r is phase r's output q, which reads
+  // input rows q - (taps - 1) ... q (times the dilation) : a pad of
+  // convSpan - 1 in front puts q = 0 at the first conv output. Outputs
+  // before floor(padLow / stride) are cropped anyway, so skip them.
+  int64_t convSpan = (t.taps - 1) * t.convDilation + 1;
+  int64_t first = std::min(floorDiv(padLow, stride), convSpan - 1);
+  int64_t last = floorDiv(padLow + out + stride - 1, stride); // exclusive
+  t.padLow = convSpan - 1 - first;
+  t.convOut = last - first;
+  t.padHigh = t.convOut + convSpan - 1 - in - t.padLow;
+  if (t.padHigh < 0) {
+    t.padHigh = 0;
+    t.convOut = in + t.padLow - convSpan + 1;
+  }
+  t.sliceStart = padLow - first * stride;
+  return t;
+}
+
+LogicalResult convertConvTranspose(NodeContext &c) {
+  int64_t rank = c.rank(0);
+  if (rank < 3)
+    return c.fail("the input must be [N, C, spatial...]");
+  if (c.rank(1) != rank)
+    return c.fail("the weight " + shapeStr(c.shape(1)) +
+                  " must have the input's rank " + llvm::Twine(rank));
+  if (!isa<FloatType>(c.elt(0)) || c.elt(1) != c.elt(0))
+    return c.fail("needs floating-point input and weight of one type");
+  int64_t spatial = rank - 2;
+  int64_t group = c.attrInt("group", 1);
+  auto kernelAttr = c.attrInts("kernel_shape");
+  auto outputShape = c.attrInts("output_shape");
+  std::string autoPad = c.attrString("auto_pad", "NOTSET");
+  if (c.failed())
+    return failure();
+  llvm::ArrayRef<int64_t> xs = c.shape(0), ws = c.shape(1);
+  if (!c.type(0).hasStaticShape() || !c.type(1).hasStaticShape())
+    return c.fail("needs static input and weight shapes");
+  llvm::ArrayRef<int64_t> kernel = ws.drop_front(2);
+  if (kernelAttr && llvm::ArrayRef<int64_t>(*kernelAttr) != kernel)
+    return c.fail("kernel_shape " + listStr(*kernelAttr) +
+                  " differs from the weight " + shapeStr(ws));
+  int64_t channels = xs[1];
+  if (group < 1 || group > channels || channels % group != 0)
+    return c.fail("group " + llvm::Twine(group) + " does not divide " +
+                  llvm::Twine(channels) + " input channels");
+  if (ws[0] != channels)
+    return c.fail("the weight " + shapeStr(ws) + " must start with the " +
+                  llvm::Twine(channels) + " input channels");
+  int64_t cg = channels / group, fg = ws[1], filters = fg * group;
+  if (fg < 1 || llvm::any_of(kernel, [](int64_t k) { return k < 1; }))
+    return c.fail("the weight " + shapeStr(ws) + " is empty");
+
+  auto ints = [&](const char *name, int64_t count, int64_t dflt)
+      -> FailureOr<llvm::SmallVector<int64_t>> {
+    auto v = c.attrInts(name);
+    if (c.failed())
+      return failure();
+    if (!v || v->empty())
+      return llvm::SmallVector<int64_t>(count, dflt);
+    if (static_cast<int64_t>(v->size()) != count)
+      return c.fail(llvm::Twine(name) + " " + listStr(*v) + " must have " +
+                    llvm::Twine(count) + " entries");
+    return *v;
+  };
+  auto strides = ints("strides", spatial, 1);
+  auto dilations = ints("dilations", spatial, 1);
+  auto outPadding = ints("output_padding", spatial, 0);
+  if (failed(strides) || failed(dilations) || failed(outPadding))
+    return failure();
+  constexpr int64_t kMaxWindow = int64_t(1) << 20;
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t s = (*strides)[i], d = (*dilations)[i], p = (*outPadding)[i];
+    if (s < 1 || d < 1 || s > kMaxWindow || d > kMaxWindow ||
+        kernel[i] > kMaxWindow)
+      return c.fail("strides and dilations must be in [1, 2^20]");
+    if (p < 0 || p >= std::max(s, d))
+      return c.fail("output_padding " + listStr(*outPadding) +
+                    " must be below the stride or the dilation");
+  }
+  if (outputShape && static_cast<int64_t>(outputShape->size()) == rank)
+    outputShape->erase(outputShape->begin(), outputShape->begin() + 2);
+  if (outputShape && static_cast<int64_t>(outputShape->size()) != spatial)
+    return c.fail("output_shape " + listStr(*outputShape) + " must have " +
+                  llvm::Twine(spatial) + " entries");
+
+  // Pads and output sizes (ONNX: output_shape or SAME_* fix the output and
+  // the pads follow; the odd unit of padding goes first unless SAME_UPPER).
+  llvm::SmallVector<int64_t> pads(2 * spatial, 0), out(spatial);
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return c.fail("auto_pad '" + autoPad + "' is not supported");
+  if (autoPad == "NOTSET" && !outputShape) {
+    auto p = ints("pads", 2 * spatial, 0);
+    if (failed(p))
+      return failure();
+    pads = *p;
+  }
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t in = xs[2 + i], s = (*strides)[i], d = (*dilations)[i];
+    int64_t full = s * (in - 1) + (*outPadding)[i] + (kernel[i] - 1) * d + 1;
+    bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+    if (outputShape || same) {
+      int64_t target = outputShape ? (*outputShape)[i] : in * s;
+      if (target < 1 || target > kMaxDim)
+        return c.fail("output_shape " + listStr(*outputShape) +
+                      " must be positive");
+      int64_t total = full - target, half = floorDiv(total, 2);
+      pads[i] = autoPad == "SAME_UPPER" ? half : total - half;
+      pads[spatial + i] = total - pads[i];
+    } else if (pads[i] < 0 || pads[spatial + i] < 0 ||
+               pads[i] > kMaxDim || pads[spatial + i] > kMaxDim) {
+      return c.fail("pads " + listStr(pads) + " must be non-negative");
+    }
+    out[i] = full - pads[i] - pads[spatial + i];
+    if (out[i] < 1)
+      return c.fail("the pads leave no output in spatial dimension " +
+                    llvm::Twine(i));
+  }
+  llvm::SmallVector<int64_t> outShape{xs[0], filters};
+  llvm::append_range(outShape, out);
+  if (!saneShape(outShape))
+    return c.fail("the output " + shapeStr(outShape) + " is too large");
+
+  llvm::SmallVector<TransposedDim> dims;
+  int64_t phases = 1;
+  for (int64_t i = 0; i < spatial; ++i) {
+    dims.push_back(transposedDim(xs[2 + i], kernel[i], (*strides)[i],
+                                 (*dilations)[i], pads[i], out[i]));
+    phases *= dims.back().phases;
+    if (phases > (int64_t(1) << 16))
+      return c.fail("the strides " + listStr(*strides) + " are too large");
+  }
+  // Conv weight [group, phases..., F/group, C/group, taps...], flattened to
+  // [group * phases * F/group, C/group, taps...]: each entry is an index
+  // into the ConvTranspose weight [C, F/group, kernel...], or -1 for zero.
+  llvm::SmallVector<int64_t> convW{group * phases * fg, cg};
+  for (const TransposedDim &t : dims)
+    convW.push_back(t.taps);
+  int64_t convSize = checkedNumElements(convW);
+  if (convSize < 0 || convSize > (int64_t(1) << 26))
+    return c.fail("the rearranged weight " + shapeStr(convW) + " is too large");
+  std::vector<int64_t> index(convSize);
+  llvm::SmallVector<int64_t> phase(spatial), tap(spatial);
+  for (int64_t e = 0; e < convSize; ++e) {
+    // Decompose e = (((g * P + p) * fg + f) * cg + ch) * taps + t.
+    int64_t rest = e;
+    for (int64_t i = spatial - 1; i >= 0; --i) {
+      tap[i] = rest % dims[i].taps;
+      rest /= dims[i].taps;
+    }
+    int64_t ch = rest % cg;
+    rest /= cg;
+    int64_t f = rest % fg;
+    rest /= fg;
+    for (int64_t i = spatial - 1; i >= 0; --i) {
+      phase[i] = rest % dims[i].phases;
+      rest /= dims[i].phases;
+    }
+    int64_t g = rest;
+    int64_t src = (g * cg + ch) * fg + f;
+    for (int64_t i = 0; i < spatial && src >= 0; ++i) {
+      int64_t k = dims[i].source[phase[i] * dims[i].taps + tap[i]];
+      src = k < 0 ? -1 : src * kernel[i] + k;
+    }
+    index[e] = src;
+  }
+  int64_t wSize = dimProduct(ws);
+  Value weight;
+  if (const ConstTensor *w = c.constant(1)) {
+    std::vector<double> vals(convSize);
+    for (int64_t e = 0; e < convSize; ++e)
+      vals[e] = index[e] < 0 ? 0.0 : w->floatAt(index[e]);
+    weight = c.constant(ConstTensor::ofFloats(w->dtype(), convW, std::move(vals)));
+  } else {
+    // A zero appended to the flat weight stands for the missing taps.
+    for (int64_t &i : index)
+      if (i < 0)
+        i = wSize;
+    FailureOr<Value> flat =
+        c.concat({c.reshape(c.in(1), {wSize}), c.splat(c.elt(1), 0.0, {1})}, 0);
+    if (failed(flat))
+      return failure();
+    Value idx = c.constant(ConstTensor::ofInts(dt::Int64, convW, std::move(index)));
+    weight = xf::GatherOp::create(c.b(), c.loc(),
+                                  RankedTensorType::get(convW, c.elt(1)), *flat,
+                                  idx, /*axis=*/0);
+  }
+  Value bias;
+  if (c.has(2)) {
+    if (c.rank(2) != 1 || c.shape(2)[0] != filters || c.elt(2) != c.elt(0))
+      return c.fail("the bias " + shapeStr(c.shape(2)) + " must be [" +
+                    llvm::Twine(filters) + "]");
+    bias = c.in(2);
+    if (phases > 1 && c.constant(2)) {
+      // Every phase filter of output channel f adds bias[f].
+      bias = c.constant(foldBroadcast(c.constant(2)->reshaped({group, 1, fg}),
+                                      {group, phases, fg})
+                            .reshaped({group * phases * fg}));
+    } else if (phases > 1) {
+      FailureOr<Value> b = c.broadcastTo(c.reshape(bias, {group, 1, fg}),
+                                         {group, phases, fg});
+      if (failed(b))
+        return failure();
+      bias = c.reshape(*b, {group * phases * fg});
+    }
+  }
+
+  llvm::SmallVector<int64_t> convPads(2 * spatial), convDil, ones(spatial, 1);
+  llvm::SmallVector<int64_t> convShape{xs[0], convW[0]};
+  for (int64_t i = 0; i < spatial; ++i) {
+    convPads[i] = dims[i].padLow;
+    convPads[spatial + i] = dims[i].padHigh;
+    convDil.push_back(dims[i].convDilation);
+    convShape.push_back(dims[i].convOut);
+  }
+  Value y = xf::ConvOp::create(
+      c.b(), c.loc(), RankedTensorType::get(convShape, c.elt(0)), c.in(0),
+      weight, bias, ones, convPads, convDil, static_cast<uint64_t>(group));
+  // [N, group, phases..., F/group, Q...] -> [N, group, F/group, Q0, s0, ...].
+  llvm::SmallVector<int64_t> split{xs[0], group}, perm{0, 1, 2 + spatial},
+      merged{xs[0], filters};
+  for (int64_t i = 0; i < spatial; ++i)
+    split.push_back(dims[i].phases);
+  split.push_back(fg);
+  for (int64_t i = 0; i < spatial; ++i) {
+    split.push_back(dims[i].convOut);
+    perm.push_back(3 + spatial + i);
+    perm.push_back(2 + i);
+    merged.push_back(dims[i].convOut * dims[i].phases);
+  }
+  if (phases > 1)
+    y = c.reshape(c.transpose(c.reshape(y, split), perm), merged);
+  llvm::SmallVector<int64_t> starts{0, 0}, steps(rank, 1), sizes{xs[0], filters};
+  bool crop = false;
+  for (int64_t i = 0; i < spatial; ++i) {
+    starts.push_back(dims[i].sliceStart);
+    sizes.push_back(out[i]);
+    crop |= dims[i].sliceStart != 0 || out[i] != merged[2 + i];
+  }
+  if (crop)
+    y = c.slice(y, starts, steps, sizes);
+  return c.done(y);
+}
+
+//===----------------------------------------------------------------------===//
 // Einsum
 //===----------------------------------------------------------------------===//
 
@@ -502,6 +808,9 @@ void registerNNOps(OpRegistry &r) {
        "xf.matmul + mul/add");
   r.on("Conv", {1, 11}, convertConv,
        "floating point; auto_pad resolved to explicit pads");
+  r.on("ConvTranspose", {1, 11}, convertConvTranspose,
+       "floating point, static shapes; one xf.conv over stride phases "
+       "(sub-pixel), no multiplications by inserted zeros");
   r.on("MaxPool", {1, 8, 10, 11, 12}, poolOp(xf::PoolKind::max),
        "floating point; no Indices output");
   r.on("AveragePool", {1, 7, 10, 11}, poolOp(xf::PoolKind::avg),

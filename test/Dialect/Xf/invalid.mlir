@@ -750,3 +750,43 @@ func.func @assert_message(%ok: tensor<i1>) {
   xf.assert %ok, "" : tensor<i1>
   return
 }
+
+// -----
+
+func.func @resize_rank(%x: tensor<1x1x2x4xf32>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{result must have the input's rank and element type}}
+  %0 = xf.resize nearest %x, %s coordinates asymmetric nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32> -> tensor<1x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_int_linear(%x: tensor<1x4xi32>, %s: tensor<2xf32>) {
+  // expected-error @+1 {{linear and cubic resizing need a float input}}
+  %0 = xf.resize linear %x, %s coordinates asymmetric nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<1x4xi32>, tensor<2xf32> -> tensor<1x8xi32>
+  return
+}
+
+// -----
+
+func.func @resize_scales(%x: tensor<1x4xf32>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{scales must be a 1-D tensor of 2 elements}}
+  %0 = xf.resize nearest %x, %s coordinates asymmetric nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<1x4xf32>, tensor<3xf32> -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_roi(%x: tensor<1x4xf32>, %s: tensor<2xf32>) {
+  // expected-error @+1 {{roi is given exactly for tf_crop_and_resize}}
+  %0 = xf.resize linear %x, %s coordinates tf_crop_and_resize nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<1x4xf32>, tensor<2xf32> -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_roi_size(%x: tensor<1x4xf32>, %s: tensor<2xf32>, %roi: tensor<2xf32>) {
+  // expected-error @+1 {{roi must be a 1-D tensor of 4 elements}}
+  %0 = xf.resize linear %x, %s, roi %roi coordinates tf_crop_and_resize nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<1x4xf32>, tensor<2xf32>, tensor<2xf32> -> tensor<1x8xf32>
+  return
+}

@@ -132,3 +132,14 @@ func.func @assert(%ok: tensor<3xi1>, %one: tensor<i1>) {
   xf.assert %one, "scalar" : tensor<i1>
   return
 }
+
+// -----
+
+// CHECK-LABEL: func @resize
+func.func @resize(%x: tensor<1x1x2x4xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x3x3xf32>) {
+  // CHECK: xf.resize cubic %{{.*}}, %{{.*}} coordinates half_pixel nearest round_prefer_floor {cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32> -> tensor<1x1x4x8xf32>
+  %0 = xf.resize cubic %x, %s coordinates half_pixel nearest round_prefer_floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32> -> tensor<1x1x4x8xf32>
+  // CHECK: xf.resize linear %{{.*}}, %{{.*}}, roi %{{.*}} coordinates tf_crop_and_resize nearest floor
+  %1 = xf.resize linear %x, %s, roi %roi coordinates tf_crop_and_resize nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 10.0 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32>, tensor<8xf32> -> tensor<1x1x3x3xf32>
+  return %0, %1 : tensor<1x1x4x8xf32>, tensor<1x1x3x3xf32>
+}

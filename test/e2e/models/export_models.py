@@ -301,6 +301,50 @@ class ResNet(nn.Module):
 
 
 # ---------------------------------------------------------------------------
+# Image decoder: the upsampling paths of segmentation and generative models,
+# transposed convolutions and interpolation.
+# ---------------------------------------------------------------------------
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        # 8x8 -> 16x16, the common "kernel 4, stride 2, padding 1".
+        self.up1 = nn.ConvTranspose2d(8, 12, 4, stride=2, padding=1)
+        # 16x16 -> 32x32 with output_padding, in 4 groups.
+        self.up2 = nn.ConvTranspose2d(12, 8, 3, stride=2, padding=1, output_padding=1,
+                                      groups=4)
+        # Stride and dilation together (kernel taps between the phases).
+        self.up3 = nn.ConvTranspose2d(12, 4, 3, stride=3, padding=2, dilation=2, bias=False)
+        # 1-D and 3-D.
+        self.up1d = nn.ConvTranspose1d(8, 4, 5, stride=2, padding=2)
+        self.up3d = nn.ConvTranspose3d(2, 3, 3, stride=(1, 2, 2), padding=1)
+
+    def forward(self, x: torch.Tensor):
+        y = F.relu(self.up1(x))
+        a = self.up2(y)
+        b = self.up3(y)
+        c = self.up1d(x.flatten(2)[:, :, :16])
+        d = self.up3d(x.reshape(1, 2, 4, 8, 8))
+        # Interpolation of the 16x16 features.
+        e = F.interpolate(y, scale_factor=2, mode="nearest")
+        f = F.interpolate(y, size=(24, 20), mode="bilinear", align_corners=False)
+        g = F.interpolate(y, size=(11, 13), mode="bilinear", align_corners=True)
+        h = F.interpolate(y, size=(20, 24), mode="bicubic", align_corners=False)
+        return a, b, c, d, e, f, g, h
+
+
+def make_decoder():
+    m = Decoder()
+    for conv in m.modules():
+        if isinstance(conv, (nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)):
+            fan_in = conv.weight[0].numel()
+            nn.init.normal_(conv.weight, std=1.0 / math.sqrt(fan_in))
+            if conv.bias is not None:
+                nn.init.normal_(conv.bias, std=0.1)
+    return m
+
+
+# ---------------------------------------------------------------------------
 # Registry.
 # ---------------------------------------------------------------------------
 
@@ -367,6 +411,10 @@ MODELS: Dict[str, Spec] = {
                 note="patch 8 on 32x32, cls token"),
     "resnet": Spec(lambda: initialised(ResNet()), image_input("input", (1, 3, 32, 32)),
                    ["logits"], 13, note="BatchNorm folded into Conv at export"),
+    "decoder": Spec(make_decoder, image_input("features", (1, 8, 8, 8)),
+                    ["up2", "up3", "up1d", "up3d", "nearest", "bilinear",
+                     "bilinear_corners", "bicubic"], 13,
+                    note="ConvTranspose 1-3D, Resize nearest/linear/cubic"),
     "bert_base": Spec(
         lambda: initialised(Bert(vocab=30522, hidden=768, layers=12, heads=12,
                                  intermediate=3072, max_pos=512, seq=128)),
