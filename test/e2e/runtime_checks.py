@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Run-time checks of shape-like inputs: right values run, wrong ones fail.
 
-When a shape-like input (Reshape's target, Expand's shape, Tile's repeats) is a graph input
+When a shape-like input (Reshape's target, Expand's shape, Tile's repeats, Resize's scales
+or sizes) is a graph input
 but the model declares the output's static shape, xfc compiles for that
 shape and checks the input's values at run time. For each case this driver
 compiles the model at -O3 and -O0, runs it with values that give the
@@ -21,12 +22,13 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 
-def model(name, op, x_shape, s_len, y_shape, **attrs):
-    node = helper.make_node(op, ["x", "s"], ["y"], name=name, **attrs)
+def model(name, op, x_shape, s_len, y_shape, s_type=TensorProto.INT64,
+          node_inputs=("x", "s"), **attrs):
+    node = helper.make_node(op, list(node_inputs), ["y"], name=name, **attrs)
     graph = helper.make_graph(
         [node], name,
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape),
-         helper.make_tensor_value_info("s", TensorProto.INT64, [s_len])],
+         helper.make_tensor_value_info("s", s_type, [s_len])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)])
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
 
@@ -54,6 +56,22 @@ CASES = [
         ([2, 2], np.tile(e, (2, 2))),
         ([2, 1], None),
         ([1, 4], None),
+    ]),
+    # Resize's run-time scales must give the declared shape: floor(in * s).
+    ("resize_scales", model("rs", "Resize", [1, 1, 2, 2], 4, [1, 1, 4, 6],
+                            s_type=TensorProto.FLOAT, node_inputs=("x", "", "s")),
+     np.arange(4, dtype=np.float32).reshape(1, 1, 2, 2), [
+        ([1, 1, 2, 3], np.arange(4, dtype=np.float32).reshape(1, 1, 2, 2)
+         .repeat(2, axis=2).repeat(3, axis=3)),
+        ([1, 1, 2, 3.6], None),
+        ([1, 1, 3, 3], None),
+    ]),
+    ("resize_sizes", model("rz", "Resize", [1, 1, 2, 2], 4, [1, 1, 4, 6],
+                           node_inputs=("x", "", "", "s")),
+     np.arange(4, dtype=np.float32).reshape(1, 1, 2, 2), [
+        ([1, 1, 4, 6], np.arange(4, dtype=np.float32).reshape(1, 1, 2, 2)
+         .repeat(2, axis=2).repeat(3, axis=3)),
+        ([1, 1, 4, 5], None),
     ]),
 ]
 
@@ -83,7 +101,9 @@ def main():
                            check=True)
             for k, (values, expected) in enumerate(runs):
                 case = os.path.join(work, f"{name}{level}_{k}")
-                write_case(case, [data, np.array(values, dtype=np.int64)],
+                s_type = m.graph.input[1].type.tensor_type.elem_type
+                s_dtype = np.float32 if s_type == TensorProto.FLOAT else np.int64
+                write_case(case, [data, np.array(values, dtype=s_dtype)],
                            expected if expected is not None else np.zeros(1, np.float32))
                 r = subprocess.run([os.path.join(bin_dir, "xfc-run"), lib,
                                     "--test-data-dir", case],

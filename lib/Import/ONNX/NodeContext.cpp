@@ -276,6 +276,14 @@ std::optional<RankedTensorType> NodeContext::declaredType(unsigned i) const {
   return t;
 }
 
+FailureOr<RankedTensorType> NodeContext::declaredOutput(const llvm::Twine &what) {
+  if (std::optional<RankedTensorType> t = declaredType(0))
+    return *t;
+  return fail(what + " of " + opType() +
+              " must be a compile-time constant (or the model must declare "
+              "the output's static shape)");
+}
+
 bool NodeContext::outputUsed(unsigned i) const {
   return i < numOutputs() && !node_.output(i).empty() &&
          graph_.isUsed(node_.output(i));

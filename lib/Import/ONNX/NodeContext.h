@@ -114,6 +114,10 @@ public:
   /// outputs) or ONNX's shape inference found it, when fully static: lets a
   /// converter specialize an op whose shape depends on run-time values.
   std::optional<mlir::RankedTensorType> declaredType(unsigned i) const;
+  /// declaredType(0) for a converter whose shape-like input `what` is a
+  /// run-time value; fails with "<what> of <Op> must be a compile-time
+  /// constant (or the model must declare the output's static shape)".
+  mlir::FailureOr<mlir::RankedTensorType> declaredOutput(const llvm::Twine &what);
   /// True when output `i` is named and read by a node or the graph.
   bool outputUsed(unsigned i) const;
   void set(unsigned i, mlir::Value v);

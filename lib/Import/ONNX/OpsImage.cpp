@@ -117,20 +117,42 @@ struct ResizePlan {
   std::optional<llvm::SmallVector<int64_t>> wholeFactors;
 };
 
-/// The static output shape a run-time scales or sizes input leaves to the
-/// model's declaration; fails naming the input otherwise.
+/// The declared output shape, for run-time scales or sizes (`what`).
 FailureOr<llvm::SmallVector<int64_t>> declaredOutput(NodeContext &c,
                                                      llvm::StringRef what) {
-  std::optional<RankedTensorType> t = c.declaredType(0);
-  if (!t)
-    return c.fail(what + " of " + c.opType() +
-                  " are a run-time input and the output shape is neither "
-                  "declared nor inferred: make them constant or declare "
-                  "the output shape");
+  FailureOr<RankedTensorType> t = c.declaredOutput(what);
+  if (failed(t))
+    return failure();
   if (t->getRank() != c.rank(0))
     return c.fail("the declared output " + shapeStr(t->getShape()) +
                   " does not have the input's rank");
   return llvm::SmallVector<int64_t>(t->getShape());
+}
+
+/// Checks at run time that the scales (input `idx`) give `out`:
+/// floor(in * scale) in single precision, as ONNX's shape inference does.
+LogicalResult checkScalesGive(NodeContext &c, unsigned idx,
+                              llvm::ArrayRef<int64_t> out) {
+  Type f32 = c.b().getF32Type();
+  int64_t rank = c.rank(0);
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  Value inSizes = c.constant(ConstTensor::ofFloats(
+      dt::Float, {rank}, std::vector<double>(in.begin(), in.end())));
+  FailureOr<Value> scaled =
+      c.binary(xf::BinaryKind::mul, inSizes, c.cast(c.in(idx), f32));
+  if (failed(scaled))
+    return failure();
+  Value sizes = c.cast(c.unary(xf::UnaryKind::floor, *scaled),
+                       c.b().getI64Type());
+  FailureOr<Value> ok = c.binary(
+      xf::BinaryKind::eq, sizes,
+      c.constant(ConstTensor::ofInts(dt::Int64, {rank},
+                                     std::vector<int64_t>(out.begin(), out.end()))));
+  if (failed(ok))
+    return failure();
+  c.check(*ok, "the scales must resize " + shapeStr(in) + " to the declared " +
+                   shapeStr(out));
+  return success();
 }
 
 /// Scales given as input `idx` (or `attrScales`): output floor(in * scale).
@@ -175,7 +197,7 @@ FailureOr<ResizePlan> planFromScales(NodeContext &c, unsigned idx,
                   " must be a float tensor of " + llvm::Twine(rank) +
                   " elements");
   auto out = declaredOutput(c, "the scales");
-  if (failed(out))
+  if (failed(out) || failed(checkScalesGive(c, idx, *out)))
     return failure();
   p.out = *out;
   p.scales = c.in(idx);
@@ -199,7 +221,7 @@ FailureOr<ResizePlan> planFromSizes(NodeContext &c, unsigned idx) {
       return c.fail("the sizes " + shapeStr(c.shape(idx)) + " must have " +
                     llvm::Twine(rank) + " elements");
     auto out = declaredOutput(c, "the sizes");
-    if (failed(out))
+    if (failed(out) || failed(c.checkEquals(idx, *out, "the sizes")))
       return failure();
     p.out = *out;
   }

@@ -196,13 +196,14 @@ LogicalResult convertTopK(NodeContext &c) {
   int64_t k;
   if (c.since() >= 10 && !c.constant(1)) {
     // A run-time k: the declared output shape gives it, checked at run time.
-    std::optional<RankedTensorType> declared = c.declaredType(0);
     FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
-    if (failed(a))
+    FailureOr<RankedTensorType> declared =
+        failed(a) ? FailureOr<RankedTensorType>() : c.declaredOutput("k");
+    if (failed(declared))
       return failure();
-    if (!declared || declared->getRank() != c.rank(0))
-      return c.fail("k must be a compile-time constant (or the model must "
-                    "declare the output's static shape)");
+    if (declared->getRank() != c.rank(0))
+      return c.fail("the declared output " + shapeStr(declared->getShape()) +
+                    " does not have the input's rank");
     k = declared->getDimSize(*a);
     if (failed(c.checkEquals(1, {k}, "k")))
       return failure();

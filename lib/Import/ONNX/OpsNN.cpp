@@ -128,6 +128,22 @@ LogicalResult convertGemm(NodeContext &c) {
   return c.done(y);
 }
 
+/// A per-spatial-dimension attribute (strides, dilations, pads, ...):
+/// `count` entries, all `dflt` when absent or empty.
+FailureOr<llvm::SmallVector<int64_t>> windowInts(NodeContext &c,
+                                                 const char *name,
+                                                 int64_t count, int64_t dflt) {
+  auto v = c.attrInts(name);
+  if (c.failed())
+    return failure();
+  if (!v || v->empty())
+    return llvm::SmallVector<int64_t>(count, dflt);
+  if (static_cast<int64_t>(v->size()) != count)
+    return c.fail(llvm::Twine(name) + " " + listStr(*v) + " must have " +
+                  llvm::Twine(count) + " entries");
+  return *v;
+}
+
 /// Window attributes shared by Conv and the pools, validated, with auto_pad
 /// resolved into explicit pads.
 struct Window {
@@ -139,17 +155,8 @@ FailureOr<Window> readWindow(NodeContext &c, llvm::ArrayRef<int64_t> kernel,
   int64_t spatial = c.rank(0) - 2;
   Window w;
   w.kernel.assign(kernel.begin(), kernel.end());
-  auto ints = [&](const char *name, int64_t count, int64_t dflt)
-      -> FailureOr<llvm::SmallVector<int64_t>> {
-    auto v = c.attrInts(name);
-    if (c.failed())
-      return failure();
-    if (!v || v->empty())
-      return llvm::SmallVector<int64_t>(count, dflt);
-    if (static_cast<int64_t>(v->size()) != count)
-      return c.fail(llvm::Twine(name) + " " + listStr(*v) + " must have " +
-                    llvm::Twine(count) + " entries");
-    return *v;
+  auto ints = [&](const char *name, int64_t count, int64_t dflt) {
+    return windowInts(c, name, count, dflt);
   };
   auto strides = ints("strides", spatial, 1);
   if (failed(strides))
@@ -378,17 +385,8 @@ LogicalResult convertConvTranspose(NodeContext &c) {
   if (fg < 1 || llvm::any_of(kernel, [](int64_t k) { return k < 1; }))
     return c.fail("the weight " + shapeStr(ws) + " is empty");
 
-  auto ints = [&](const char *name, int64_t count, int64_t dflt)
-      -> FailureOr<llvm::SmallVector<int64_t>> {
-    auto v = c.attrInts(name);
-    if (c.failed())
-      return failure();
-    if (!v || v->empty())
-      return llvm::SmallVector<int64_t>(count, dflt);
-    if (static_cast<int64_t>(v->size()) != count)
-      return c.fail(llvm::Twine(name) + " " + listStr(*v) + " must have " +
-                    llvm::Twine(count) + " entries");
-    return *v;
+  auto ints = [&](const char *name, int64_t count, int64_t dflt) {
+    return windowInts(c, name, count, dflt);
   };
   auto strides = ints("strides", spatial, 1);
   auto dilations = ints("dilations", spatial, 1);

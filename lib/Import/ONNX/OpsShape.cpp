@@ -53,16 +53,6 @@ LogicalResult reshapeTo(NodeContext &c, llvm::ArrayRef<int64_t> shape) {
 // shape and checks at run time that the input's values give it: a user who
 // passes other values gets an error naming the node, never a wrong shape.
 
-/// The node's declared static output type, or a failure that says the
-/// input must be constant (or the output declared).
-FailureOr<RankedTensorType> declaredOutput(NodeContext &c, llvm::StringRef what) {
-  if (std::optional<RankedTensorType> t = c.declaredType(0))
-    return *t;
-  return c.fail(what + " of " + c.opType() +
-                " must be a compile-time constant (or the model must declare "
-                "the output's static shape)");
-}
-
 /// i1 tensor: element i of the integer input `i` equals `value` and `where`
 /// allows it there.
 FailureOr<Value> equalsWhere(NodeContext &c, unsigned i, int64_t value,
@@ -74,7 +64,7 @@ FailureOr<Value> equalsWhere(NodeContext &c, unsigned i, int64_t value,
   std::vector<int64_t> mask(where.begin(), where.end());
   int64_t n = static_cast<int64_t>(mask.size());
   Value allowed = c.constant(
-      ConstTensor::ofInts(onnx::TensorProto::BOOL, {n}, std::move(mask)));
+      ConstTensor::ofInts(dt::Bool, {n}, std::move(mask)));
   return c.binary(xf::BinaryKind::and_, *eq, allowed);
 }
 
@@ -99,7 +89,7 @@ FailureOr<Value> anyOf(NodeContext &c, llvm::ArrayRef<FailureOr<Value>> conds) {
 /// target (input 1): entry i is out[i], or 0 copying an equal input
 /// dimension (unless allowzero), or the single -1.
 LogicalResult reshapeToDeclared(NodeContext &c, bool allowZero) {
-  FailureOr<RankedTensorType> declared = declaredOutput(c, "the target shape");
+  FailureOr<RankedTensorType> declared = c.declaredOutput("the target shape");
   if (failed(declared))
     return failure();
   llvm::ArrayRef<int64_t> in = c.shape(0), out = declared->getShape();
@@ -139,7 +129,7 @@ LogicalResult reshapeToDeclared(NodeContext &c, bool allowZero) {
 /// (input 1): each entry is its output dimension, or 1 where the input
 /// already has that dimension.
 LogicalResult expandToDeclared(NodeContext &c) {
-  FailureOr<RankedTensorType> declared = declaredOutput(c, "the shape");
+  FailureOr<RankedTensorType> declared = c.declaredOutput("the shape");
   if (failed(declared))
     return failure();
   llvm::ArrayRef<int64_t> in = c.shape(0), out = declared->getShape();
@@ -224,7 +214,7 @@ LogicalResult convertConstantOfShape(NodeContext &c) {
   FailureOr<llvm::SmallVector<int64_t>> shape;
   bool runTimeShape = !c.partial(0);
   if (runTimeShape) {
-    FailureOr<RankedTensorType> declared = declaredOutput(c, "the shape input");
+    FailureOr<RankedTensorType> declared = c.declaredOutput("the shape input");
     if (failed(declared))
       return failure();
     shape = llvm::to_vector(declared->getShape());
@@ -575,7 +565,7 @@ LogicalResult convertExpand(NodeContext &c) {
 FailureOr<llvm::SmallVector<int64_t>> tileRepeats(NodeContext &c) {
   if (c.constant(1))
     return c.constInts(1, "the repeats");
-  FailureOr<RankedTensorType> declared = declaredOutput(c, "the repeats");
+  FailureOr<RankedTensorType> declared = c.declaredOutput("the repeats");
   if (failed(declared))
     return failure();
   llvm::ArrayRef<int64_t> in = c.shape(0), out = declared->getShape();

@@ -81,8 +81,6 @@ public:
     LLVM::LLVMFuncOp run = buildRun(main, inputs, outputs);
     if (!run)
       return failure();
-    Value unused;
-    (void)unused;
     buildDescriptor(run, inputs, outputs);
     return success();
   }

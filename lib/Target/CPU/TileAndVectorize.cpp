@@ -81,6 +81,10 @@ struct CpuTileAndVectorizePass
         root.emitError("lowering_config does not have one entry per loop");
         return signalPassFailure();
       }
+      // An op over an empty iteration space does no work; tiling it would
+      // divide by a zero trip count.
+      if (llvm::is_contained(root.getStaticLoopRanges(), 0))
+        continue;
       FailureOr<Operation *> distributed =
           tile(rewriter, cast<TilingInterface>(root.getOperation()),
                config.distribute, scf::SCFTilingOptions::LoopType::ForallOp);
