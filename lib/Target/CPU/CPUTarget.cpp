@@ -25,6 +25,7 @@ constexpr llvm::StringLiteral kBufferizeAndLower =
     "canonicalize,cse,"
     "func.func(xfc-fuse-elementwise),canonicalize,cse,"
     "{strategy}"
+    "func.func(xfc-split-empty-tensors),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,"
