@@ -39,7 +39,7 @@ constexpr llvm::StringLiteral kBufferizeAndLower =
     "convert-vector-to-scf{full-unroll=true},"
     "func.func(xfc-cpu-lower-vectors),"
     "convert-linalg-to-loops,"
-    "lower-affine,convert-scf-to-cf,"
+    "lower-affine,convert-scf-to-cf{allow-pattern-rollback=false},"
     "expand-strided-metadata,lower-affine,"
     "convert-math-to-llvm,convert-math-to-libm,"
     "finalize-memref-to-llvm,"
