@@ -301,6 +301,33 @@ class ResNet(nn.Module):
 
 
 # ---------------------------------------------------------------------------
+# Recurrent stack: what torch.onnx exports for nn.LSTM/GRU/RNN (weights as
+# initializers in ONNX gate order, bidirectional layers, GRU with
+# linear_before_reset = 1, a Relu RNN, given initial states).
+# ---------------------------------------------------------------------------
+
+class Recurrent(nn.Module):
+    def __init__(self, features: int = 8, hidden: int = 16):
+        super().__init__()
+        self.lstm = nn.LSTM(features, hidden, num_layers=2, bidirectional=True,
+                            batch_first=True)
+        self.gru = nn.GRU(2 * hidden, 12, bidirectional=True)
+        self.rnn = nn.RNN(24, 10, nonlinearity="relu")
+
+    def forward(self, x: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor):
+        y, (h, c) = self.lstm(x, (h0, c0))
+        z, hg = self.gru(y.transpose(0, 1))
+        r, _ = self.rnn(z)
+        return r, h, c, hg
+
+
+def recurrent_inputs(rng: np.random.Generator):
+    return [("x", rng.standard_normal((2, 7, 8)).astype(np.float32)),
+            ("h0", (0.5 * rng.standard_normal((4, 2, 16))).astype(np.float32)),
+            ("c0", (0.5 * rng.standard_normal((4, 2, 16))).astype(np.float32))]
+
+
+# ---------------------------------------------------------------------------
 # Registry.
 # ---------------------------------------------------------------------------
 
@@ -367,6 +394,8 @@ MODELS: Dict[str, Spec] = {
                 note="patch 8 on 32x32, cls token"),
     "resnet": Spec(lambda: initialised(ResNet()), image_input("input", (1, 3, 32, 32)),
                    ["logits"], 13, note="BatchNorm folded into Conv at export"),
+    "recurrent": Spec(Recurrent, recurrent_inputs, ["y", "h_n", "c_n", "gru_h"], 14,
+                      note="2-layer bidirectional LSTM, GRU, Relu RNN"),
     "bert_base": Spec(
         lambda: initialised(Bert(vocab=30522, hidden=768, layers=12, heads=12,
                                  intermediate=3072, max_pos=512, seq=128)),
