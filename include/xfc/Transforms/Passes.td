@@ -45,4 +45,26 @@ def DistinctResultsPass : Pass<"xfc-distinct-results", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
 }
 
+def SplitEmptyTensorsPass : Pass<"xfc-split-empty-tensors", "mlir::func::FuncOp"> {
+  let summary = "Bound how many ops share one empty (or zero-filled) destination";
+  let description = [{
+    CSE merges identical `tensor.empty` ops, and identical `linalg.fill`s of
+    them, so all destination-style ops of one shape end up with the same
+    init value. One-Shot Bufferize puts all of their results into one alias
+    class and checks every write of the class against every read of it: its
+    time grows with the cube of the number of same-shaped ops (an unrolled
+    bidirectional LSTM of 128 steps spent minutes there). Sharing also lets
+    an op write into the buffer of an earlier one whose value is dead, which
+    small models measurably gain from. So the users of each seed, in program
+    order, are split into groups of `group-size`: each group gets its own
+    copy of the seed, placed next to the original. Run it after the last
+    CSE before bufferization.
+  }];
+  let options = [
+    Option<"groupSize", "group-size", "unsigned", "16",
+           "how many users share one copy of a seed">,
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
 #endif // XFC_TRANSFORMS_PASSES_TD

@@ -239,6 +239,15 @@ NodeContext::attrFloats(llvm::StringRef name) {
   return llvm::SmallVector<float>(a->floats().begin(), a->floats().end());
 }
 
+std::optional<llvm::SmallVector<std::string>>
+NodeContext::attrStrings(llvm::StringRef name) {
+  const auto *a = typedAttr(name, onnx::AttributeProto::STRINGS, "strings");
+  if (!a)
+    return std::nullopt;
+  return llvm::SmallVector<std::string>(a->strings().begin(),
+                                        a->strings().end());
+}
+
 const onnx::TensorProto *NodeContext::attrTensor(llvm::StringRef name) {
   const auto *a = typedAttr(name, onnx::AttributeProto::TENSOR, "tensor");
   if (!a)
@@ -663,6 +672,7 @@ const OpRegistry &OpRegistry::instance() {
     registerIndexingOps(r);
     registerLossOps(r);
     registerQuantizationOps(r);
+    registerRecurrentOps(r);
     return r;
   }();
   return registry;

@@ -103,6 +103,8 @@ public:
   std::string attrString(llvm::StringRef name, llvm::StringRef dflt);
   std::optional<llvm::SmallVector<int64_t>> attrInts(llvm::StringRef name);
   std::optional<llvm::SmallVector<float>> attrFloats(llvm::StringRef name);
+  std::optional<llvm::SmallVector<std::string>>
+  attrStrings(llvm::StringRef name);
   const onnx::TensorProto *attrTensor(llvm::StringRef name);
   const onnx::GraphProto *attrGraph(llvm::StringRef name);
   /// True once a problem was recorded for this node.
@@ -253,6 +255,7 @@ void registerImageOps(OpRegistry &r);
 void registerIndexingOps(OpRegistry &r);
 void registerLossOps(OpRegistry &r);
 void registerQuantizationOps(OpRegistry &r);
+void registerRecurrentOps(OpRegistry &r);
 
 } // namespace xfc::onnx_import
 

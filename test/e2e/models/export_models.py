@@ -342,6 +342,30 @@ def make_decoder():
             if conv.bias is not None:
                 nn.init.normal_(conv.bias, std=0.1)
     return m
+# Recurrent stack: what torch.onnx exports for nn.LSTM/GRU/RNN (weights as
+# initializers in ONNX gate order, bidirectional layers, GRU with
+# linear_before_reset = 1, a Relu RNN, given initial states).
+# ---------------------------------------------------------------------------
+
+class Recurrent(nn.Module):
+    def __init__(self, features: int = 8, hidden: int = 16):
+        super().__init__()
+        self.lstm = nn.LSTM(features, hidden, num_layers=2, bidirectional=True,
+                            batch_first=True)
+        self.gru = nn.GRU(2 * hidden, 12, bidirectional=True)
+        self.rnn = nn.RNN(24, 10, nonlinearity="relu")
+
+    def forward(self, x: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor):
+        y, (h, c) = self.lstm(x, (h0, c0))
+        z, hg = self.gru(y.transpose(0, 1))
+        r, _ = self.rnn(z)
+        return r, h, c, hg
+
+
+def recurrent_inputs(rng: np.random.Generator):
+    return [("x", rng.standard_normal((2, 7, 8)).astype(np.float32)),
+            ("h0", (0.5 * rng.standard_normal((4, 2, 16))).astype(np.float32)),
+            ("c0", (0.5 * rng.standard_normal((4, 2, 16))).astype(np.float32))]
 
 
 # ---------------------------------------------------------------------------
@@ -415,6 +439,8 @@ MODELS: Dict[str, Spec] = {
                     ["up2", "up3", "up1d", "up3d", "nearest", "bilinear",
                      "bilinear_corners", "bicubic"], 13,
                     note="ConvTranspose 1-3D, Resize nearest/linear/cubic"),
+    "recurrent": Spec(Recurrent, recurrent_inputs, ["y", "h_n", "c_n", "gru_h"], 14,
+                      note="2-layer bidirectional LSTM, GRU, Relu RNN"),
     "bert_base": Spec(
         lambda: initialised(Bert(vocab=30522, hidden=768, layers=12, heads=12,
                                  intermediate=3072, max_pos=512, seq=128)),
