@@ -673,6 +673,7 @@ const OpRegistry &OpRegistry::instance() {
     registerLossOps(r);
     registerQuantizationOps(r);
     registerRecurrentOps(r);
+    registerSignalOps(r);
     return r;
   }();
   return registry;

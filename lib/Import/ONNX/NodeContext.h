@@ -256,6 +256,7 @@ void registerIndexingOps(OpRegistry &r);
 void registerLossOps(OpRegistry &r);
 void registerQuantizationOps(OpRegistry &r);
 void registerRecurrentOps(OpRegistry &r);
+void registerSignalOps(OpRegistry &r);
 
 } // namespace xfc::onnx_import
 
