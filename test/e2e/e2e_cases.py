@@ -94,12 +94,15 @@ def compile_and_check(bin_dir, directory, name):
     return failures
 
 
-def run_cases(bin_dir, work_dir, cases):
-    """Writes and checks every Case; returns the exit status."""
+def run_cases(bin_dir, work_dir, cases, confirm_with_ort=False):
+    """Writes and checks every Case (first confirming its expected outputs
+    with ONNX Runtime if asked); returns the exit status."""
     failures = 0
     for case in cases:
         d = os.path.join(work_dir, case.name)
         case.write(d)
+        if confirm_with_ort:
+            failures += reference_agrees_with_ort(d, case.name)
         failures += compile_and_check(bin_dir, d, case.name)
     print("%d of %d failed" % (failures, len(LEVELS) * len(cases)))
     return 1 if failures else 0
@@ -128,3 +131,28 @@ def check_rejected(bin_dir, directory, name, inputs, node_name):
                   % (name, level, p.returncode, text))
             failures += 1
     return failures
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def ort_available():
+    return (shutil.which("node") is not None and
+            os.path.isfile(os.path.join(REPO, "node_modules", "onnxruntime-node", "package.json")))
+
+
+def reference_agrees_with_ort(directory, name, rtol=1e-4, atol=1e-4):
+    """Runs ONNX Runtime on directory's model and test data: the expected
+    outputs a driver computed must be what ORT computes too. Returns the
+    number of failures (0 when ORT is not installed)."""
+    if not ort_available():
+        return 0
+    p = subprocess.run(["node", os.path.join(REPO, "tools", "ort", "ort_run.js"),
+                        os.path.join(directory, "model.onnx"), "--test-data-dir",
+                        os.path.join(directory, "test_data_set_0"),
+                        "--rtol=%g" % rtol, "--atol=%g" % atol],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        print("FAIL %s: the reference disagrees with ONNX Runtime\n%s%s" % (name, p.stdout, p.stderr))
+        return 1
+    return 0
