@@ -214,7 +214,6 @@ LogicalResult convertDFT(NodeContext &c) {
 /// from the run-time frame_step (input 1).
 Value frames(NodeContext &c, Value signal, std::optional<int64_t> constStep,
              int64_t numFrames, int64_t frameLength) {
-  constexpr int32_t kInt64 = 7;
   Value indices;
   if (constStep) {
     std::vector<int64_t> v(numFrames * frameLength);
@@ -222,13 +221,13 @@ Value frames(NodeContext &c, Value signal, std::optional<int64_t> constStep,
       for (int64_t j = 0; j < frameLength; ++j)
         v[f * frameLength + j] = f * *constStep + j;
     indices = c.constant(
-        ConstTensor::ofInts(kInt64, {numFrames, frameLength}, std::move(v)));
+        ConstTensor::ofInts(dt::Int64, {numFrames, frameLength}, std::move(v)));
   } else {
     std::vector<int64_t> f(numFrames), j(frameLength);
     std::iota(f.begin(), f.end(), 0);
     std::iota(j.begin(), j.end(), 0);
-    Value fV = c.constant(ConstTensor::ofInts(kInt64, {numFrames, 1}, f));
-    Value jV = c.constant(ConstTensor::ofInts(kInt64, {1, frameLength}, j));
+    Value fV = c.constant(ConstTensor::ofInts(dt::Int64, {numFrames, 1}, f));
+    Value jV = c.constant(ConstTensor::ofInts(dt::Int64, {1, frameLength}, j));
     Value step = c.cast(c.in(1), c.b().getI64Type());
     indices = *c.binary(BinaryKind::add, *c.binary(BinaryKind::mul, fV, step), jV);
   }
