@@ -186,6 +186,21 @@ LogicalResult checkChannelParam(NodeContext &c, unsigned i, int64_t channels,
   return success();
 }
 
+/// The mean and the population variance of `x` over `axes`, kept as
+/// size-1 dimensions.
+FailureOr<std::pair<Value, Value>>
+meanAndVariance(NodeContext &c, Value x, llvm::ArrayRef<int64_t> axes) {
+  Value mean = c.reduce(xf::ReduceKind::mean, x, axes, /*keepDims=*/true);
+  FailureOr<Value> centered = c.binary(BinaryKind::sub, x, mean);
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = c.binary(BinaryKind::mul, *centered, *centered);
+  if (failed(squared))
+    return failure();
+  return std::make_pair(
+      mean, c.reduce(xf::ReduceKind::mean, *squared, axes, /*keepDims=*/true));
+}
+
 /// The per-channel s = scale / sqrt(var + eps) and t = bias - mean * s of
 /// y = x * s + t, from tensors that broadcast against x.
 FailureOr<std::pair<Value, Value>> scaleShift(NodeContext &c, Value scale,
@@ -221,14 +236,10 @@ LogicalResult convertBatchNormTraining(NodeContext &c, float eps) {
   SmallVector<int64_t> axes{0};
   for (int64_t d = 2; d < rank; ++d)
     axes.push_back(d);
-  Value mean = c.reduce(xf::ReduceKind::mean, x, axes, /*keepDims=*/true);
-  FailureOr<Value> centered = c.binary(BinaryKind::sub, x, mean);
-  if (failed(centered))
+  FailureOr<std::pair<Value, Value>> stats = meanAndVariance(c, x, axes);
+  if (failed(stats))
     return failure();
-  FailureOr<Value> squared = c.binary(BinaryKind::mul, *centered, *centered);
-  if (failed(squared))
-    return failure();
-  Value var = c.reduce(xf::ReduceKind::mean, *squared, axes, /*keepDims=*/true);
+  auto [mean, var] = *stats;
   auto param = [&](unsigned i) {
     return c.reshape(c.cast(c.in(i), elt), channelShape(channels, rank));
   };
@@ -397,14 +408,10 @@ LogicalResult convertLayerNorm(NodeContext &c) {
   llvm::SmallVector<int64_t> axes;
   for (int64_t d = *a; d < c.rank(0); ++d)
     axes.push_back(d);
-  Value mean = c.reduce(xf::ReduceKind::mean, x, axes, /*keepDims=*/true);
-  FailureOr<Value> centered = c.binary(BinaryKind::sub, x, mean);
-  if (failed(centered))
+  FailureOr<std::pair<Value, Value>> stats = meanAndVariance(c, x, axes);
+  if (failed(stats))
     return failure();
-  FailureOr<Value> squared = c.binary(BinaryKind::mul, *centered, *centered);
-  if (failed(squared))
-    return failure();
-  Value var = c.reduce(xf::ReduceKind::mean, *squared, axes, true);
+  auto [mean, var] = *stats;
   FailureOr<Value> varEps = c.binary(BinaryKind::add, var, c.splat(elt, eps));
   if (failed(varEps))
     return failure();
