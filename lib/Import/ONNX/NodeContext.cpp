@@ -674,6 +674,7 @@ const OpRegistry &OpRegistry::instance() {
     registerQuantizationOps(r);
     registerRecurrentOps(r);
     registerSignalOps(r);
+    registerTextOps(r);
     return r;
   }();
   return registry;

@@ -257,6 +257,7 @@ void registerLossOps(OpRegistry &r);
 void registerQuantizationOps(OpRegistry &r);
 void registerRecurrentOps(OpRegistry &r);
 void registerSignalOps(OpRegistry &r);
+void registerTextOps(OpRegistry &r);
 
 } // namespace xfc::onnx_import
 
