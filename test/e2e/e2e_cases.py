@@ -6,6 +6,7 @@ reference, writes them as an ONNX backend-test directory (model.onnx and
 test_data_set_0/{input,output}_N.pb), and has every one compiled at -O3 and
 -O0 and checked with `xfc-run --test-data-dir`.
 """
+import argparse
 import os
 import shutil
 import subprocess
@@ -156,3 +157,12 @@ def reference_agrees_with_ort(directory, name, rtol=1e-4, atol=1e-4):
         print("FAIL %s: the reference disagrees with ONNX Runtime\n%s%s" % (name, p.stdout, p.stderr))
         return 1
     return 0
+
+
+def main(doc, cases, confirm_with_ort=False):
+    """The command line of a driver: `DRIVER BIN_DIR WORK_DIR`."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("bin_dir")
+    parser.add_argument("work_dir")
+    args = parser.parse_args()
+    return run_cases(args.bin_dir, args.work_dir, cases, confirm_with_ort)

@@ -13,14 +13,14 @@ confirmed with ONNX Runtime when it is installed; each model is compiled at
 
   grid_sample_cases.py BIN_DIR WORK_DIR
 """
-import argparse
 import itertools
 import sys
 
 import numpy as np
 import torch
 
-from e2e_cases import Case, run_cases
+import e2e_cases
+from e2e_cases import Case
 
 RNG = np.random.default_rng(16)
 
@@ -54,13 +54,5 @@ CASES = [grid_sample_case(*p) for p in itertools.product(
     ("nearest", "bilinear", "bicubic"), ("zeros", "border", "reflection"), (False, True))]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("bin_dir")
-    parser.add_argument("work_dir")
-    args = parser.parse_args()
-    return run_cases(args.bin_dir, args.work_dir, CASES, confirm_with_ort=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(e2e_cases.main(__doc__, CASES, confirm_with_ort=True))

@@ -14,13 +14,13 @@ compiled at -O3 and -O0 and checked with xfc-run.
 
   quantized_ops.py BIN_DIR WORK_DIR
 """
-import argparse
 import sys
 
 import numpy as np
 from onnx import TensorProto
 
-from e2e_cases import Case, run_cases
+import e2e_cases
+from e2e_cases import Case
 
 RNG = np.random.default_rng(7)
 F32 = np.float32
@@ -203,13 +203,5 @@ CASES = [qlinear_matmul, matmul_integer, qlinear_conv, conv_integer,
          quantize_dequantize, dynamic_quantize, hardmax_and_casts]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("bin_dir")
-    parser.add_argument("work_dir")
-    args = parser.parse_args()
-    return run_cases(args.bin_dir, args.work_dir, [make() for make in CASES])
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(e2e_cases.main(__doc__, [make() for make in CASES]))

@@ -12,12 +12,12 @@ and checked with xfc-run.
 
   text_ops.py BIN_DIR WORK_DIR
 """
-import argparse
 import sys
 
 import numpy as np
 
-from e2e_cases import Case, run_cases
+import e2e_cases
+from e2e_cases import Case
 
 RNG = np.random.default_rng(9)
 
@@ -74,13 +74,5 @@ CASES = [
 ]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("bin_dir")
-    parser.add_argument("work_dir")
-    args = parser.parse_args()
-    return run_cases(args.bin_dir, args.work_dir, CASES, confirm_with_ort=True)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(e2e_cases.main(__doc__, CASES, confirm_with_ort=True))
