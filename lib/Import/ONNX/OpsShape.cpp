@@ -939,26 +939,31 @@ LogicalResult convertPad(NodeContext &c) {
                                   llvm::APFloat(value)));
 }
 
+/// Trilu's diagonal k as a 0-D i64 tensor: a constant or a run-time value
+/// (0 when absent).
+FailureOr<Value> triluDiagonal(NodeContext &c) {
+  Type i64 = c.b().getI64Type();
+  if (!c.has(1))
+    return c.splat(i64, 0);
+  if (!isa<IntegerType>(c.elt(1)) || c.elt(1).isInteger(1))
+    return c.fail("k must be an integer");
+  if (c.type(1).getNumElements() != 1)
+    return c.fail("k must be a scalar, not " + shapeStr(c.shape(1)));
+  return c.reshape(c.cast(c.in(1), i64), {});
+}
+
 LogicalResult convertTrilu(NodeContext &c) {
   bool upper = c.attrInt("upper", 1) != 0;
   if (c.failed())
     return failure();
-  int64_t k = 0;
-  if (c.has(1)) {
-    auto v = c.constInts(1, "k");
-    if (failed(v))
-      return failure();
-    if (v->size() != 1)
-      return c.fail("k must be a scalar");
-    k = (*v)[0];
-  }
   if (c.rank(0) < 2)
     return c.fail("the input must have rank 2 or more");
+  FailureOr<Value> k = triluDiagonal(c);
+  if (failed(k))
+    return failure();
   Value x = c.in(0);
-  OpBuilder &b = c.b();
-  return c.done(xf::TriluOp::create(b, c.loc(), x.getType(), x,
-                                    b.getI64IntegerAttr(k),
-                                    b.getBoolAttr(upper)));
+  return c.done(xf::TriluOp::create(c.b(), c.loc(), x.getType(), x, *k,
+                                    c.b().getBoolAttr(upper)));
 }
 
 /// A constant 2-D tensor with ones on diagonal k.
@@ -1035,7 +1040,7 @@ void registerShapeOps(OpRegistry &r) {
   r.on("Gather", {1, 11, 13}, convertGather);
   r.on("Pad", {2, 11, 13}, convertPad,
        "modes constant/reflect/edge; " + std::string(constShape));
-  r.on("Trilu", {14}, convertTrilu, "k must be a compile-time constant");
+  r.on("Trilu", {14}, convertTrilu, "k may be a run-time value");
   r.on("If", {1, 11, 13, 16}, convertIf,
        "compile-time condition only: the taken branch is inlined");
   r.on("EyeLike", {9}, convertEyeLike, "static 2-D input; folded to a constant");
