@@ -27,6 +27,7 @@ import tempfile
 
 import numpy as np
 import onnx
+import onnx.parser
 from onnx import numpy_helper
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -161,10 +162,11 @@ def compare(got, want, atol, rtol):
             "first": int(np.argmax(bad)) if count else -1}
 
 
-def node_rows(model, xfc, ort, atol, rtol):
-    """One row per node output both engines produced, in node order, plus
-    the names only one of them produced."""
-    rows, only_xfc, only_ort = [], [], []
+def node_rows(model, xfc, ort, atol, rtol, filtered):
+    """One row per node output both engines produced, in node order; the
+    names of the outputs xfc did not expose (unless `filtered`: then most
+    were not asked for) and of those the reference did not produce."""
+    rows, not_exposed, not_in_reference = [], [], []
     for i, node in enumerate(model.graph.node):
         node_name = node.name or f"{node.op_type}_{i}"  # as xfc names it
         for out in node.output:
@@ -175,11 +177,17 @@ def node_rows(model, xfc, ort, atol, rtol):
                 row.update(node=node_name, op=node.op_type, output=out,
                            shape=list(ort[out].shape))
                 rows.append(row)
-            elif out in ort:
-                only_ort.append(out)
             elif out in xfc:
-                only_xfc.append(out)
-    return rows, only_xfc, only_ort
+                not_in_reference.append(out)
+            elif not filtered:
+                not_exposed.append(out)
+    return rows, not_exposed, not_in_reference
+
+
+def print_names(what, names):
+    if names:
+        print(f"not compared: {plural(len(names), 'value')} {what} "
+              f"({', '.join(names[:5])}{', ...' if len(names) > 5 else ''})")
 
 
 def plural(n, noun):
@@ -285,15 +293,15 @@ def debug(args, work):
     run(command, "onnxruntime")
     ort = read_tensors(ort_dir)
 
-    rows, only_xfc, only_ort = node_rows(model, xfc, ort, args.atol, args.rtol)
+    rows, not_exposed, not_in_reference = node_rows(
+        model, xfc, ort, args.atol, args.rtol,
+        filtered=bool(args.expose or args.expose_regex))
     first = next((i for i, r in enumerate(rows) if r["bad"]), None)
     print(f"{args.model}: {len(rows)} node outputs compared, xfc -O{args.opt} "
           f"against onnxruntime (atol={args.atol:g}, rtol={args.rtol:g})")
-    if only_xfc or only_ort:
-        missing = only_xfc + only_ort
-        print(f"not compared: {len(missing)} values one engine did not "
-              f"produce ({', '.join(missing[:5])}"
-              f"{', ...' if len(missing) > 5 else ''})")
+    # xfc skips outputs no node reads and shapes with dynamic dimensions.
+    print_names("that xfc does not compute", not_exposed)
+    print_names("that the reference model does not have", not_in_reference)
     shown = rows_to_show(rows, first, args.rows, args.all)
     if first is None:
         print("no divergence: every compared value is within tolerance; "
