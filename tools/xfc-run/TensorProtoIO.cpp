@@ -266,7 +266,8 @@ void writeTensorProtoFile(const std::string &path, const std::string &name,
   // raw_data is little-endian, as is every target xfc runs on.
   size_t bytes = static_cast<size_t>(xfrt_tensor_element_count(&tensor)) *
                  xfrt_element_type_byte_size(tensor.element_type);
-  proto.set_raw_data(tensor.data, bytes);
+  // An empty tensor may have no buffer; it still needs an empty raw_data.
+  proto.set_raw_data(bytes ? static_cast<const char *>(tensor.data) : "", bytes);
   std::ofstream stream(path, std::ios::binary | std::ios::trunc);
   if (!stream || !proto.SerializeToOstream(&stream) || !stream.flush())
     throw Error(path, std::string("cannot write the tensor file: ") +
