@@ -42,6 +42,13 @@ struct ValueState {
 
 class NodeContext;
 
+/// One result of @main: a graph output or an exposed intermediate value.
+struct GraphResult {
+  mlir::Value value;
+  std::string name; ///< the ONNX value name, kept in `xf.name`
+  int32_t dtype;    ///< ONNX element type; dt::Undefined when not known
+};
+
 class GraphImporter {
 public:
   GraphImporter(mlir::MLIRContext &ctx, const onnx::ModelProto &model,
@@ -93,6 +100,9 @@ private:
   /// Names read by nodes (subgraphs included) and ONNX's types of values.
   void collectGraphInfo(const onnx::GraphProto &graph);
   void checkAgainstOnnx(const onnx::NodeProto &node, llvm::StringRef nodeName);
+  /// Appends the node outputs that `opts_.expose` selects to `results`.
+  void exposeIntermediates(const onnx::GraphProto &graph,
+                           llvm::SmallVectorImpl<GraphResult> &results);
   mlir::LogicalResult verifyModule(mlir::ModuleOp module);
 
   mlir::MLIRContext &ctx_;
