@@ -683,6 +683,7 @@ const OpRegistry &OpRegistry::instance() {
     registerRecurrentOps(r);
     registerSignalOps(r);
     registerTextOps(r);
+    registerLinearAlgebraOps(r);
     return r;
   }();
   return registry;

@@ -260,6 +260,7 @@ void registerQuantizationOps(OpRegistry &r);
 void registerRecurrentOps(OpRegistry &r);
 void registerSignalOps(OpRegistry &r);
 void registerTextOps(OpRegistry &r);
+void registerLinearAlgebraOps(OpRegistry &r);
 
 } // namespace xfc::onnx_import
 
