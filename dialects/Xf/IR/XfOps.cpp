@@ -710,6 +710,28 @@ LogicalResult GridSampleOp::verify() {
   return success();
 }
 
+LogicalResult RoiAlignOp::verify() {
+  RankedTensorType in = tensorType(getInput()), rois = tensorType(getRois()),
+                   idx = tensorType(getBatchIndices()), out = getType();
+  if (in.getRank() != 4 || out.getRank() != 4)
+    return emitOpError("input and result must be [N, C, H, W] and [R, C, oh, ow]");
+  if (rois.getRank() != 2 || rois.getDimSize(1) != 4 || idx.getRank() != 1)
+    return emitOpError("rois must be [R, 4] and batch_indices [R]");
+  if (out.getElementType() != in.getElementType() ||
+      rois.getElementType() != in.getElementType())
+    return emitOpError("input, rois and result must have one element type");
+  auto compatible = [](int64_t a, int64_t b) {
+    return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+  };
+  if (!compatible(out.getDimSize(0), rois.getDimSize(0)) ||
+      !compatible(idx.getDimSize(0), rois.getDimSize(0)) ||
+      !compatible(out.getDimSize(1), in.getDimSize(1)))
+    return emitOpError("result must be [R, C, oh, ow] for R rois and C channels");
+  if (getSamplingRatio() < 1)
+    return emitOpError("sampling_ratio must be positive");
+  return success();
+}
+
 LogicalResult ResizeOp::verify() {
   RankedTensorType in = tensorType(getInput()), out = getType();
   if (in.getElementType() != out.getElementType() ||

@@ -782,6 +782,33 @@ def Xf_GridSampleOp : Xf_Op<"grid_sample"> {
   let hasVerifier = 1;
 }
 
+def Xf_RoiAlignOp : Xf_Op<"roi_align"> {
+  let summary = "average or max of bilinear samples in regions (ONNX RoiAlign)";
+  let description = [{
+    `input` is `[N, C, H, W]`, `rois` `[R, 4]` boxes `(x1, y1, x2, y2)` in
+    input coordinates times `spatial_scale`, `batch_indices` `[R]` the image
+    of each box. The result `[R, C, oh, ow]` splits every box into oh x ow
+    bins and pools `sampling_ratio` x `sampling_ratio` bilinear samples per
+    bin (`avg`, or `max` of the weighted corner values, as ONNX Runtime
+    does). `half_pixel` shifts the box by half a pixel; without it boxes are
+    at least one pixel wide and high.
+
+    ```mlir
+    %y = xf.roi_align avg %x, %rois, %idx {half_pixel = true,
+           sampling_ratio = 2 : i64, spatial_scale = 1.0 : f64}
+         : tensor<1x3x10x10xf32>, tensor<4x4xf32>, tensor<4xi64> -> tensor<4x3x5x5xf32>
+    ```
+  }];
+  let arguments = (ins Xf_PoolKind:$mode, Xf_FloatTensor:$input,
+                       Xf_FloatTensor:$rois, Xf_IntTensor:$batch_indices,
+                       I64Attr:$sampling_ratio, F64Attr:$spatial_scale,
+                       BoolAttr:$half_pixel);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = "$mode $input `,` $rois `,` $batch_indices attr-dict "
+      "`:` type($input) `,` type($rois) `,` type($batch_indices) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def Xf_ResizeOp : Xf_Op<"resize"> {
   let summary = "nearest, N-linear or cubic resampling (ONNX Resize)";
   let description = [{

@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
+#include "SampleMath.h"
 
 #include "dialects/Xf/IR/XfDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -29,58 +30,6 @@ using namespace xfc::xf;
 
 namespace xfc::lowering {
 namespace {
-
-/// f64 arithmetic on scalars, for the coordinate computations.
-struct F64Builder {
-  OpBuilder &b;
-  Location l;
-
-  Value c(double v) const { return scalar(b, l, b.getF64Type(), v); }
-  Value add(Value x, Value y) const { return arith::AddFOp::create(b, l, x, y); }
-  Value sub(Value x, Value y) const { return arith::SubFOp::create(b, l, x, y); }
-  Value mul(Value x, Value y) const { return arith::MulFOp::create(b, l, x, y); }
-  Value div(Value x, Value y) const { return arith::DivFOp::create(b, l, x, y); }
-  Value floor(Value x) const { return math::FloorOp::create(b, l, x); }
-  Value lt(Value x, Value y) const {
-    return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x, y);
-  }
-  Value le(Value x, Value y) const {
-    return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLE, x, y);
-  }
-  Value select(Value cond, Value x, Value y) const {
-    return arith::SelectOp::create(b, l, cond, x, y);
-  }
-  /// Clamps into [lo, hi]; NaN becomes lo (maxnumf/minnumf drop NaN), so a
-  /// later conversion to an integer is always defined.
-  Value clamp(Value x, double lo, double hi) const {
-    return arith::MinNumFOp::create(b, l, arith::MaxNumFOp::create(b, l, x, c(lo)),
-                                    c(hi));
-  }
-  /// An in-range f64 as an index.
-  Value toIndex(Value x) const {
-    Value i = arith::FPToSIOp::create(b, l, b.getI64Type(), x);
-    return arith::IndexCastOp::create(b, l, b.getIndexType(), i);
-  }
-
-  /// Reflects `x` at the borders lo and hi until it lies in [lo, hi]: a
-  /// distance dx beyond a border crosses the range floor(dx / range) times,
-  /// and an even count lands measured from the border it crossed first.
-  Value reflect(Value x, double lo, double hi) const {
-    double range = hi - lo;
-    if (range <= 0)
-      return c(lo);
-    Value below = lt(x, c(lo)), above = lt(c(hi), x);
-    Value dx = select(below, sub(c(lo), x), sub(x, c(hi)));
-    Value n = floor(div(dx, c(range)));
-    Value r = sub(dx, mul(n, c(range)));
-    Value even = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
-                                       sub(n, mul(c(2), floor(div(n, c(2))))), c(0));
-    Value fromLo = add(c(lo), r), fromHi = sub(c(hi), r);
-    Value reflectedBelow = select(even, fromLo, fromHi);
-    Value reflectedAbove = select(even, fromHi, fromLo);
-    return select(below, reflectedBelow, select(above, reflectedAbove, x));
-  }
-};
 
 /// One sampled dimension: per tap the index to read, whether the tap lies
 /// inside the input (zeros padding only) and its weight (linear and cubic).

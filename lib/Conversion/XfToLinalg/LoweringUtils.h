@@ -104,6 +104,7 @@ void populateCheckPatterns(mlir::RewritePatternSet &patterns);
 void numberCheckMessages(mlir::ModuleOp module);
 void populateResizePatterns(mlir::RewritePatternSet &patterns);
 void populateGridSamplePatterns(mlir::RewritePatternSet &patterns);
+void populateRoiAlignPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace xfc::lowering
 

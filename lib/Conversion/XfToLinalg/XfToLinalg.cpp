@@ -38,6 +38,7 @@ void populateXfToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateCheckPatterns(patterns);
   lowering::populateResizePatterns(patterns);
   lowering::populateGridSamplePatterns(patterns);
+  lowering::populateRoiAlignPatterns(patterns);
 }
 
 namespace {

@@ -6,7 +6,7 @@
 // squares over neighbouring channels, computed as an average pool). Every
 // other Resize/Upsample becomes xf.resize; scales or sizes given at run time
 // take the output shape from the model's declaration. GridSample becomes
-// xf.grid_sample.
+// xf.grid_sample, RoiAlign xf.roi_align.
 //
 //===----------------------------------------------------------------------===//
 
@@ -459,6 +459,44 @@ LogicalResult convertGridSample(NodeContext &c) {
                                          c.in(1), *p, alignCorners));
 }
 
+LogicalResult convertRoiAlign(NodeContext &c) {
+  std::string mode = c.attrString("mode", "avg");
+  std::string ctm = c.attrString(
+      "coordinate_transformation_mode",
+      c.since() >= 16 ? "half_pixel" : "output_half_pixel");
+  int64_t outH = c.attrInt("output_height", 1), outW = c.attrInt("output_width", 1);
+  int64_t sampling = c.attrInt("sampling_ratio", 0);
+  float scale = c.attrFloat("spatial_scale", 1.0f);
+  if (c.failed())
+    return failure();
+  if (mode != "avg" && mode != "max")
+    return c.fail("mode must be 'avg' or 'max', not '" + mode + "'");
+  if (ctm != "half_pixel" && ctm != "output_half_pixel")
+    return c.fail("coordinate_transformation_mode must be 'half_pixel' or "
+                  "'output_half_pixel', not '" + ctm + "'");
+  if (sampling < 1 || sampling > 64)
+    return c.fail("sampling_ratio " + llvm::Twine(sampling) +
+                  " is not supported: the adaptive count (0) depends on each "
+                  "box's size at run time; give 1 to 64 samples per bin");
+  if (outH < 1 || outW < 1 || outH > kMaxDim || outW > kMaxDim)
+    return c.fail("output_height and output_width must be positive");
+  ArrayRef<int64_t> x = c.shape(0), rois = c.shape(1);
+  if (!isa<FloatType>(c.elt(0)) || c.elt(1) != c.elt(0))
+    return c.fail("the input and the rois must be floating-point of one type");
+  if (!isa<IntegerType>(c.elt(2)) || c.elt(2).isInteger(1))
+    return c.fail("batch_indices must be integers");
+  if (x.size() != 4 || rois.size() != 2 || rois[1] != 4 || c.rank(2) != 1 ||
+      llvm::any_of(x, ShapedType::isDynamic) || ShapedType::isDynamic(rois[0]))
+    return c.fail("the input " + shapeStr(x) + ", rois " + shapeStr(rois) +
+                  " and batch_indices " + shapeStr(c.shape(2)) +
+                  " must be static [N, C, H, W], [R, 4] and [R]");
+  auto type = RankedTensorType::get({rois[0], x[1], outH, outW}, c.elt(0));
+  return c.done(xf::RoiAlignOp::create(
+      c.b(), c.loc(), type, mode == "max" ? xf::PoolKind::max : xf::PoolKind::avg,
+      c.in(0), c.in(1), c.in(2), sampling, llvm::APFloat(static_cast<double>(scale)),
+      ctm == "half_pixel"));
+}
+
 } // namespace
 
 void registerImageOps(OpRegistry &r) {
@@ -475,6 +513,9 @@ void registerImageOps(OpRegistry &r) {
        "nearest, linear; scales constant, or run-time with a declared "
        "output shape");
   r.on("LRN", {1, 13}, convertLRN, "static C and spatial dimensions");
+  r.on("RoiAlign", {10, 16}, convertRoiAlign,
+       "xf.roi_align: a fixed sampling_ratio (the adaptive 0 is not "
+       "supported), static shapes");
   r.on("GridSample", {16}, convertGridSample,
        "xf.grid_sample: one gather per tap (1, 4 or 16) per output pixel; "
        "2-D");

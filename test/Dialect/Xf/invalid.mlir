@@ -806,3 +806,19 @@ func.func @grid_sample_result(%x: tensor<1x3x8x8xf32>, %g: tensor<1x4x4x2xf32>) 
   %0 = xf.grid_sample linear %x, %g padding zeros {align_corners = false} : tensor<1x3x8x8xf32>, tensor<1x4x4x2xf32> -> tensor<1x3x4x5xf32>
   return
 }
+
+// -----
+
+func.func @roi_align_boxes(%x: tensor<1x3x8x8xf32>, %r: tensor<4x5xf32>, %i: tensor<4xi64>) {
+  // expected-error @+1 {{rois must be [R, 4] and batch_indices [R]}}
+  %0 = xf.roi_align avg %x, %r, %i {half_pixel = true, sampling_ratio = 2 : i64, spatial_scale = 1.0 : f64} : tensor<1x3x8x8xf32>, tensor<4x5xf32>, tensor<4xi64> -> tensor<4x3x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @roi_align_samples(%x: tensor<1x3x8x8xf32>, %r: tensor<4x4xf32>, %i: tensor<4xi64>) {
+  // expected-error @+1 {{sampling_ratio must be positive}}
+  %0 = xf.roi_align avg %x, %r, %i {half_pixel = true, sampling_ratio = 0 : i64, spatial_scale = 1.0 : f64} : tensor<1x3x8x8xf32>, tensor<4x4xf32>, tensor<4xi64> -> tensor<4x3x2x2xf32>
+  return
+}

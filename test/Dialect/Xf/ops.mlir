@@ -145,6 +145,15 @@ func.func @grid_sample(%x: tensor<2x3x8x8xf32>, %g: tensor<2x4x5x2xf32>) -> tens
 
 // -----
 
+// CHECK-LABEL: func @roi_align
+func.func @roi_align(%x: tensor<2x3x10x10xf32>, %r: tensor<4x4xf32>, %i: tensor<4xi64>) -> tensor<4x3x5x5xf32> {
+  // CHECK: xf.roi_align max %{{.*}}, %{{.*}}, %{{.*}} {half_pixel = true, sampling_ratio = 2 : i64, spatial_scale = 5.000000e-01 : f64} : tensor<2x3x10x10xf32>, tensor<4x4xf32>, tensor<4xi64> -> tensor<4x3x5x5xf32>
+  %0 = xf.roi_align max %x, %r, %i {half_pixel = true, sampling_ratio = 2 : i64, spatial_scale = 0.5 : f64} : tensor<2x3x10x10xf32>, tensor<4x4xf32>, tensor<4xi64> -> tensor<4x3x5x5xf32>
+  return %0 : tensor<4x3x5x5xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @resize
 func.func @resize(%x: tensor<1x1x2x4xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x3x3xf32>) {
   // CHECK: xf.resize cubic %{{.*}}, %{{.*}} coordinates half_pixel nearest round_prefer_floor {cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32> -> tensor<1x1x4x8xf32>

@@ -41,3 +41,20 @@ func.func @bicubic_border(%x: tensor<1x1x4x4xf32>, %g: tensor<1x2x2x2xf32>) -> t
   %0 = xf.grid_sample cubic %x, %g padding border {align_corners = false} : tensor<1x1x4x4xf32>, tensor<1x2x2x2xf32> -> tensor<1x1x2x2xf32>
   return %0 : tensor<1x1x2x2xf32>
 }
+
+// -----
+
+// RoiAlign: one generic over [R, C, oh, ow]; the image index and box come
+// from the roi, each of the 2 x 2 samples reads four corners, avg divides.
+// CHECK-LABEL: func @roi_align_avg
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK:         tensor.extract %{{.*}} : tensor<3xi64>
+// CHECK-COUNT-4: tensor.extract %{{.*}} : tensor<3x4xf32>
+// CHECK-COUNT-16: tensor.extract %{{.*}} : tensor<2x2x6x6xf32>
+// CHECK-NOT:     tensor.extract
+// CHECK:         arith.divf
+// CHECK:         linalg.yield
+func.func @roi_align_avg(%x: tensor<2x2x6x6xf32>, %r: tensor<3x4xf32>, %i: tensor<3xi64>) -> tensor<3x2x2x2xf32> {
+  %0 = xf.roi_align avg %x, %r, %i {half_pixel = true, sampling_ratio = 2 : i64, spatial_scale = 1.0 : f64} : tensor<2x2x6x6xf32>, tensor<3x4xf32>, tensor<3xi64> -> tensor<3x2x2x2xf32>
+  return %0 : tensor<3x2x2x2xf32>
+}
