@@ -220,6 +220,20 @@ CASES = [
         ([m, scalar(-1, np.int64)], [np.triu(m, -1)]),
         ([m, scalar(7, np.int64)], [np.zeros_like(m)]),
     ]),
+    # Data-dependent counts: compiled for the declared count of 5.
+    ("nonzero", graph_model("nz", "NonZero", [(F, [3, 4])], [(I64, [2, 5])], opset=13), [
+        ([np.array([[0, 2, 0, 1], [0, 0, 0, 0], [7, 0, 3, -1]], np.float32)],
+         [np.array(np.nonzero(np.array([[0, 2, 0, 1], [0, 0, 0, 0], [7, 0, 3, -1]])), np.int64)]),
+        ([np.eye(3, 4, dtype=np.float32)], None),
+        ([np.ones((3, 4), np.float32)], None),
+    ]),
+    ("compress", graph_model("cp", "Compress", [(F, [3, 4]), (B, [4])], [(F, [3, 2])],
+                             opset=11, axis=1), [
+        ([m, np.array([False, True, False, True])], [m[:, [1, 3]]]),
+        ([m, np.array([True, False, False, True])], [m[:, [0, 3]]]),
+        ([m, np.array([True, True, False, True])], None),
+        ([m, np.array([False, False, False, False])], None),
+    ]),
 ]
 
 

@@ -363,6 +363,140 @@ LogicalResult convertReverseSequence(NodeContext &c) {
                                              *indices, timeAxis));
 }
 
+/// Where each selected element of the 1-D i1 `mask` goes in an output of
+/// `count` entries (the number the model declares): selected elements get
+/// their rank among the selected ones, the others (and any beyond `count`)
+/// the spare slot `count`. Checks at run time that exactly `count` are
+/// selected; `what` names them in the message.
+FailureOr<Value> compactionSlots(NodeContext &c, Value mask, int64_t count,
+                                 const llvm::Twine &what) {
+  Type i64 = c.b().getI64Type();
+  Value ones = c.cast(mask, i64);
+  Value rank = xf::CumSumOp::create(c.b(), c.loc(), ones.getType(), ones,
+                                    c.b().getI64IntegerAttr(0),
+                                    c.b().getBoolAttr(true), c.b().getBoolAttr(false));
+  Value spare = c.splat(i64, static_cast<double>(count));
+  FailureOr<Value> bounded = c.binary(xf::BinaryKind::min, rank, spare);
+  if (failed(bounded))
+    return failure();
+  FailureOr<Value> slots = c.select(mask, *bounded, spare);
+  FailureOr<Value> ok = c.binary(xf::BinaryKind::eq,
+                                 c.reduce(xf::ReduceKind::sum, ones, {0}, false), spare);
+  if (failed(slots) || failed(ok))
+    return failure();
+  c.check(*ok, "the number of " + what + " must be " + llvm::Twine(count) +
+                   " (the model declares the output shape this needs; xfc "
+                   "compiled for it)");
+  return *slots;
+}
+
+/// Scatters `updates` [rows, N] to columns `slots` [N] of a zero
+/// [rows, count + 1] tensor and drops the spare last column.
+Value scatterToSlots(NodeContext &c, Value updates, Value slots, int64_t count) {
+  auto type = cast<RankedTensorType>(updates.getType());
+  int64_t rows = type.getDimSize(0);
+  Value zeros = c.splat(type.getElementType(), 0.0, {rows, count + 1});
+  Value indices = *c.broadcastTo(
+      c.reshape(slots, {1, type.getDimSize(1)}), type.getShape());
+  Value placed = xf::ScatterElementsOp::create(
+      c.b(), c.loc(), cast<RankedTensorType>(zeros.getType()),
+      xf::ScatterReduction::none, zeros, indices, updates, 1);
+  return c.slice(placed, {0, 0}, {1, 1}, {rows, count});
+}
+
+/// The number of selected elements is data-dependent: xfc compiles for the
+/// declared output shape and checks the count at run time.
+LogicalResult convertNonZero(NodeContext &c) {
+  llvm::ArrayRef<int64_t> shape = c.shape(0);
+  int64_t rank = c.rank(0), total = checkedNumElements(shape);
+  if (llvm::any_of(shape, ShapedType::isDynamic) || total < 0 ||
+      total > (int64_t(1) << 22))
+    return c.fail("the input " + shapeStr(shape) +
+                  " must be static with at most 2^22 elements");
+  FailureOr<RankedTensorType> out = c.declaredOutput("the number of non-zero elements");
+  if (failed(out))
+    return failure();
+  if (out->getRank() != 2 || out->getDimSize(0) != std::max<int64_t>(rank, 1))
+    return c.fail("the declared output " + shapeStr(out->getShape()) +
+                  " must be [rank, count]");
+  int64_t count = out->getDimSize(1);
+  Value x = c.reshape(c.in(0), {total});
+  Value mask = x;
+  if (!c.elt(0).isInteger(1)) {
+    FailureOr<Value> zero = c.binary(xf::BinaryKind::eq, x, c.splat(c.elt(0), 0.0));
+    if (failed(zero))
+      return failure();
+    mask = c.unary(xf::UnaryKind::not_, *zero);
+  }
+  FailureOr<Value> slots = compactionSlots(c, mask, count, "non-zero elements");
+  if (failed(slots))
+    return failure();
+  // The coordinates of every element, [rank, total].
+  int64_t coordRows = std::max<int64_t>(rank, 1);
+  std::vector<int64_t> coords(coordRows * total, 0);
+  for (int64_t i = 0; i < total; ++i)
+    for (int64_t d = rank - 1, rest = i; d >= 0; --d) {
+      coords[d * total + i] = rest % shape[d];
+      rest /= shape[d];
+    }
+  Value all = c.constant(ConstTensor::ofInts(dt::Int64, {coordRows, total}, coords));
+  return c.done(scatterToSlots(c, all, *slots, count));
+}
+
+/// Compress keeps the slices along `axis` (of the flattened input without
+/// one) whose condition is true; their number is the declared output's.
+LogicalResult convertCompress(NodeContext &c) {
+  bool hasAxis = c.hasAttr("axis");
+  int64_t axisAttr = c.attrInt("axis", 0);
+  if (c.failed())
+    return failure();
+  if (!c.elt(1).isInteger(1) || c.rank(1) != 1)
+    return c.fail("the condition must be a 1-D bool tensor");
+  llvm::ArrayRef<int64_t> shape = c.shape(0);
+  if (llvm::any_of(shape, ShapedType::isDynamic) ||
+      ShapedType::isDynamic(c.shape(1)[0]))
+    return c.fail("the input and the condition must have static shapes");
+  Value x = c.in(0);
+  int64_t axis = 0;
+  if (hasAxis) {
+    FailureOr<int64_t> a = c.normAxis(axisAttr, c.rank(0));
+    if (failed(a))
+      return failure();
+    axis = *a;
+  } else {
+    x = c.reshape(x, {checkedNumElements(shape)});
+  }
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t length = xType.getDimSize(axis), given = c.shape(1)[0];
+  if (given > length)
+    return c.fail("the condition has " + llvm::Twine(given) +
+                  " entries for an axis of " + llvm::Twine(length));
+  FailureOr<RankedTensorType> out = c.declaredOutput("the number of selected slices");
+  if (failed(out))
+    return failure();
+  if (out->getRank() != xType.getRank())
+    return c.fail("the declared output " + shapeStr(out->getShape()) +
+                  " must have rank " + llvm::Twine(xType.getRank()));
+  int64_t count = out->getDimSize(axis);
+  // A condition shorter than the axis leaves the rest unselected.
+  Value mask = c.in(1);
+  if (given < length)
+    mask = *c.concat({mask, c.constant(ConstTensor::splatInt(dt::Bool, {length - given}, 0))}, 0);
+  FailureOr<Value> slots = compactionSlots(c, mask, count, "true conditions");
+  if (failed(slots))
+    return failure();
+  std::vector<int64_t> iota(length);
+  for (int64_t i = 0; i < length; ++i)
+    iota[i] = i;
+  Value positions = c.constant(ConstTensor::ofInts(dt::Int64, {1, length}, iota));
+  Value sources = c.reshape(scatterToSlots(c, positions, *slots, count), {count});
+  llvm::SmallVector<int64_t> resultShape(xType.getShape());
+  resultShape[axis] = count;
+  return c.done(xf::GatherOp::create(
+      c.b(), c.loc(), RankedTensorType::get(resultShape, xType.getElementType()),
+      x, sources, c.b().getI64IntegerAttr(axis)));
+}
+
 } // namespace
 
 void registerIndexingOps(OpRegistry &r) {
@@ -382,6 +516,10 @@ void registerIndexingOps(OpRegistry &r) {
        "run time); always sorted");
   r.on("CumSum", {11, 14}, convertCumSum,
        "a run-time axis computes the sum along every axis and selects one");
+  const char *counted = "a data-dependent count: compiled for the declared "
+                        "output shape, the count checked at run time";
+  r.on("NonZero", {9, 13}, convertNonZero, counted);
+  r.on("Compress", {9, 11}, convertCompress, counted);
   r.on("ReverseSequence", {10}, convertReverseSequence,
        "xf.gather_elements along the time axis; static shapes");
 }
