@@ -732,6 +732,20 @@ LogicalResult RoiAlignOp::verify() {
   return success();
 }
 
+LogicalResult NmsOp::verify() {
+  RankedTensorType boxes = tensorType(getBoxes()), scores = tensorType(getScores()),
+                   out = getType();
+  if (boxes.getRank() != 3 || boxes.getDimSize(2) != 4 || scores.getRank() != 3)
+    return emitOpError("boxes must be [B, N, 4] and scores [B, C, N]");
+  if (boxes.getDimSize(0) != scores.getDimSize(0) ||
+      boxes.getDimSize(1) != scores.getDimSize(2) || out.getShape() != scores.getShape())
+    return emitOpError("boxes, scores and the result must agree on B, C and N");
+  for (Value scalar : {getMaxPerClass(), getIouThreshold(), getScoreThreshold()})
+    if (tensorType(scalar).getRank() != 0)
+      return emitOpError("max_per_class and the thresholds must be 0-D");
+  return success();
+}
+
 LogicalResult ResizeOp::verify() {
   RankedTensorType in = tensorType(getInput()), out = getType();
   if (in.getElementType() != out.getElementType() ||

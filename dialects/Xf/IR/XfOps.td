@@ -809,6 +809,34 @@ def Xf_RoiAlignOp : Xf_Op<"roi_align"> {
   let hasVerifier = 1;
 }
 
+def Xf_NmsOp : Xf_Op<"nms"> {
+  let summary = "greedy non-maximum suppression per image and class";
+  let description = [{
+    For every image `b` and class `c`, repeatedly picks the box of highest
+    `scores[b, c, :]` (above `score_threshold`, the lower index on ties)
+    among those not yet picked or suppressed, and suppresses the remaining
+    boxes whose IoU with it exceeds `iou_threshold`, until
+    `max_per_class` are picked. `boxes[b, i]` is `(y1, x1, y2, x2)` (any two
+    opposite corners) or, with `center_point_box`, `(xc, yc, w, h)`.
+    `result[b, c, s]` is the index of the s-th pick, -1 past the last one.
+
+    ```mlir
+    %p = xf.nms %boxes, %scores, %max, %iou, %score {center_point_box = false}
+         : tensor<1x6x4xf32>, tensor<1x2x6xf32>, tensor<i64>, tensor<f32>, tensor<f32>
+         -> tensor<1x2x6xi64>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$boxes, Xf_FloatTensor:$scores,
+                       Xf_IntTensor:$max_per_class, Xf_FloatTensor:$iou_threshold,
+                       Xf_FloatTensor:$score_threshold, BoolAttr:$center_point_box);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$boxes `,` $scores `,` $max_per_class `,` $iou_threshold `,` "
+      "$score_threshold attr-dict `:` type($boxes) `,` type($scores) `,` "
+      "type($max_per_class) `,` type($iou_threshold) `,` type($score_threshold) "
+      "`->` type($result)";
+  let hasVerifier = 1;
+}
+
 def Xf_ResizeOp : Xf_Op<"resize"> {
   let summary = "nearest, N-linear or cubic resampling (ONNX Resize)";
   let description = [{

@@ -105,6 +105,7 @@ void numberCheckMessages(mlir::ModuleOp module);
 void populateResizePatterns(mlir::RewritePatternSet &patterns);
 void populateGridSamplePatterns(mlir::RewritePatternSet &patterns);
 void populateRoiAlignPatterns(mlir::RewritePatternSet &patterns);
+void populateDetectionPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace xfc::lowering
 

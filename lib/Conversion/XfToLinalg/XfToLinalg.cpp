@@ -39,6 +39,7 @@ void populateXfToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateResizePatterns(patterns);
   lowering::populateGridSamplePatterns(patterns);
   lowering::populateRoiAlignPatterns(patterns);
+  lowering::populateDetectionPatterns(patterns);
 }
 
 namespace {

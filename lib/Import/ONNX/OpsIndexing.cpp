@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "NodeContext.h"
+
+#include <limits>
 #include "ShapeInputs.h"
 
 #include "onnx/onnx_pb.h"
@@ -497,6 +499,70 @@ LogicalResult convertCompress(NodeContext &c) {
       x, sources, c.b().getI64IntegerAttr(axis)));
 }
 
+/// NonMaxSuppression: xf.nms picks per image and class, then the picks are
+/// compacted, in (image, class, pick) order, into the declared number of
+/// [image, class, box] rows.
+LogicalResult convertNonMaxSuppression(NodeContext &c) {
+  bool center = c.attrInt("center_point_box", 0) != 0;
+  if (c.failed())
+    return failure();
+  llvm::ArrayRef<int64_t> boxes = c.shape(0), scores = c.shape(1);
+  if (boxes.size() != 3 || boxes[2] != 4 || scores.size() != 3 ||
+      llvm::any_of(boxes, ShapedType::isDynamic) ||
+      llvm::any_of(scores, ShapedType::isDynamic) || boxes[0] != scores[0] ||
+      boxes[1] != scores[2])
+    return c.fail("boxes " + shapeStr(boxes) + " and scores " + shapeStr(scores) +
+                  " must be static [B, N, 4] and [B, C, N]");
+  if (!isa<FloatType>(c.elt(0)) || c.elt(1) != c.elt(0))
+    return c.fail("boxes and scores must be floating-point of one type");
+  int64_t batch = boxes[0], classes = scores[1], n = boxes[1];
+  int64_t slots = batch * classes * n;
+  if (slots > (int64_t(1) << 24))
+    return c.fail("too many boxes and classes");
+  OpBuilder &b = c.b();
+  Type elt = c.elt(0), i64 = b.getI64Type();
+  auto scalarInput = [&](unsigned i, Type type, double dflt) -> FailureOr<Value> {
+    if (!c.has(i))
+      return c.splat(type, dflt);
+    if (c.type(i).getNumElements() != 1)
+      return c.fail("input " + llvm::Twine(i) + " must hold one value");
+    return c.reshape(c.cast(c.in(i), type), {});
+  };
+  FailureOr<Value> maxOut = scalarInput(2, i64, 0);
+  FailureOr<Value> iou = scalarInput(3, elt, 0);
+  FailureOr<Value> score =
+      scalarInput(4, elt, -std::numeric_limits<double>::infinity());
+  if (failed(maxOut) || failed(iou) || failed(score))
+    return failure();
+  FailureOr<RankedTensorType> out = c.declaredOutput("the number of selected boxes");
+  if (failed(out))
+    return failure();
+  if (out->getRank() != 2 || out->getDimSize(1) != 3)
+    return c.fail("the declared output " + shapeStr(out->getShape()) +
+                  " must be [count, 3]");
+  int64_t count = out->getDimSize(0);
+  Value picks = xf::NmsOp::create(
+      b, c.loc(), RankedTensorType::get({batch, classes, n}, i64), c.in(0), c.in(1),
+      *maxOut, *iou, *score, center);
+  Value flat = c.reshape(picks, {slots});
+  FailureOr<Value> picked = c.binary(xf::BinaryKind::ge, flat, c.splat(i64, 0));
+  if (failed(picked))
+    return failure();
+  FailureOr<Value> where = compactionSlots(c, *picked, count, "selected boxes");
+  if (failed(where))
+    return failure();
+  // Rows [image, class, box] of every slot: the first two are constants.
+  std::vector<int64_t> imageClass(2 * slots);
+  for (int64_t i = 0; i < slots; ++i) {
+    imageClass[i] = i / (classes * n);
+    imageClass[slots + i] = (i / n) % classes;
+  }
+  Value rows = *c.concat({c.constant(ConstTensor::ofInts(dt::Int64, {2, slots}, imageClass)),
+                          c.reshape(flat, {1, slots})},
+                         0);
+  return c.done(c.transpose(scatterToSlots(c, rows, *where, count), {1, 0}));
+}
+
 } // namespace
 
 void registerIndexingOps(OpRegistry &r) {
@@ -520,6 +586,9 @@ void registerIndexingOps(OpRegistry &r) {
                         "output shape, the count checked at run time";
   r.on("NonZero", {9, 13}, convertNonZero, counted);
   r.on("Compress", {9, 11}, convertCompress, counted);
+  r.on("NonMaxSuppression", {10, 11}, convertNonMaxSuppression,
+       std::string("greedy picks per image and class (xf.nms, O(N) per "
+                   "pick); ") + counted);
   r.on("ReverseSequence", {10}, convertReverseSequence,
        "xf.gather_elements along the time axis; static shapes");
 }

@@ -822,3 +822,11 @@ func.func @roi_align_samples(%x: tensor<1x3x8x8xf32>, %r: tensor<4x4xf32>, %i: t
   %0 = xf.roi_align avg %x, %r, %i {half_pixel = true, sampling_ratio = 0 : i64, spatial_scale = 1.0 : f64} : tensor<1x3x8x8xf32>, tensor<4x4xf32>, tensor<4xi64> -> tensor<4x3x2x2xf32>
   return
 }
+
+// -----
+
+func.func @nms_counts(%b: tensor<1x6x4xf32>, %s: tensor<1x2x5xf32>, %m: tensor<i64>, %i: tensor<f32>, %t: tensor<f32>) {
+  // expected-error @+1 {{boxes, scores and the result must agree on B, C and N}}
+  %0 = xf.nms %b, %s, %m, %i, %t {center_point_box = false} : tensor<1x6x4xf32>, tensor<1x2x5xf32>, tensor<i64>, tensor<f32>, tensor<f32> -> tensor<1x2x5xi64>
+  return
+}

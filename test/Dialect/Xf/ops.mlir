@@ -154,6 +154,15 @@ func.func @roi_align(%x: tensor<2x3x10x10xf32>, %r: tensor<4x4xf32>, %i: tensor<
 
 // -----
 
+// CHECK-LABEL: func @nms
+func.func @nms(%b: tensor<1x6x4xf32>, %s: tensor<1x2x6xf32>, %m: tensor<i64>, %i: tensor<f32>, %t: tensor<f32>) -> tensor<1x2x6xi64> {
+  // CHECK: xf.nms %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {center_point_box = false} : tensor<1x6x4xf32>, tensor<1x2x6xf32>, tensor<i64>, tensor<f32>, tensor<f32> -> tensor<1x2x6xi64>
+  %0 = xf.nms %b, %s, %m, %i, %t {center_point_box = false} : tensor<1x6x4xf32>, tensor<1x2x6xf32>, tensor<i64>, tensor<f32>, tensor<f32> -> tensor<1x2x6xi64>
+  return %0 : tensor<1x2x6xi64>
+}
+
+// -----
+
 // CHECK-LABEL: func @resize
 func.func @resize(%x: tensor<1x1x2x4xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x3x3xf32>) {
   // CHECK: xf.resize cubic %{{.*}}, %{{.*}} coordinates half_pixel nearest round_prefer_floor {cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32> -> tensor<1x1x4x8xf32>
