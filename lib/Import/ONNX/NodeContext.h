@@ -207,6 +207,25 @@ private:
 };
 
 /// Shape as text, "[2, 3, ?]", for messages.
+/// Builders for chains of xf ops whose shapes broadcast by construction
+/// (Det's elimination, Unique's comparisons): a failure still records the
+/// node's problem, and `ok` turns false instead of each step being checked.
+struct ChainedOps {
+  NodeContext &c;
+  bool ok = true;
+
+  mlir::Value bin(xf::BinaryKind kind, mlir::Value a, mlir::Value b) {
+    mlir::FailureOr<mlir::Value> r = c.binary(kind, a, b);
+    ok = ok && mlir::succeeded(r);
+    return mlir::succeeded(r) ? *r : a;
+  }
+  mlir::Value select(mlir::Value cond, mlir::Value a, mlir::Value b) {
+    mlir::FailureOr<mlir::Value> r = c.select(cond, a, b);
+    ok = ok && mlir::succeeded(r);
+    return mlir::succeeded(r) ? *r : a;
+  }
+};
+
 std::string shapeStr(llvm::ArrayRef<int64_t> shape);
 /// Integer list as text, "[0, -1]" (no `?`), for messages.
 std::string listStr(llvm::ArrayRef<int64_t> values);

@@ -445,6 +445,19 @@ LogicalResult convertNonZero(NodeContext &c) {
   return c.done(scatterToSlots(c, all, *slots, count));
 }
 
+/// Input 0 and the axis an op with an optional `axis` attribute works
+/// along: without one, the flattened input and axis 0.
+FailureOr<std::pair<Value, int64_t>> alongAxis(NodeContext &c, bool hasAxis,
+                                               int64_t axisAttr) {
+  if (!hasAxis)
+    return std::make_pair(c.reshape(c.in(0), {checkedNumElements(c.shape(0))}),
+                          int64_t(0));
+  FailureOr<int64_t> axis = c.normAxis(axisAttr, c.rank(0));
+  if (failed(axis))
+    return failure();
+  return std::make_pair(c.in(0), *axis);
+}
+
 /// Compress keeps the slices along `axis` (of the flattened input without
 /// one) whose condition is true; their number is the declared output's.
 LogicalResult convertCompress(NodeContext &c) {
@@ -458,16 +471,10 @@ LogicalResult convertCompress(NodeContext &c) {
   if (llvm::any_of(shape, ShapedType::isDynamic) ||
       ShapedType::isDynamic(c.shape(1)[0]))
     return c.fail("the input and the condition must have static shapes");
-  Value x = c.in(0);
-  int64_t axis = 0;
-  if (hasAxis) {
-    FailureOr<int64_t> a = c.normAxis(axisAttr, c.rank(0));
-    if (failed(a))
-      return failure();
-    axis = *a;
-  } else {
-    x = c.reshape(x, {checkedNumElements(shape)});
-  }
+  FailureOr<std::pair<Value, int64_t>> along = alongAxis(c, hasAxis, axisAttr);
+  if (failed(along))
+    return failure();
+  auto [x, axis] = *along;
   auto xType = cast<RankedTensorType>(x.getType());
   int64_t length = xType.getDimSize(axis), given = c.shape(1)[0];
   if (given > length)
@@ -563,6 +570,118 @@ LogicalResult convertNonMaxSuppression(NodeContext &c) {
   return c.done(c.transpose(scatterToSlots(c, rows, *where, count), {1, 0}));
 }
 
+/// Unique compares every slice along the axis (or every element) with every
+/// other one, O(N^2 * slice) but without sorting: a slice is a first
+/// occurrence when no earlier one equals it; its rank among the unique
+/// values is the number of first occurrences that sort before it
+/// (lexicographically, sorted) or that come before its own first occurrence
+/// (unsorted). Ranks place the first occurrences (the number of unique
+/// values is the declared one, checked at run time) and are the inverse
+/// indices.
+LogicalResult convertUnique(NodeContext &c) {
+  bool hasAxis = c.hasAttr("axis");
+  int64_t axisAttr = c.attrInt("axis", 0);
+  bool sorted = c.attrInt("sorted", 1) != 0;
+  if (c.failed())
+    return failure();
+  llvm::ArrayRef<int64_t> shape = c.shape(0);
+  if (llvm::any_of(shape, ShapedType::isDynamic))
+    return c.fail("the input " + shapeStr(shape) + " must be static");
+  FailureOr<std::pair<Value, int64_t>> along = alongAxis(c, hasAxis, axisAttr);
+  if (failed(along))
+    return failure();
+  auto [x, axis] = *along;
+  // Slices as rows [N, M].
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t rank = xType.getRank(), n = xType.getDimSize(axis);
+  int64_t m = n == 0 ? 0 : xType.getNumElements() / n;
+  if (n * n * std::max<int64_t>(m, 1) > (int64_t(1) << 26))
+    return c.fail("the input " + shapeStr(shape) + " is too large for the "
+                  "pairwise comparison Unique is compiled to");
+  llvm::SmallVector<int64_t> toFront{axis};
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      toFront.push_back(d);
+  Value rows = c.reshape(c.transpose(x, toFront), {n, m});
+  FailureOr<RankedTensorType> out = c.declaredOutput("the number of unique values");
+  if (failed(out))
+    return failure();
+  if (out->getRank() != rank)
+    return c.fail("the declared output " + shapeStr(out->getShape()) +
+                  " must have rank " + llvm::Twine(rank));
+  int64_t count = out->getDimSize(axis);
+
+  Type i64 = c.b().getI64Type();
+  ChainedOps ops{c};
+  auto iota = [&](llvm::ArrayRef<int64_t> shape) {
+    std::vector<int64_t> v(n);
+    for (int64_t i = 0; i < n; ++i)
+      v[i] = i;
+    return c.constant(ConstTensor::ofInts(dt::Int64, shape, std::move(v)));
+  };
+  Value rowI = iota({n, 1}), rowJ = iota({1, n});
+  // [i, j, k] compares slice i with slice j at position k.
+  Value xi = c.reshape(rows, {n, 1, m}), xj = c.reshape(rows, {1, n, m});
+  Value differs = c.cast(c.unary(xf::UnaryKind::not_, ops.bin(xf::BinaryKind::eq, xi, xj)), i64);
+  Value same = ops.bin(xf::BinaryKind::eq, c.reduce(xf::ReduceKind::sum, differs, {2}, false),
+                       c.splat(i64, 0));
+  Value earlier = ops.bin(xf::BinaryKind::lt, rowJ, rowI);
+  Value seenBefore = c.reduce(xf::ReduceKind::max,
+                              c.cast(ops.bin(xf::BinaryKind::and_, same, earlier), i64), {1},
+                              false);
+  Value first = ops.bin(xf::BinaryKind::eq, seenBefore, c.splat(i64, 0)); // [n]
+  Value firstJ = c.cast(c.reshape(first, {1, n}), i64);
+  Value before; // [i, j]: slice j's value comes before slice i's
+  if (sorted) {
+    // j <lex i: at the first position where they differ, x_j is smaller.
+    Value prefixDiffers = xf::CumSumOp::create(
+        c.b(), c.loc(), differs.getType(), differs, c.b().getI64IntegerAttr(2),
+        c.b().getBoolAttr(true), c.b().getBoolAttr(false));
+    Value decides = ops.bin(xf::BinaryKind::and_,
+                            ops.bin(xf::BinaryKind::eq, prefixDiffers, c.splat(i64, 0)),
+                            ops.bin(xf::BinaryKind::lt, xj, xi));
+    before = ops.bin(xf::BinaryKind::gt,
+                     c.reduce(xf::ReduceKind::max, c.cast(decides, i64), {2}, false),
+                     c.splat(i64, 0));
+  } else {
+    Value firstIndex = xf::ArgReduceOp::create(
+        c.b(), c.loc(), RankedTensorType::get({n, 1}, i64), c.cast(same, i64), 1,
+        /*is_max=*/true, /*keep_dims=*/true, /*select_last_index=*/false);
+    before = ops.bin(xf::BinaryKind::lt, rowJ, firstIndex);
+  }
+  Value ranks = c.reduce(xf::ReduceKind::sum, ops.bin(xf::BinaryKind::mul, c.cast(before, i64), firstJ),
+                         {1}, false); // [n]
+  if (!ops.ok)
+    return failure();
+  Value spare = c.splat(i64, static_cast<double>(count));
+  FailureOr<Value> slots = c.select(first, *c.binary(xf::BinaryKind::min, ranks, spare), spare);
+  FailureOr<Value> ok = c.binary(xf::BinaryKind::eq,
+                                 c.reduce(xf::ReduceKind::sum, c.cast(first, i64), {0}, false),
+                                 spare);
+  if (failed(slots) || failed(ok))
+    return failure();
+  c.check(*ok, "the number of unique values must be " + llvm::Twine(count) +
+                   " (the model declares the output shape this needs; xfc "
+                   "compiled for it)");
+  Value firstIndices = c.reshape(scatterToSlots(c, c.reshape(rowI, {1, n}), *slots, count), {count});
+  Value uniqueRows = xf::GatherOp::create(
+      c.b(), c.loc(), RankedTensorType::get({count, m}, xType.getElementType()), rows,
+      firstIndices, c.b().getI64IntegerAttr(0));
+  llvm::SmallVector<int64_t> frontShape{count};
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      frontShape.push_back(xType.getDimSize(d));
+  llvm::SmallVector<int64_t> back(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    back[toFront[d]] = d;
+  c.set(0, c.transpose(c.reshape(uniqueRows, frontShape), back));
+  c.set(1, firstIndices);
+  c.set(2, ranks);
+  Value occurrences = c.reduce(xf::ReduceKind::sum, c.cast(same, i64), {1}, false);
+  c.set(3, c.reshape(scatterToSlots(c, c.reshape(occurrences, {1, n}), *slots, count), {count}));
+  return success();
+}
+
 } // namespace
 
 void registerIndexingOps(OpRegistry &r) {
@@ -586,6 +705,9 @@ void registerIndexingOps(OpRegistry &r) {
                         "output shape, the count checked at run time";
   r.on("NonZero", {9, 13}, convertNonZero, counted);
   r.on("Compress", {9, 11}, convertCompress, counted);
+  r.on("Unique", {11}, convertUnique,
+       std::string("pairwise comparisons of the slices (O(N^2)), no sort; ") +
+           counted);
   r.on("NonMaxSuppression", {10, 11}, convertNonMaxSuppression,
        std::string("greedy picks per image and class (xf.nms, O(N) per "
                    "pick); ") + counted);

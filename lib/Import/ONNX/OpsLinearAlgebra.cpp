@@ -21,24 +21,6 @@ namespace {
 /// At most this many columns: the unrolled elimination has O(n) ops.
 constexpr int64_t kMaxDetSize = 64;
 
-/// Builders over xf values that cannot fail for the shapes below (they all
-/// broadcast by construction); a failure still surfaces as the node's error.
-struct Ops {
-  NodeContext &c;
-  bool ok = true;
-
-  Value bin(BinaryKind kind, Value a, Value b) {
-    FailureOr<Value> r = c.binary(kind, a, b);
-    ok = ok && succeeded(r);
-    return succeeded(r) ? *r : a;
-  }
-  Value select(Value cond, Value a, Value b) {
-    FailureOr<Value> r = c.select(cond, a, b);
-    ok = ok && succeeded(r);
-    return succeeded(r) ? *r : a;
-  }
-};
-
 LogicalResult convertDet(NodeContext &c) {
   if (!isa<FloatType>(c.elt(0)))
     return c.fail("needs floating-point input");
@@ -55,7 +37,7 @@ LogicalResult convertDet(NodeContext &c) {
   llvm::SmallVector<int64_t> batchShape(shape.drop_back(2));
   int64_t batch = checkedNumElements(batchShape);
   Type elt = c.elt(0), i64 = c.b().getI64Type();
-  Ops ops{c};
+  ChainedOps ops{c};
   auto slice = [&](Value v, llvm::ArrayRef<int64_t> starts,
                    llvm::ArrayRef<int64_t> sizes) {
     return c.slice(v, starts, {1, 1, 1}, sizes);
