@@ -8,7 +8,8 @@ constant and as a run-time input checked against the declared shape),
 complex input to a forward transform, a negative axis, an STFT of a complex
 signal with a window and a constant step, one with run-time frame_step and
 frame_length (and a wrong step, which must be rejected naming the node),
-symmetric windows of other sizes and double output. References are NumPy's
+symmetric windows of other sizes and double output, and a 40-filter
+MelWeightMatrix of a 512-point DFT at 16 kHz. References are NumPy's
 FFT (np.fft) and the window formulas of the ONNX specification.
 
   signal_ops.py BIN_DIR WORK_DIR
@@ -111,7 +112,38 @@ def cosine_window(op, size, periodic, a0, a1, a2, dtype):
     return c
 
 
+def mel_reference(mels, length, rate, low_hz, high_hz):
+    """The ONNX reference's MelWeightMatrix (edges 1 / (mels + 2) of the mel
+    range apart)."""
+    to_mel = lambda f: 2595 * np.log10(1 + f / 700)
+    step = (to_mel(high_hz) - to_mel(low_hz)) / (mels + 2)
+    hz = 700 * (np.power(10, (np.arange(mels + 2) * step + to_mel(low_hz)) / 2595) - 1)
+    edges = (((length + 1) * hz) // rate).astype(int)
+    out = np.zeros((length // 2 + 1, mels))
+    for i in range(mels):
+        left, center, right = edges[i:i + 3]
+        if center == left:
+            out[center, i] = 1
+        else:
+            for j in range(left, center + 1):
+                out[j, i] = (j - left) / (center - left)
+        for j in range(center, right):
+            out[j, i] = (right - j) / (right - center)
+    return out.astype(F32)
+
+
+def mel_weight_matrix():
+    c = Case("mel_weight_matrix", 17)
+    args = [c.input("mels", np.array(40, np.int64)), c.input("length", np.array(512, np.int64)),
+            c.input("rate", np.array(16000, np.int64)), c.input("low", np.array(20, F32)),
+            c.input("high", np.array(7600, F32))]
+    c.node("MelWeightMatrix", args, ["y"])
+    c.output("y", mel_reference(40, 512, 16000, np.float32(20), np.float32(7600)))
+    return c
+
+
 CASES = [
+    mel_weight_matrix,
     dft_onesided_padded, dft_complex_truncated, dft_inverse_negative_axis,
     dft_runtime_length, stft_complex_window, stft_runtime_step,
     lambda: cosine_window("HannWindow", 7, False, 0.5, 0.5, 0, np.float64),
@@ -124,6 +156,7 @@ WRONG = {
     "dft_runtime_length": ("DFT_0", {"n": np.array(11, np.int64)}),
     "stft_runtime_step": ("STFT_0", {"step": np.array(6, np.int64)}),
     "hannwindow_7_symmetric": ("HannWindow_0", {"size": np.array(8, np.int32)}),
+    "mel_weight_matrix": ("MelWeightMatrix_0", {"length": np.array(510, np.int64)}),
 }
 
 

@@ -366,6 +366,94 @@ LogicalResult convertCosineWindow(NodeContext &c, double a0, double a1,
       ConstTensor::ofFloats(static_cast<int32_t>(dtype), {*size}, std::move(w)));
 }
 
+/// MelWeightMatrix: num_mel_bins triangular filters over the dft_length / 2
+/// + 1 frequency bins, computed at run time from the sample rate and the
+/// band edges as the ONNX reference does: num_mel_bins + 2 edges spaced by
+/// 1 / (num_mel_bins + 2) of the mel range (2595 log10(1 + f / 700)) from
+/// the lower edge, mapped back to bins floor((dft_length + 1) * f /
+/// sample_rate); filter i rises from edge i to edge i + 1 and falls to edge
+/// i + 2.
+LogicalResult convertMelWeightMatrix(NodeContext &c) {
+  int64_t dtype = c.attrInt("output_datatype", dt::Float);
+  if (c.failed())
+    return failure();
+  if (!isFloatDType(static_cast<int32_t>(dtype)))
+    return c.fail("output_datatype " + llvm::Twine(dtype) +
+                  " must be a floating-point type");
+  std::optional<RankedTensorType> out = c.declaredType(0);
+  bool declared = out && out->getRank() == 2;
+  FailureOr<int64_t> mels = lengthInput(
+      c, 0, declared ? out->getDimSize(1) : ShapedType::kDynamic, "num_mel_bins");
+  FailureOr<int64_t> length = lengthInput(
+      c, 1, declared ? 2 * (out->getDimSize(0) - 1) : ShapedType::kDynamic,
+      "dft_length");
+  if (failed(mels) || failed(length))
+    return failure();
+  if (*mels < 1 || *length < 1 || *mels > (1 << 16) || *length > (1 << 24))
+    return c.fail("num_mel_bins and dft_length must be positive");
+  int64_t rows = *length / 2 + 1;
+  Type f64 = c.b().getF64Type();
+  ChainedOps ops{c};
+  auto input = [&](unsigned i) { return c.reshape(c.cast(c.in(i), f64), {}); };
+  auto k = [&](double v) { return c.splat(f64, v); };
+  using xf::BinaryKind;
+  const double ln10 = std::log(10.0);
+  // Mel of a frequency, and back.
+  auto toMel = [&](Value hz) {
+    return ops.bin(BinaryKind::mul, k(2595.0 / ln10),
+                   c.unary(xf::UnaryKind::log,
+                           ops.bin(BinaryKind::add, k(1), ops.bin(BinaryKind::div, hz, k(700)))));
+  };
+  Value low = toMel(input(3)), high = toMel(input(4));
+  // The reference (and ONNX Runtime) divides the mel range by the number of
+  // edges, num_mel_bins + 2, so the last edge stops short of the upper one.
+  Value step = ops.bin(BinaryKind::div, ops.bin(BinaryKind::sub, high, low),
+                       k(static_cast<double>(*mels + 2)));
+  std::vector<double> edgeIds(*mels + 2), rowIds(rows);
+  std::iota(edgeIds.begin(), edgeIds.end(), 0.0);
+  std::iota(rowIds.begin(), rowIds.end(), 0.0);
+  Value edgeMel = ops.bin(BinaryKind::add,
+                          ops.bin(BinaryKind::mul,
+                                  c.constant(ConstTensor::ofFloats(dt::Double, {*mels + 2}, edgeIds)),
+                                  step),
+                          low);
+  Value edgeHz = ops.bin(BinaryKind::mul, k(700),
+                         ops.bin(BinaryKind::sub,
+                                 c.unary(xf::UnaryKind::exp,
+                                         ops.bin(BinaryKind::mul, edgeMel, k(ln10 / 2595.0))),
+                                 k(1)));
+  Value edges = c.unary(
+      xf::UnaryKind::floor,
+      ops.bin(BinaryKind::div,
+              ops.bin(BinaryKind::mul, k(static_cast<double>(*length + 1)), edgeHz),
+              input(2)));
+  auto edge = [&](int64_t offset) {
+    return c.reshape(c.slice(edges, {offset}, {1}, {*mels}), {1, *mels});
+  };
+  Value left = edge(0), center = edge(1), right = edge(2);
+  Value j = c.constant(ConstTensor::ofFloats(dt::Double, {rows, 1}, rowIds));
+  auto between = [&](Value lo, BinaryKind upper, Value hi) {
+    return ops.bin(BinaryKind::and_, ops.bin(BinaryKind::ge, j, lo), ops.bin(upper, j, hi));
+  };
+  // Rising from left to center (a single 1 at center when they coincide).
+  Value rising = ops.select(
+      ops.bin(BinaryKind::eq, center, left),
+      c.cast(ops.bin(BinaryKind::eq, j, center), f64),
+      ops.bin(BinaryKind::div, ops.bin(BinaryKind::sub, j, left),
+              ops.bin(BinaryKind::sub, center, left)));
+  // Falling from center to right, written after the rising side.
+  Value falling = ops.bin(BinaryKind::div, ops.bin(BinaryKind::sub, right, j),
+                          ops.bin(BinaryKind::sub, right, center));
+  Value falls = ops.bin(BinaryKind::and_, ops.bin(BinaryKind::gt, right, center),
+                        between(center, BinaryKind::lt, right));
+  Value weights = ops.select(falls, falling,
+                             ops.select(between(left, BinaryKind::le, center), rising, k(0)));
+  if (!ops.ok)
+    return failure();
+  Type outType = dtypeToType(c.ctx(), static_cast<int32_t>(dtype));
+  return c.done(c.cast(weights, outType));
+}
+
 } // namespace
 
 void registerSignalOps(OpRegistry &r) {
@@ -377,6 +465,10 @@ void registerSignalOps(OpRegistry &r) {
        "frames gathered at run-time offsets, then the DFT as xf.matmul; "
        "a run-time frame_step needs the output's static shape declared "
        "(checked at run time)");
+  r.on("MelWeightMatrix", {17}, convertMelWeightMatrix,
+       "computed at run time from the sample rate and band edges; "
+       "num_mel_bins and dft_length constant or implied by the declared "
+       "output (checked at run time)");
   r.on("HannWindow", {17},
        [](NodeContext &c) { return convertCosineWindow(c, 0.5, 0.5, 0.0); },
        "a constant of the size given or declared (checked at run time)");
