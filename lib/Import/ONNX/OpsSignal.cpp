@@ -337,17 +337,25 @@ LogicalResult convertSTFT(NodeContext &c) {
 // Window functions
 //===----------------------------------------------------------------------===//
 
-/// A generalized cosine window a0 - a1 cos(2 pi n / N') + a2 cos(4 pi n / N')
-/// of `size` samples, N' = size (periodic) or size - 1 (symmetric).
-LogicalResult convertCosineWindow(NodeContext &c, double a0, double a1,
-                                  double a2) {
-  bool periodic = c.attrInt("periodic", 1) != 0;
-  int64_t dtype = c.attrInt("output_datatype", 1);
+/// The output_datatype attribute, which must name a floating-point type.
+FailureOr<int32_t> floatOutputType(NodeContext &c) {
+  int64_t dtype = c.attrInt("output_datatype", dt::Float);
   if (c.failed())
     return failure();
   if (!isFloatDType(static_cast<int32_t>(dtype)))
     return c.fail("output_datatype " + llvm::Twine(dtype) +
                   " must be a floating-point type");
+  return static_cast<int32_t>(dtype);
+}
+
+/// A generalized cosine window a0 - a1 cos(2 pi n / N') + a2 cos(4 pi n / N')
+/// of `size` samples, N' = size (periodic) or size - 1 (symmetric).
+LogicalResult convertCosineWindow(NodeContext &c, double a0, double a1,
+                                  double a2) {
+  bool periodic = c.attrInt("periodic", 1) != 0;
+  FailureOr<int32_t> dtype = floatOutputType(c);
+  if (failed(dtype))
+    return failure();
   std::optional<RankedTensorType> out = c.declaredType(0);
   FailureOr<int64_t> size = lengthInput(
       c, 0, out && out->getRank() == 1 ? out->getShape()[0] : ShapedType::kDynamic,
@@ -362,8 +370,7 @@ LogicalResult convertCosineWindow(NodeContext &c, double a0, double a1,
     double t = denom > 0 ? 2.0 * llvm::numbers::pi * i / denom : 0.0;
     w[i] = a0 - a1 * std::cos(t) + a2 * std::cos(2.0 * t);
   }
-  return c.doneConst(
-      ConstTensor::ofFloats(static_cast<int32_t>(dtype), {*size}, std::move(w)));
+  return c.doneConst(ConstTensor::ofFloats(*dtype, {*size}, std::move(w)));
 }
 
 /// MelWeightMatrix: num_mel_bins triangular filters over the dft_length / 2
@@ -374,12 +381,9 @@ LogicalResult convertCosineWindow(NodeContext &c, double a0, double a1,
 /// sample_rate); filter i rises from edge i to edge i + 1 and falls to edge
 /// i + 2.
 LogicalResult convertMelWeightMatrix(NodeContext &c) {
-  int64_t dtype = c.attrInt("output_datatype", dt::Float);
-  if (c.failed())
+  FailureOr<int32_t> dtype = floatOutputType(c);
+  if (failed(dtype))
     return failure();
-  if (!isFloatDType(static_cast<int32_t>(dtype)))
-    return c.fail("output_datatype " + llvm::Twine(dtype) +
-                  " must be a floating-point type");
   std::optional<RankedTensorType> out = c.declaredType(0);
   bool declared = out && out->getRank() == 2;
   FailureOr<int64_t> mels = lengthInput(
@@ -450,7 +454,7 @@ LogicalResult convertMelWeightMatrix(NodeContext &c) {
                              ops.select(between(left, BinaryKind::le, center), rising, k(0)));
   if (!ops.ok)
     return failure();
-  Type outType = dtypeToType(c.ctx(), static_cast<int32_t>(dtype));
+  Type outType = dtypeToType(c.ctx(), *dtype);
   return c.done(c.cast(weights, outType));
 }
 
