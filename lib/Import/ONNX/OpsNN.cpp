@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 using namespace mlir;
 using xfc::xf::BinaryKind;
@@ -240,11 +241,101 @@ LogicalResult convertConv(NodeContext &c) {
   return failed(y) ? failure() : c.done(*y);
 }
 
+/// MaxPool's Indices output: per output element, the flat index (over the
+/// whole input, N and C included; row-major spatial positions, or
+/// column-major with storage_order 1) of the first maximum in its window.
+/// The windows are gathered from the flattened spatial positions (taps in
+/// the padding read an appended -inf), and arg_reduce picks within each.
+FailureOr<Value> maxPoolIndices(NodeContext &c, const Window &w) {
+  bool columnMajor = c.attrInt("storage_order", 0) != 0;
+  if (c.failed())
+    return failure();
+  llvm::ArrayRef<int64_t> shape = c.shape(0);
+  if (llvm::any_of(shape, ShapedType::isDynamic))
+    return c.fail("the Indices output needs a static input shape");
+  int64_t spatial = static_cast<int64_t>(shape.size()) - 2;
+  int64_t n = shape[0], channels = shape[1];
+  llvm::ArrayRef<int64_t> in = shape.drop_front(2);
+  int64_t inTotal = 1, outTotal = 1, taps = 1;
+  for (int64_t d = 0; d < spatial; ++d) {
+    inTotal *= in[d];
+    outTotal *= w.outSpatial[d];
+    taps *= w.kernel[d];
+  }
+  if (outTotal * taps > (int64_t(1) << 24))
+    return c.fail("the Indices output needs a window table of " +
+                  llvm::Twine(outTotal * taps) + " entries, too many");
+  // Strides of the flat spatial index, and of the position tables.
+  llvm::SmallVector<int64_t> inStride(spatial, 1);
+  if (columnMajor)
+    for (int64_t d = 1; d < spatial; ++d)
+      inStride[d] = inStride[d - 1] * in[d - 1];
+  else
+    for (int64_t d = spatial - 2; d >= 0; --d)
+      inStride[d] = inStride[d + 1] * in[d + 1];
+  // For every (output position, tap): the row-major position gathered (or
+  // inTotal, the -inf pad), and the flat index it stands for.
+  std::vector<int64_t> gatherAt(outTotal * taps), flatIndex(outTotal * taps);
+  llvm::SmallVector<int64_t> o(spatial), k(spatial);
+  for (int64_t e = 0; e < outTotal * taps; ++e) {
+    for (int64_t d = spatial - 1, rest = e / taps; d >= 0; --d) {
+      o[d] = rest % w.outSpatial[d];
+      rest /= w.outSpatial[d];
+    }
+    for (int64_t d = spatial - 1, rest = e % taps; d >= 0; --d) {
+      k[d] = rest % w.kernel[d];
+      rest /= w.kernel[d];
+    }
+    int64_t rowMajor = 0, flat = 0;
+    bool inside = true;
+    for (int64_t d = 0; d < spatial; ++d) {
+      int64_t pos = o[d] * w.strides[d] + k[d] * w.dilations[d] - w.pads[d];
+      inside = inside && pos >= 0 && pos < in[d];
+      rowMajor = rowMajor * in[d] + pos;
+      flat += pos * inStride[d];
+    }
+    gatherAt[e] = inside ? rowMajor : inTotal;
+    flatIndex[e] = inside ? flat : 0;
+  }
+  Type elt = c.elt(0);
+  Value x = c.reshape(c.in(0), {n, channels, inTotal});
+  FailureOr<Value> padded = c.concat(
+      {x, c.splat(elt, -std::numeric_limits<double>::infinity(), {n, channels, 1})}, 2);
+  if (failed(padded))
+    return failure();
+  Value table = c.constant(ConstTensor::ofInts(dt::Int64, {outTotal, taps}, gatherAt));
+  Value windows = xf::GatherOp::create(
+      c.b(), c.loc(), RankedTensorType::get({n, channels, outTotal, taps}, elt), *padded,
+      table, c.b().getI64IntegerAttr(2));
+  Type i64 = c.b().getI64Type();
+  Value best = xf::ArgReduceOp::create(
+      c.b(), c.loc(), RankedTensorType::get({n, channels, outTotal, 1}, i64), windows, 3,
+      /*is_max=*/true, /*keep_dims=*/true, /*select_last_index=*/false);
+  // The tap's flat spatial index, plus the offset of its (n, c) image.
+  Value flat = c.constant(ConstTensor::ofInts(dt::Int64, {1, 1, outTotal, taps}, flatIndex));
+  FailureOr<Value> broadcastFlat = c.broadcastTo(flat, {n, channels, outTotal, taps});
+  if (failed(broadcastFlat))
+    return failure();
+  Value picked = xf::GatherElementsOp::create(
+      c.b(), c.loc(), RankedTensorType::get({n, channels, outTotal, 1}, i64), *broadcastFlat,
+      best, 3);
+  std::vector<int64_t> images(n * channels);
+  for (int64_t i = 0; i < n * channels; ++i)
+    images[i] = i * inTotal;
+  FailureOr<Value> indices = c.binary(
+      xf::BinaryKind::add, picked,
+      c.constant(ConstTensor::ofInts(dt::Int64, {n, channels, 1, 1}, images)));
+  if (failed(indices))
+    return failure();
+  llvm::SmallVector<int64_t> outShape{n, channels};
+  llvm::append_range(outShape, w.outSpatial);
+  return c.reshape(*indices, outShape);
+}
+
 ConvertFn poolOp(xf::PoolKind kind) {
   return [kind](NodeContext &c) -> LogicalResult {
     bool isMax = kind == xf::PoolKind::max;
-    if (isMax && failed(c.onlyFirstOutput("the Indices output")))
-      return failure();
+    bool indices = isMax && c.numOutputs() > 1 && c.outputUsed(1);
     int64_t rank = c.rank(0);
     if (rank < 3)
       return c.fail("the input must be [N, C, spatial...]");
@@ -265,6 +356,12 @@ ConvertFn poolOp(xf::PoolKind kind) {
     llvm::SmallVector<int64_t> shape(c.shape(0).take_front(2));
     llvm::append_range(shape, w->outSpatial);
     auto type = RankedTensorType::get(shape, c.elt(0));
+    if (indices) {
+      FailureOr<Value> idx = maxPoolIndices(c, *w);
+      if (failed(idx))
+        return failure();
+      c.set(1, *idx);
+    }
     return c.done(xf::PoolOp::create(c.b(), c.loc(), type, kind, c.in(0),
                                      w->kernel, w->strides, w->pads,
                                      w->dilations, countPad));
@@ -926,7 +1023,8 @@ void registerNNOps(OpRegistry &r) {
        "floating point, static shapes; one xf.conv over stride phases "
        "(sub-pixel), no multiplications by inserted zeros");
   r.on("MaxPool", {1, 8, 10, 11, 12}, poolOp(xf::PoolKind::max),
-       "floating point; no Indices output");
+       "floating point; the Indices output is a gather of the windows and "
+       "an arg_reduce (static shapes)");
   r.on("AveragePool", {1, 7, 10, 11}, poolOp(xf::PoolKind::avg),
        "floating point");
   r.on("MaxUnpool", {9, 11}, convertMaxUnpool,
