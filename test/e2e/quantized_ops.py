@@ -162,11 +162,14 @@ def quantize_dequantize():
     return c
 
 
-def dynamic_quantize():
-    c = Case("dynamic_quantize", 11)
-    x = RNG.normal(0.5, 2.0, size=(64, 33)).astype(F32)
+def dynamic_quantize(name="dynamic_quantize", x=None):
+    """x's range (with 0) over 255 steps; an all-zero x has none, and ONNX
+    Runtime quantizes it with scale 1."""
+    c = Case(name, 11)
+    if x is None:
+        x = RNG.normal(0.5, 2.0, size=(64, 33)).astype(F32)
     lo, hi = min(F32(0), x.min()), max(F32(0), x.max())
-    scale = F32((hi - lo) / F32(255))
+    scale = F32((hi - lo) / F32(255)) if hi > lo else F32(1)
     zp = np.rint(np.clip(F32(0) - lo / scale, 0, 255)).astype(F32)
     y = saturate(np.rint(x / scale).astype(F32) + zp, np.uint8)
     c.node("DynamicQuantizeLinear", [c.input("x", x)], ["y", "s", "z"])
@@ -200,7 +203,9 @@ def hardmax_and_casts():
 
 
 CASES = [qlinear_matmul, matmul_integer, qlinear_conv, conv_integer,
-         quantize_dequantize, dynamic_quantize, hardmax_and_casts]
+         quantize_dequantize, dynamic_quantize,
+         lambda: dynamic_quantize("dynamic_quantize_zeros", np.zeros((4, 5), F32)),
+         hardmax_and_casts]
 
 
 if __name__ == "__main__":

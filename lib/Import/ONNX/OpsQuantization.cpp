@@ -255,6 +255,15 @@ LogicalResult convertDynamicQuantizeLinear(NodeContext &c) {
                  c.reduce(xf::ReduceKind::max, x, all, false), zero);
   Value scale = bin(c, BinaryKind::div, bin(c, BinaryKind::sub, hi, lo),
                     c.splat(f32, 255.0));
+  // An all-zero input has no range: ONNX Runtime quantizes it with scale 1
+  // (zero point 0) rather than dividing by zero.
+  Value noRange = bin(c, BinaryKind::eq, scale, zero);
+  if (!noRange)
+    return failure();
+  FailureOr<Value> safeScale = c.select(noRange, c.splat(f32, 1.0), scale);
+  if (failed(safeScale))
+    return failure();
+  scale = *safeScale;
   Value zpF = bin(c, BinaryKind::sub, zero, bin(c, BinaryKind::div, lo, scale));
   if (!zpF)
     return failure();
