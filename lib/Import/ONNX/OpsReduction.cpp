@@ -75,6 +75,10 @@ ConvertFn argReduceOp(bool isMax) {
     if (failed(a))
       return failure();
     llvm::SmallVector<int64_t> shape(c.shape(0));
+    // An empty axis has no element to point at (ONNX Runtime rejects it too).
+    if (shape[*a] == 0)
+      return c.fail("axis " + llvm::Twine(axis) + " of the input " +
+                    shapeStr(shape) + " is empty: there is no extremum to index");
     if (keep)
       shape[*a] = 1;
     else
