@@ -983,22 +983,6 @@ LogicalResult convertEyeLike(NodeContext &c) {
   return c.doneConst(foldCast(t, dtype));
 }
 
-/// If with a compile-time condition (PyTorch exports branch on shapes):
-/// the taken branch is inlined.
-LogicalResult convertIf(NodeContext &c) {
-  const ConstTensor *cond = c.constant(0);
-  if (!cond)
-    return c.fail("the condition must be a compile-time constant "
-                  "(data-dependent control flow is not supported)");
-  if (cond->numElements() != 1)
-    return c.fail("the condition must have one element");
-  const onnx::GraphProto *branch =
-      c.attrGraph(cond->intAt(0) ? "then_branch" : "else_branch");
-  if (!branch)
-    return c.failed() ? failure() : c.fail("the branch is missing");
-  return c.inlineSubgraph(*branch);
-}
-
 } // namespace
 
 void registerShapeOps(OpRegistry &r) {
@@ -1036,8 +1020,6 @@ void registerShapeOps(OpRegistry &r) {
   r.on("Pad", {2, 11, 13}, convertPad,
        "modes constant/reflect/edge; " + std::string(constShape));
   r.on("Trilu", {14}, convertTrilu, "k must be a compile-time constant");
-  r.on("If", {1, 11, 13, 16}, convertIf,
-       "compile-time condition only: the taken branch is inlined");
   r.on("EyeLike", {9}, convertEyeLike, "static 2-D input; folded to a constant");
 }
 
