@@ -92,36 +92,40 @@ SmallVector<int64_t> withDim(ArrayRef<int64_t> shape, int64_t axis,
   return out;
 }
 
+/// The offsets, sizes and strides of position `pos` of dimension `axis`
+/// of `type`: one slice of a sequence.
+struct AxisSlice {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+
+  AxisSlice(OpBuilder &b, RankedTensorType type, int64_t axis, Value pos)
+      : offsets(type.getRank(), b.getIndexAttr(0)),
+        strides(type.getRank(), b.getIndexAttr(1)) {
+    for (int64_t d : type.getShape())
+      sizes.push_back(b.getIndexAttr(d));
+    offsets[axis] = pos;
+    sizes[axis] = b.getIndexAttr(1);
+  }
+};
+
 /// The slice of `t` at position `pos` of dimension `axis`, without that
 /// dimension.
 Value sliceAt(OpBuilder &b, Location loc, Value t, int64_t axis, Value pos) {
   auto type = cast<RankedTensorType>(t.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
-  for (int64_t d : type.getShape())
-    sizes.push_back(b.getIndexAttr(d));
-  offsets[axis] = pos;
-  sizes[axis] = b.getIndexAttr(1);
+  AxisSlice s(b, type, axis, pos);
   SmallVector<int64_t> shape(type.getShape());
   shape.erase(shape.begin() + axis);
   auto resultType = RankedTensorType::get(shape, type.getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, resultType, t, offsets, sizes,
-                                        strides);
+  return tensor::ExtractSliceOp::create(b, loc, resultType, t, s.offsets,
+                                        s.sizes, s.strides);
 }
 
 /// `dest` with `v` written at position `pos` of dimension `axis` (`v` has
 /// `dest`'s shape without that dimension).
 Value insertAt(OpBuilder &b, Location loc, Value v, Value dest, int64_t axis,
                Value pos) {
-  auto type = cast<RankedTensorType>(dest.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
-  for (int64_t d : type.getShape())
-    sizes.push_back(b.getIndexAttr(d));
-  offsets[axis] = pos;
-  sizes[axis] = b.getIndexAttr(1);
-  return tensor::InsertSliceOp::create(b, loc, v, dest, offsets, sizes,
-                                       strides);
+  AxisSlice s(b, cast<RankedTensorType>(dest.getType()), axis, pos);
+  return tensor::InsertSliceOp::create(b, loc, v, dest, s.offsets, s.sizes,
+                                       s.strides);
 }
 
 /// Fails unless the body's value `what` keeps the type it entered with: a
@@ -314,6 +318,140 @@ FailureOr<ScanBuffer> planScanOutput(NodeContext &c, std::optional<int64_t> coun
                 "shape");
 }
 
+/// A Loop body converted into a detached block with the arguments (iv,
+/// carried..., scan buffers...), ending in its scf.yield.
+struct LoopBody {
+  std::unique_ptr<Block> block = std::make_unique<Block>();
+  bool isFor = false;              ///< an scf.for; else an scf.while
+  SmallVector<ScanBuffer> buffers; ///< the scan outputs that are used
+};
+
+/// Scan output `s` with this iteration's row written: iteration i writes
+/// row i. A checked count may be exceeded at run time (the check then
+/// fails), so the row is clamped to stay in bounds.
+Value appendRow(OpBuilder &b, Location loc, Block &body, const ScanBuffer &s) {
+  auto elt = cast<RankedTensorType>(s.element.getType());
+  auto type = RankedTensorType::get(withDim(elt.getShape(), 0, s.size),
+                                    elt.getElementType());
+  Value buffer = body.addArgument(type, loc);
+  if (s.size == 0)
+    return buffer;
+  Value row = body.getArgument(0);
+  if (s.checked)
+    row = arith::MinSIOp::create(
+        b, loc, row, arith::ConstantIndexOp::create(b, loc, s.size - 1));
+  return insertAt(b, loc, s.element, buffer, 0, row);
+}
+
+/// Converts the body of a Loop and decides the loop's form: without a cond
+/// input the body's condition is ignored (ONNX's "for" form), and with an
+/// always-true one the trip count alone decides.
+FailureOr<LoopBody> convertLoopBody(NodeContext &c,
+                                    const onnx::GraphProto &graph,
+                                    const LoopPlan &p) {
+  LoopBody body;
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(body.block.get());
+  SmallVector<ValueState> inputs = loopBodyInputs(c, p, *body.block);
+  FailureOr<std::vector<ValueState>> outputs =
+      c.importSubgraph(graph, "body", inputs);
+  if (failed(outputs))
+    return failure();
+  std::optional<bool> bodyCond = constantBool((*outputs)[0]);
+  body.isFor = p.tripCount &&
+               (!p.hasCond || (p.constCond == true && bodyCond == true));
+  Value iv = body.block->getArgument(0);
+  SmallVector<Value> yielded;
+  if (!body.isFor)
+    yielded.push_back(arith::AddIOp::create(
+        b, loc, iv, arith::ConstantIndexOp::create(b, loc, 1)));
+  for (unsigned j = 0; j < p.numCarried; ++j) {
+    yielded.push_back(c.materialize((*outputs)[1 + j]));
+    if (failed(checkCarried(c, c.type(2 + j), yielded.back().getType(),
+                            "loop-carried value " + llvm::Twine(j))))
+      return failure();
+  }
+  std::optional<int64_t> count;
+  if (body.isFor && p.constTrip)
+    count = std::max<int64_t>(*p.constTrip, 0);
+  for (unsigned k = 0; k < p.numScan; ++k) {
+    unsigned out = p.numCarried + k;
+    if (!c.outputUsed(out))
+      continue;
+    FailureOr<ScanBuffer> buffer =
+        planScanOutput(c, count, k, out, c.materialize((*outputs)[out + 1]));
+    if (failed(buffer))
+      return failure();
+    body.buffers.push_back(*buffer);
+  }
+  if (c.failed())
+    return failure();
+  for (const ScanBuffer &s : body.buffers)
+    yielded.push_back(appendRow(b, loc, *body.block, s));
+  if (!body.isFor) {
+    FailureOr<Value> cond =
+        scalarOf(c, c.materialize((*outputs)[0]), "the body's condition");
+    if (failed(cond))
+      return failure();
+    yielded.push_back(*cond);
+  }
+  scf::YieldOp::create(b, loc, yielded);
+  return body;
+}
+
+/// Builds the scf.for or scf.while around `body`. Returns the final carried
+/// values, then the scan outputs; `count` is the number of iterations run.
+ValueRange buildLoop(NodeContext &c, const LoopPlan &p, LoopBody &body,
+                     Value &count) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  SmallVector<Value> inits;
+  for (unsigned j = 0; j < p.numCarried; ++j)
+    inits.push_back(c.in(2 + j));
+  for (BlockArgument buffer :
+       body.block->getArguments().drop_front(1 + p.numCarried)) {
+    auto type = cast<RankedTensorType>(buffer.getType());
+    inits.push_back(tensor::EmptyOp::create(b, loc, type.getShape(),
+                                            type.getElementType()));
+  }
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  if (body.isFor) {
+    auto loop = scf::ForOp::create(b, loc, zero, p.tripCount,
+                                   arith::ConstantIndexOp::create(b, loc, 1),
+                                   inits);
+    moveBody(*body.block, *loop.getBody());
+    count = arith::MaxSIOp::create(b, loc, p.tripCount, zero);
+    return loop.getResults();
+  }
+  // before: (iv, carried..., buffers..., cond) -> go on while cond holds and
+  // iv < M; after: the body on (iv, carried..., buffers...). The condition
+  // comes last so that every tensor keeps its position, which bufferization
+  // needs to give it one buffer across the regions.
+  SmallVector<Value> whileInits{zero};
+  llvm::append_range(whileInits, inits);
+  whileInits.push_back(p.initialCond);
+  SmallVector<Type> types{b.getIndexType()};
+  llvm::append_range(types, ValueRange(inits).getTypes());
+  auto loop = scf::WhileOp::create(
+      b, loc, types, whileInits,
+      [&](OpBuilder &bb, Location l, ValueRange args) {
+        Value go = args.back();
+        if (p.tripCount)
+          go = arith::AndIOp::create(
+              bb, l, go,
+              arith::CmpIOp::create(bb, l, arith::CmpIPredicate::slt, args[0],
+                                    p.tripCount));
+        scf::ConditionOp::create(bb, l, go, args.drop_back());
+      },
+      [&](OpBuilder &bb, Location, ValueRange) {
+        moveBody(*body.block, *bb.getInsertionBlock());
+      });
+  count = loop.getResult(0);
+  return loop.getResults().drop_front();
+}
+
 LogicalResult convertLoop(NodeContext &c) {
   const onnx::GraphProto *graph = c.attrGraph("body");
   if (!graph)
@@ -321,142 +459,24 @@ LogicalResult convertLoop(NodeContext &c) {
   FailureOr<LoopPlan> plan = planLoop(c, *graph);
   if (failed(plan))
     return failure();
-  OpBuilder &b = c.b();
-  Location loc = c.loc();
-
-  // The body, in a detached block: (iv, carried..., scan buffers...).
-  auto body = std::make_unique<Block>();
-  SmallVector<Value> carriedOut, yieldedBuffers;
-  SmallVector<ScanBuffer> buffers;
-  Value nextCond;
-  bool isFor = false;
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(body.get());
-    SmallVector<ValueState> inputs = loopBodyInputs(c, *plan, *body);
-    FailureOr<std::vector<ValueState>> outputs =
-        c.importSubgraph(*graph, "body", inputs);
-    if (failed(outputs))
-      return failure();
-    // Without a cond input the body's condition is ignored (ONNX's "for"
-    // form); with an always-true one the trip count alone decides.
-    std::optional<bool> bodyCond = constantBool((*outputs)[0]);
-    isFor = plan->tripCount &&
-            (!plan->hasCond || (plan->constCond == true && bodyCond == true));
-    if (!isFor) {
-      FailureOr<Value> cond =
-          scalarOf(c, c.materialize((*outputs)[0]), "the body's condition");
-      if (failed(cond))
-        return failure();
-      nextCond = *cond;
-    }
-    for (unsigned j = 0; j < plan->numCarried; ++j) {
-      carriedOut.push_back(c.materialize((*outputs)[1 + j]));
-      if (failed(checkCarried(c, c.type(2 + j), carriedOut.back().getType(),
-                              "loop-carried value " + llvm::Twine(j))))
-        return failure();
-    }
-    std::optional<int64_t> count;
-    if (isFor && plan->constTrip)
-      count = std::max<int64_t>(*plan->constTrip, 0);
-    for (unsigned k = 0; k < plan->numScan; ++k) {
-      unsigned out = plan->numCarried + k;
-      if (!c.outputUsed(out))
-        continue;
-      FailureOr<ScanBuffer> buffer = planScanOutput(
-          c, count, k, out, c.materialize((*outputs)[out + 1]));
-      if (failed(buffer))
-        return failure();
-      buffers.push_back(*buffer);
-    }
-    if (c.failed())
-      return failure();
-    // Iteration i writes row i; a checked count may be exceeded at run time
-    // (the check then fails), so the row is clamped to stay in bounds.
-    Value iv = body->getArgument(0);
-    for (const ScanBuffer &s : buffers) {
-      auto elt = cast<RankedTensorType>(s.element.getType());
-      auto type = RankedTensorType::get(withDim(elt.getShape(), 0, s.size),
-                                        elt.getElementType());
-      Value buffer = body->addArgument(type, loc);
-      if (s.size == 0) {
-        yieldedBuffers.push_back(buffer);
-        continue;
-      }
-      Value row = iv;
-      if (s.checked)
-        row = arith::MinSIOp::create(
-            b, loc, iv, arith::ConstantIndexOp::create(b, loc, s.size - 1));
-      yieldedBuffers.push_back(insertAt(b, loc, s.element, buffer, 0, row));
-    }
-    SmallVector<Value> yielded;
-    if (!isFor)
-      yielded.push_back(arith::AddIOp::create(
-          b, loc, iv, arith::ConstantIndexOp::create(b, loc, 1)));
-    llvm::append_range(yielded, carriedOut);
-    llvm::append_range(yielded, yieldedBuffers);
-    if (!isFor)
-      yielded.push_back(nextCond);
-    scf::YieldOp::create(b, loc, yielded);
-  }
-
-  SmallVector<Value> inits;
-  for (unsigned j = 0; j < plan->numCarried; ++j)
-    inits.push_back(c.in(2 + j));
-  for (Value buffer : yieldedBuffers) {
-    auto type = cast<RankedTensorType>(buffer.getType());
-    inits.push_back(tensor::EmptyOp::create(b, loc, type.getShape(),
-                                            type.getElementType()));
-  }
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  FailureOr<LoopBody> body = convertLoopBody(c, *graph, *plan);
+  if (failed(body))
+    return failure();
   Value count;
-  ValueRange results;
-  if (isFor) {
-    auto loop = scf::ForOp::create(b, loc, zero, plan->tripCount,
-                                   arith::ConstantIndexOp::create(b, loc, 1),
-                                   inits);
-    moveBody(*body, *loop.getBody());
-    count = arith::MaxSIOp::create(b, loc, plan->tripCount, zero);
-    results = loop.getResults();
-  } else {
-    // before: (iv, carried..., buffers..., cond) -> go on while cond holds
-    // and iv < M; after: the body on (iv, carried..., buffers...). The
-    // condition comes last so that every tensor keeps its position, which
-    // bufferization needs to give it one buffer across the regions.
-    SmallVector<Value> whileInits{zero};
-    llvm::append_range(whileInits, inits);
-    whileInits.push_back(plan->initialCond);
-    SmallVector<Type> types{b.getIndexType()};
-    llvm::append_range(types, ValueRange(inits).getTypes());
-    Value trip = plan->tripCount;
-    auto loop = scf::WhileOp::create(
-        b, loc, types, whileInits,
-        [&](OpBuilder &bb, Location l, ValueRange args) {
-          Value go = args.back();
-          if (trip)
-            go = arith::AndIOp::create(
-                bb, l, go,
-                arith::CmpIOp::create(bb, l, arith::CmpIPredicate::slt,
-                                      args[0], trip));
-          scf::ConditionOp::create(bb, l, go, args.drop_back());
-        },
-        [&](OpBuilder &bb, Location, ValueRange) {
-          moveBody(*body, *bb.getInsertionBlock());
-        });
-    count = loop.getResult(0);
-    results = loop.getResults().drop_front();
-  }
+  ValueRange results = buildLoop(c, *plan, *body, count);
   for (unsigned j = 0; j < plan->numCarried; ++j)
     c.set(j, results[j]);
-  for (auto [i, s] : llvm::enumerate(buffers)) {
+  OpBuilder &b = c.b();
+  for (auto [i, s] : llvm::enumerate(body->buffers)) {
     c.set(s.output, results[plan->numCarried + i]);
     if (!s.checked)
       continue;
     Value ok = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq, count,
-        arith::ConstantIndexOp::create(b, loc, s.size));
+        b, c.loc(), arith::CmpIPredicate::eq, count,
+        arith::ConstantIndexOp::create(b, c.loc(), s.size));
     c.check(tensor::FromElementsOp::create(
-                b, loc, RankedTensorType::get({}, b.getI1Type()), ValueRange{ok}),
+                b, c.loc(), RankedTensorType::get({}, b.getI1Type()),
+                ValueRange{ok}),
             "the loop must run " + llvm::Twine(s.size) +
                 " times, the length the model declares for scan output " +
                 llvm::Twine(s.output - plan->numCarried));
@@ -497,17 +517,9 @@ FailureOr<SmallVector<int64_t>> directions(NodeContext &c, llvm::StringRef name,
   return d;
 }
 
-/// One scf.for over the sequence at the builder's insertion point: step t
-/// reads element t (or L-1-t, reversed) of every scan input and writes the
-/// body's scan outputs there. Returns the final states, then the scan
-/// outputs.
-FailureOr<SmallVector<Value>> buildScan(NodeContext &c,
-                                        const onnx::GraphProto &graph,
-                                        ArrayRef<Value> states,
-                                        ArrayRef<Value> inputs,
-                                        const ScanLayout &layout) {
-  OpBuilder &b = c.b();
-  Location loc = c.loc();
+/// The common static length of the scan inputs along their axes.
+FailureOr<int64_t> sequenceLength(NodeContext &c, ArrayRef<Value> inputs,
+                                  const ScanLayout &layout) {
   int64_t length = ShapedType::kDynamic;
   for (auto [j, x] : llvm::enumerate(inputs)) {
     int64_t n = cast<RankedTensorType>(x.getType()).getDimSize(layout.inAxes[j]);
@@ -518,72 +530,92 @@ FailureOr<SmallVector<Value>> buildScan(NodeContext &c,
       return c.fail("the scan inputs have different sequence lengths");
     length = n;
   }
-  size_t numStates = states.size();
-  if (graph.output_size() < static_cast<int>(numStates))
-    return c.fail("the body has " + llvm::Twine(graph.output_size()) +
-                  " outputs for " + llvm::Twine(numStates) + " states");
-  size_t numOut = graph.output_size() - numStates;
-  if (layout.outAxes.size() != numOut)
-    return c.fail("attribute 'scan_output_axes' has " +
-                  llvm::Twine(layout.outAxes.size()) + " values for " +
-                  llvm::Twine(numOut) + " scan outputs");
+  return length;
+}
 
-  // Element t of the sequence in the order of `reverse`.
-  auto position = [&](Value t, bool reverse) -> Value {
-    if (!reverse)
-      return t;
-    return arith::SubIOp::create(
-        b, loc, arith::ConstantIndexOp::create(b, loc, length - 1), t);
+/// Converts a Scan body into the detached `body` with the arguments (t,
+/// states..., scan outputs...), ending in its scf.yield: step t reads
+/// element t (or L-1-t, reversed) of every scan input and writes the
+/// body's scan outputs there.
+LogicalResult convertScanBody(NodeContext &c, const onnx::GraphProto &graph,
+                              ArrayRef<Value> states, ArrayRef<Value> inputs,
+                              const ScanLayout &layout, int64_t length,
+                              Block &body) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(&body);
+  Value t = body.addArgument(b.getIndexType(), loc);
+  Value last = arith::ConstantIndexOp::create(b, loc, length - 1);
+  auto position = [&](bool reverse) -> Value {
+    return reverse ? arith::SubIOp::create(b, loc, last, t) : t;
   };
-  auto body = std::make_unique<Block>();
+  SmallVector<ValueState> bodyInputs;
+  for (Value s : states)
+    bodyInputs.push_back(runtimeValue(body.addArgument(s.getType(), loc)));
+  for (auto [j, x] : llvm::enumerate(inputs))
+    bodyInputs.push_back(runtimeValue(
+        sliceAt(b, loc, x, layout.inAxes[j], position(layout.inReverse[j]))));
+  FailureOr<std::vector<ValueState>> outputs =
+      c.importSubgraph(graph, "body", bodyInputs);
+  if (failed(outputs))
+    return failure();
   SmallVector<Value> yielded;
-  SmallVector<RankedTensorType> outTypes;
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(body.get());
-    Value t = body->addArgument(b.getIndexType(), loc);
-    SmallVector<ValueState> bodyInputs;
-    for (Value s : states)
-      bodyInputs.push_back(runtimeValue(body->addArgument(s.getType(), loc)));
-    for (auto [j, x] : llvm::enumerate(inputs))
-      bodyInputs.push_back(runtimeValue(sliceAt(
-          b, loc, x, layout.inAxes[j], position(t, layout.inReverse[j]))));
-    FailureOr<std::vector<ValueState>> outputs =
-        c.importSubgraph(graph, "body", bodyInputs);
-    if (failed(outputs))
+  for (auto [j, state] : llvm::enumerate(states)) {
+    yielded.push_back(c.materialize((*outputs)[j]));
+    if (failed(checkCarried(c, state.getType(), yielded.back().getType(),
+                            "state " + llvm::Twine(j))))
       return failure();
-    for (size_t j = 0; j < numStates; ++j) {
-      yielded.push_back(c.materialize((*outputs)[j]));
-      if (failed(checkCarried(c, states[j].getType(), yielded.back().getType(),
-                              "state " + llvm::Twine(j))))
-        return failure();
-    }
-    for (size_t k = 0; k < numOut; ++k) {
-      Value element = c.materialize((*outputs)[numStates + k]);
-      auto elt = cast<RankedTensorType>(element.getType());
-      FailureOr<int64_t> axis =
-          c.normAxis(layout.outAxes[k], elt.getRank() + 1, "scan output axis");
-      if (failed(axis))
-        return failure();
-      outTypes.push_back(RankedTensorType::get(
-          withDim(elt.getShape(), *axis, length), elt.getElementType()));
-      Value buffer = body->addArgument(outTypes.back(), loc);
-      yielded.push_back(insertAt(b, loc, element, buffer, *axis,
-                                 position(t, layout.outReverse[k])));
-    }
-    if (c.failed())
-      return failure();
-    scf::YieldOp::create(b, loc, yielded);
   }
+  for (auto [k, axisAttr] : llvm::enumerate(layout.outAxes)) {
+    Value element = c.materialize((*outputs)[states.size() + k]);
+    auto elt = cast<RankedTensorType>(element.getType());
+    FailureOr<int64_t> axis =
+        c.normAxis(axisAttr, elt.getRank() + 1, "scan output axis");
+    if (failed(axis))
+      return failure();
+    auto type = RankedTensorType::get(withDim(elt.getShape(), *axis, length),
+                                      elt.getElementType());
+    yielded.push_back(insertAt(b, loc, element, body.addArgument(type, loc),
+                               *axis, position(layout.outReverse[k])));
+  }
+  if (c.failed())
+    return failure();
+  scf::YieldOp::create(b, loc, yielded);
+  return success();
+}
+
+/// One scf.for over the sequence at the builder's insertion point. Returns
+/// the final states, then the scan outputs.
+FailureOr<SmallVector<Value>> buildScan(NodeContext &c,
+                                        const onnx::GraphProto &graph,
+                                        ArrayRef<Value> states,
+                                        ArrayRef<Value> inputs,
+                                        const ScanLayout &layout) {
+  FailureOr<int64_t> length = sequenceLength(c, inputs, layout);
+  if (failed(length))
+    return failure();
+  int64_t numOut = int64_t(graph.output_size()) - int64_t(states.size());
+  if (numOut < 0 || static_cast<int64_t>(layout.outAxes.size()) != numOut)
+    return c.fail("the body has " + llvm::Twine(graph.output_size()) +
+                  " outputs for " + llvm::Twine(states.size()) + " states and " +
+                  llvm::Twine(layout.outAxes.size()) + " scan outputs");
+  Block body;
+  if (failed(convertScanBody(c, graph, states, inputs, layout, *length, body)))
+    return failure();
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
   SmallVector<Value> inits(states);
-  for (RankedTensorType type : outTypes)
+  for (BlockArgument out : body.getArguments().drop_front(1 + states.size())) {
+    auto type = cast<RankedTensorType>(out.getType());
     inits.push_back(tensor::EmptyOp::create(b, loc, type.getShape(),
                                             type.getElementType()));
+  }
   auto loop = scf::ForOp::create(
       b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-      arith::ConstantIndexOp::create(b, loc, length),
+      arith::ConstantIndexOp::create(b, loc, *length),
       arith::ConstantIndexOp::create(b, loc, 1), inits);
-  moveBody(*body, *loop.getBody());
+  moveBody(body, *loop.getBody());
   return SmallVector<Value>(loop.getResults());
 }
 
@@ -613,7 +645,8 @@ LogicalResult convertScan(NodeContext &c) {
   if (failed(graph))
     return failure();
   size_t numStates = c.numInputs() - numScan;
-  size_t numOut = std::max<int64_t>((*graph)->output_size() - numStates, 0);
+  size_t numOut = std::max<int64_t>(
+      int64_t((*graph)->output_size()) - int64_t(numStates), 0);
   ScanLayout layout;
   FailureOr<SmallVector<int64_t>> inAxes =
       perScanValue(c, "scan_input_axes", numScan, 0);
@@ -664,7 +697,8 @@ LogicalResult convertScan8(NodeContext &c) {
   if (failed(graph))
     return failure();
   size_t numStates = c.numInputs() - 1 - numScan;
-  size_t numOut = std::max<int64_t>((*graph)->output_size() - numStates, 0);
+  size_t numOut = std::max<int64_t>(
+      int64_t((*graph)->output_size()) - int64_t(numStates), 0);
   FailureOr<SmallVector<int64_t>> dirs = directions(c, "directions", numScan);
   if (failed(dirs))
     return failure();
@@ -736,7 +770,8 @@ void registerControlFlowOps(OpRegistry &r) {
        "outputs need a constant trip count (and no run-time condition) or "
        "a declared static shape (checked at run time)");
   r.on("Scan", {8}, convertScan8,
-       "sequence_lens absent or full; the batch (at most 64) is unrolled");
+       "opset 8: sequence_lens absent or full, the batch (at most 64) "
+       "unrolled");
   r.on("Scan", {9, 11, 16}, convertScan,
        "static sequence length; states keep their static shape");
 }
