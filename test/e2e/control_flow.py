@@ -6,12 +6,13 @@ real work in the subgraphs (matrix products the CPU strategy tiles,
 vectorizes and spreads over threads inside the loop), read values of the
 enclosing graphs from inside the subgraphs (initializers, graph inputs,
 values computed before the loop, a Loop body's values from an If nested in
-it), and run each model with several inputs: a condition true and false, a
-Loop ended by its condition, by its trip count and one that runs zero
-times, and a trip count that disagrees with the declared scan output (a
-run-time check must fail). Each model is compiled at -O3 and -O0; when
-onnxruntime-node is installed, ONNX Runtime must also agree with the
-numpy reference.
+it), include what PyTorch exports for a scripted loop and branch (checked
+against PyTorch), and run each model with several inputs: a condition true
+and false, a Loop ended by its condition, by its trip count and one that
+runs zero times, and a trip count that disagrees with the declared scan
+output (a run-time check must fail). Each model is compiled at -O3 and
+-O0; when onnxruntime-node is installed, ONNX Runtime must also agree with
+the references.
 
   control_flow.py BIN_DIR WORK_DIR [--filter REGEX]
 """
@@ -49,10 +50,11 @@ def sigmoid(x):
 class Case:
     """A model and its runs: (inputs, expected outputs or an error text)."""
 
-    def __init__(self, name, graph, opset=16):
+    def __init__(self, name, graph=None, opset=16, model=None):
         self.name = name
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-        model.ir_version = 8
+        if model is None:
+            model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+            model.ir_version = 8
         onnx.checker.check_model(model)
         self.model = model
         self.runs = []
@@ -329,8 +331,45 @@ def scan8(rng):
     return Case("scan8", graph, opset=8).run({"s0": s0, "x": x}, [s, ys])
 
 
+def torch_script(rng):
+    """What PyTorch exports for a scripted loop over a run-time count and a
+    data-dependent branch (a Loop whose condition is the constant true, an
+    If on a reduction); PyTorch itself is the reference."""
+    import io
+    import torch
+
+    class Model(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(32, 32)
+
+        def forward(self, x, n: int):
+            h = x
+            for i in range(n):
+                h = torch.tanh(self.lin(h)) + i
+            if h.sum() > 0:
+                h = h * 2
+            else:
+                h = h - 1
+            return h
+
+    torch.manual_seed(0)
+    module = torch.jit.script(Model())
+    f = io.BytesIO()
+    x = torch.from_numpy(f32(rng.standard_normal((8, 32))))
+    torch.onnx.export(module, (x, 3), f, input_names=["x", "n"], output_names=["y"],
+                      opset_version=17)
+    case = Case("torch_script", model=onnx.load_from_string(f.getvalue()))
+    for n, scale in ((3, 1), (0, -4), (0, 4), (5, 1)):
+        xs = x * scale
+        with torch.no_grad():
+            y = module(xs, n).numpy()
+        case.run({"x": xs.numpy(), "n": np.int64(n)}, [y])
+    return case
+
+
 CASES = [if_runtime, loop_for_scan, loop_while, loop_declared_scan, loop_while_scan,
-         loop_zero_trip, loop_nested_if, scan9, scan8]
+         loop_zero_trip, loop_nested_if, scan9, scan8, torch_script]
 
 
 # --- Driver ------------------------------------------------------------------
