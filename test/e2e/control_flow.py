@@ -273,6 +273,55 @@ def loop_nested_if(rng):
     return Case("loop_nested_if", graph).run({"h0": h0}, [h])
 
 
+def nested_loops(rng):
+    """A Loop whose body runs a Scan over a graph input and an inner Loop,
+    both reading the outer body's iteration number and carried value."""
+    acc0 = f32(rng.standard_normal((4, 8)))
+    xs = f32(rng.standard_normal((5, 8)))
+    scan_body = helper.make_graph(
+        [helper.make_node("Mul", ["x", "fi"], ["xi"]),
+         helper.make_node("Add", ["s", "xi"], ["s2"]),
+         helper.make_node("Identity", ["s2"], ["y"])],
+        "scan_body", [info("s", [8], TensorProto.FLOAT), info("x", [8], TensorProto.FLOAT)],
+        [info("s2", [8], TensorProto.FLOAT), info("y", [8], TensorProto.FLOAT)])
+    inner = helper.make_graph(
+        [helper.make_node("Cast", ["j"], ["fj"], to=TensorProto.FLOAT),
+         helper.make_node("Add", ["fj", "fi"], ["fij"]),
+         helper.make_node("Mul", ["a", "fij"], ["afij"]),
+         helper.make_node("Add", ["b", "afij"], ["b2"]),
+         helper.make_node("Identity", ["cj"], ["cj2"])],
+        "inner", [info("j", [], TensorProto.INT64), info("cj", [], TensorProto.BOOL),
+                  info("b", [4, 8], TensorProto.FLOAT)],
+        [info("cj2", [], TensorProto.BOOL), info("b2", [4, 8], TensorProto.FLOAT)])
+    outer = helper.make_graph(
+        [helper.make_node("Cast", ["i"], ["fi"], to=TensorProto.FLOAT),
+         helper.make_node("ReduceMean", ["a"], ["s0"], axes=[0], keepdims=0),
+         helper.make_node("Scan", ["s0", "xs"], ["s", "ys"], body=scan_body,
+                          num_scan_inputs=1),
+         helper.make_node("Add", ["a", "s"], ["as"]),
+         helper.make_node("Loop", ["two", "", "as"], ["a2"], body=inner),
+         helper.make_node("Tanh", ["a2"], ["a3"]),
+         helper.make_node("Identity", ["c"], ["c2"])],
+        "outer", [info("i", [], TensorProto.INT64), info("c", [], TensorProto.BOOL),
+                  info("a", [4, 8], TensorProto.FLOAT)],
+        [info("c2", [], TensorProto.BOOL), info("a3", [4, 8], TensorProto.FLOAT)])
+    graph = helper.make_graph(
+        [helper.make_node("Loop", ["three", "", "acc0"], ["acc"], body=outer)],
+        "nested_loops", [info("acc0", acc0), info("xs", xs)],
+        [info("acc", [4, 8], TensorProto.FLOAT)],
+        [const("three", np.int64(3)), const("two", np.int64(2))])
+    a = acc0
+    for i in range(3):
+        s = a.mean(axis=0)
+        for x in xs:
+            s = s + x * i
+        b = a + s
+        for j in range(2):
+            b = b + a * (j + i)
+        a = np.tanh(b)
+    return Case("nested_loops", graph).run({"acc0": acc0, "xs": xs}, [a])
+
+
 def scan9(rng):
     """Scan-9+ with a reversed scan input along axis 1, a forward one along
     axis 0, scan outputs along axes 0 and 2 (one reversed), and an
@@ -369,7 +418,7 @@ def torch_script(rng):
 
 
 CASES = [if_runtime, loop_for_scan, loop_while, loop_declared_scan, loop_while_scan,
-         loop_zero_trip, loop_nested_if, scan9, scan8, torch_script]
+         loop_zero_trip, loop_nested_if, nested_loops, scan9, scan8, torch_script]
 
 
 # --- Driver ------------------------------------------------------------------

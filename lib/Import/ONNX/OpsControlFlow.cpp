@@ -568,6 +568,8 @@ LogicalResult convertScanBody(NodeContext &c, const onnx::GraphProto &graph,
       return failure();
   }
   for (auto [k, axisAttr] : llvm::enumerate(layout.outAxes)) {
+    if (!c.outputUsed(states.size() + k))
+      continue;
     Value element = c.materialize((*outputs)[states.size() + k]);
     auto elt = cast<RankedTensorType>(element.getType());
     FailureOr<int64_t> axis =
@@ -586,7 +588,8 @@ LogicalResult convertScanBody(NodeContext &c, const onnx::GraphProto &graph,
 }
 
 /// One scf.for over the sequence at the builder's insertion point. Returns
-/// the final states, then the scan outputs.
+/// the final states, then the scan outputs (null where the node's output is
+/// not used: it is not built).
 FailureOr<SmallVector<Value>> buildScan(NodeContext &c,
                                         const onnx::GraphProto &graph,
                                         ArrayRef<Value> states,
@@ -616,7 +619,12 @@ FailureOr<SmallVector<Value>> buildScan(NodeContext &c,
       arith::ConstantIndexOp::create(b, loc, *length),
       arith::ConstantIndexOp::create(b, loc, 1), inits);
   moveBody(body, *loop.getBody());
-  return SmallVector<Value>(loop.getResults());
+  SmallVector<Value> results(loop.getResults().take_front(states.size()));
+  unsigned next = states.size();
+  for (int64_t k = 0; k < numOut; ++k)
+    results.push_back(c.outputUsed(states.size() + k) ? loop.getResult(next++)
+                                                       : Value());
+  return results;
 }
 
 /// The body subgraph of a Scan and its state/scan-input split.
@@ -745,12 +753,16 @@ LogicalResult convertScan8(NodeContext &c) {
     if (failed(results))
       return failure();
     for (unsigned o = 0; o < c.numOutputs(); ++o) {
+      if (!(*results)[o])
+        continue;
       auto type = cast<RankedTensorType>((*results)[o].getType());
       perOutput[o].push_back(
           c.reshape((*results)[o], withDim(type.getShape(), 0, 1)));
     }
   }
   for (unsigned o = 0; o < c.numOutputs(); ++o) {
+    if (perOutput[o].empty())
+      continue;
     FailureOr<Value> joined = c.concat(perOutput[o], 0);
     if (failed(joined))
       return failure();
