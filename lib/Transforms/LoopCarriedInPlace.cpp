@@ -78,9 +78,8 @@ struct LoopCarriedInPlacePass
     // to (if any).
     getOperation().walk([](scf::WhileOp loop) {
       scf::ConditionOp cond = loop.getConditionOp();
-      for (auto [operand, before] :
-           llvm::zip(loop.getYieldOp()->getOpOperands(),
-                     loop.getBeforeArguments())) {
+      for (auto [operand, before] : llvm::zip(
+               loop.getYieldOp()->getOpOperands(), loop.getBeforeArguments())) {
         if (!isa<RankedTensorType>(before.getType()))
           continue;
         Value dest;

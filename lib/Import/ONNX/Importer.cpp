@@ -110,14 +110,13 @@ Value GraphImporter::materialize(ValueState &s, llvm::StringRef name) {
     else
       addProblem("", "", "", opset_,
                  "graph output '" + name + "' depends on a dynamic dimension");
-    return tensor::EmptyOp::create(builder_, Location(s.loc),
-                                   s.type.getShape(),
+    return tensor::EmptyOp::create(builder_, Location(s.loc), s.type.getShape(),
                                    s.type.getElementType());
   }
   if (!s.value && s.constant) {
     ElementsAttr attr = s.constant->toAttr(&ctx_, s.blobName);
     s.value = arith::ConstantOp::create(builder_, Location(s.loc),
-                                         llvm::cast<TypedAttr>(attr));
+                                        llvm::cast<TypedAttr>(attr));
   }
   return s.value;
 }
@@ -197,9 +196,10 @@ bool GraphImporter::readInitializer(const onnx::TensorProto &init,
     return false;
   }
   RankedTensorType type = tensor.type(&ctx_);
-  define(name, ValueState{Value(),
-                          std::make_shared<const ConstTensor>(std::move(tensor)),
-                          type, nameLoc(name), name, false});
+  define(name,
+         ValueState{Value(),
+                    std::make_shared<const ConstTensor>(std::move(tensor)),
+                    type, nameLoc(name), name, false});
   return true;
 }
 
@@ -523,8 +523,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
         llvm::isa<IntegerType>(type.getElementType()))
       empty = std::make_shared<const ConstTensor>(
           ConstTensor::splat(argDtypes[i], type.getShape(), 0.0));
-    define(name, ValueState{arg, std::move(empty), type, nameLoc(name), name,
-                            false});
+    define(name,
+           ValueState{arg, std::move(empty), type, nameLoc(name), name, false});
   }
 
   for (int i = 0; i < graph.node_size(); ++i) {
@@ -878,8 +878,7 @@ OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
                                      const ImportOptions &opts,
                                      std::vector<ImportProblem> &problems) {
   ctx.loadDialect<xf::XfDialect, func::FuncDialect, arith::ArithDialect,
-                  scf::SCFDialect,
-                  tensor::TensorDialect>();
+                  scf::SCFDialect, tensor::TensorDialect>();
   auto fail = [&](const std::string &reason) -> OwningOpRef<ModuleOp> {
     problems.push_back({"", "", "", 0, reason});
     return nullptr;

@@ -370,8 +370,7 @@ LogicalResult NodeContext::inlineSubgraph(llvm::StringRef attr) {
     return fail("subgraph '" + attr + "' has " +
                 llvm::Twine(graph->output_size()) + " outputs for " +
                 llvm::Twine(numOutputs()));
-  FailureOr<std::vector<ValueState>> outputs =
-      importSubgraph(*graph, attr, {});
+  FailureOr<std::vector<ValueState>> outputs = importSubgraph(*graph, attr, {});
   if (mlir::failed(outputs))
     return failure();
   for (auto [i, s] : llvm::enumerate(*outputs))

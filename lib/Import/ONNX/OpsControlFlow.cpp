@@ -49,12 +49,17 @@ constexpr int64_t kMaxScanBatch = 64;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-/// The element of a one-element tensor (a condition, a trip count).
-FailureOr<Value> scalarOf(NodeContext &c, Value t, const llvm::Twine &what) {
+/// The element of a one-element tensor of `eltType`: a condition (i1) or a
+/// trip count (i64).
+FailureOr<Value> scalarOf(NodeContext &c, Value t, Type eltType,
+                          const llvm::Twine &what) {
   auto type = cast<RankedTensorType>(t.getType());
   if (!type.hasStaticShape() || type.getNumElements() != 1)
     return c.fail(what + " must have one element, not the shape " +
                   shapeStr(type.getShape()));
+  if (type.getElementType() != eltType)
+    return c.fail(what + " must be " +
+                  (eltType.isInteger(1) ? "a bool" : "an int64"));
   Value zero = arith::ConstantIndexOp::create(c.b(), c.loc(), 0);
   SmallVector<Value> indices(type.getRank(), zero);
   return tensor::ExtractOp::create(c.b(), c.loc(), t, indices).getResult();
@@ -69,8 +74,11 @@ std::optional<bool> constantBool(const ValueState &s) {
 }
 
 ValueState runtimeValue(Value v) {
-  return ValueState{v, nullptr, cast<RankedTensorType>(v.getType()),
-                    v.getLoc(), "", false};
+  ValueState s;
+  s.value = v;
+  s.type = cast<RankedTensorType>(v.getType());
+  s.loc = v.getLoc();
+  return s;
 }
 
 /// Moves the ops of `from` to the end of `to`, whose arguments replace
@@ -137,8 +145,8 @@ LogicalResult checkCarried(NodeContext &c, Type before, Type after,
   std::string a, b;
   llvm::raw_string_ostream(a) << before;
   llvm::raw_string_ostream(b) << after;
-  return c.fail(what + " enters the body as " + a + " but the body gives " +
-                b + "; a loop-carried value must keep its type");
+  return c.fail(what + " enters the body as " + a + " but the body gives " + b +
+                "; a loop-carried value must keep its type");
 }
 
 //===----------------------------------------------------------------------===//
@@ -151,14 +159,16 @@ LogicalResult convertBranch(NodeContext &c, llvm::StringRef attr, Block &block,
                             SmallVectorImpl<Type> &types) {
   const onnx::GraphProto *graph = c.attrGraph(attr);
   if (!graph)
-    return c.failed() ? failure() : c.fail("subgraph '" + attr + "' is missing");
+    return c.failed() ? failure()
+                      : c.fail("subgraph '" + attr + "' is missing");
   if (graph->output_size() != static_cast<int>(c.numOutputs()))
     return c.fail("subgraph '" + attr + "' has " +
                   llvm::Twine(graph->output_size()) + " outputs for " +
                   llvm::Twine(c.numOutputs()));
   OpBuilder::InsertionGuard guard(c.b());
   c.b().setInsertionPointToEnd(&block);
-  FailureOr<std::vector<ValueState>> outputs = c.importSubgraph(*graph, attr, {});
+  FailureOr<std::vector<ValueState>> outputs =
+      c.importSubgraph(*graph, attr, {});
   if (failed(outputs))
     return failure();
   SmallVector<Value> results;
@@ -180,7 +190,8 @@ LogicalResult convertIf(NodeContext &c) {
       return c.fail("the condition must have one element");
     return c.inlineSubgraph(cond->intAt(0) ? "then_branch" : "else_branch");
   }
-  FailureOr<Value> cond = scalarOf(c, c.in(0), "the condition");
+  FailureOr<Value> cond =
+      scalarOf(c, c.in(0), c.b().getI1Type(), "the condition");
   if (failed(cond))
     return failure();
   auto thenBlock = std::make_unique<Block>();
@@ -217,19 +228,19 @@ LogicalResult convertIf(NodeContext &c) {
 /// A Loop node's inputs and how its iterations are counted.
 struct LoopPlan {
   unsigned numCarried = 0, numScan = 0;
-  Value tripCount;                   ///< index; null without M
-  std::optional<int64_t> constTrip;  ///< M when a compile-time constant
+  Value tripCount;                  ///< index; null without M
+  std::optional<int64_t> constTrip; ///< M when a compile-time constant
   bool hasCond = false;
-  Value initialCond;                 ///< i1; null without cond
+  Value initialCond; ///< i1; null without cond
   std::optional<bool> constCond;
 };
 
 /// A scan output of a Loop and the number of iterations it is built for.
 struct ScanBuffer {
-  unsigned output;   ///< index among the Loop's outputs
-  Value element;     ///< the body's per-iteration value
-  int64_t size;      ///< iterations it holds
-  bool checked;      ///< whether the count is checked at run time
+  unsigned output; ///< index among the Loop's outputs
+  Value element;   ///< the body's per-iteration value
+  int64_t size;    ///< iterations it holds
+  bool checked;    ///< whether the count is checked at run time
 };
 
 FailureOr<LoopPlan> planLoop(NodeContext &c, const onnx::GraphProto &body) {
@@ -256,20 +267,24 @@ FailureOr<LoopPlan> planLoop(NodeContext &c, const onnx::GraphProto &body) {
       return c.fail("loop-carried input " + llvm::Twine(j) + " is missing");
   p.hasCond = c.has(1);
   if (!c.has(0) && !p.hasCond)
-    return c.fail("a Loop with neither a trip count nor a condition never ends");
+    return c.fail(
+        "a Loop with neither a trip count nor a condition never ends");
   if (c.has(0)) {
     if (const ConstTensor *m = c.constant(0); m && m->numElements() == 1)
       p.constTrip = m->intAt(0);
-    FailureOr<Value> m = scalarOf(c, c.in(0), "the trip count M");
+    FailureOr<Value> m =
+        scalarOf(c, c.in(0), c.b().getI64Type(), "the trip count M");
     if (failed(m))
       return failure();
-    p.tripCount = arith::IndexCastOp::create(c.b(), c.loc(),
-                                             c.b().getIndexType(), *m);
+    p.tripCount =
+        arith::IndexCastOp::create(c.b(), c.loc(), c.b().getIndexType(), *m);
   }
   if (p.hasCond) {
-    if (const ConstTensor *cond = c.constant(1); cond && cond->numElements() == 1)
+    if (const ConstTensor *cond = c.constant(1);
+        cond && cond->numElements() == 1)
       p.constCond = cond->intAt(0) != 0;
-    FailureOr<Value> cond = scalarOf(c, c.in(1), "the condition");
+    FailureOr<Value> cond =
+        scalarOf(c, c.in(1), c.b().getI1Type(), "the condition");
     if (failed(cond))
       return failure();
     p.initialCond = *cond;
@@ -302,8 +317,9 @@ SmallVector<ValueState> loopBodyInputs(NodeContext &c, const LoopPlan &p,
 /// How many iterations scan output `k` (Loop output `out`) is built for: the
 /// constant trip count of a loop without a run-time condition, else the
 /// size the model declares, checked at run time.
-FailureOr<ScanBuffer> planScanOutput(NodeContext &c, std::optional<int64_t> count,
-                                     unsigned k, unsigned out, Value element) {
+FailureOr<ScanBuffer> planScanOutput(NodeContext &c,
+                                     std::optional<int64_t> count, unsigned k,
+                                     unsigned out, Value element) {
   auto type = cast<RankedTensorType>(element.getType());
   if (count)
     return ScanBuffer{out, element, *count, false};
@@ -360,8 +376,8 @@ FailureOr<LoopBody> convertLoopBody(NodeContext &c,
   if (failed(outputs))
     return failure();
   std::optional<bool> bodyCond = constantBool((*outputs)[0]);
-  body.isFor = p.tripCount &&
-               (!p.hasCond || (p.constCond == true && bodyCond == true));
+  body.isFor =
+      p.tripCount && (!p.hasCond || (p.constCond == true && bodyCond == true));
   Value iv = body.block->getArgument(0);
   SmallVector<Value> yielded;
   if (!body.isFor)
@@ -391,8 +407,8 @@ FailureOr<LoopBody> convertLoopBody(NodeContext &c,
   for (const ScanBuffer &s : body.buffers)
     yielded.push_back(appendRow(b, loc, *body.block, s));
   if (!body.isFor) {
-    FailureOr<Value> cond =
-        scalarOf(c, c.materialize((*outputs)[0]), "the body's condition");
+    FailureOr<Value> cond = scalarOf(c, c.materialize((*outputs)[0]),
+                                     b.getI1Type(), "the body's condition");
     if (failed(cond))
       return failure();
     yielded.push_back(*cond);
@@ -418,9 +434,9 @@ ValueRange buildLoop(NodeContext &c, const LoopPlan &p, LoopBody &body,
   }
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   if (body.isFor) {
-    auto loop = scf::ForOp::create(b, loc, zero, p.tripCount,
-                                   arith::ConstantIndexOp::create(b, loc, 1),
-                                   inits);
+    auto loop =
+        scf::ForOp::create(b, loc, zero, p.tripCount,
+                           arith::ConstantIndexOp::create(b, loc, 1), inits);
     moveBody(*body.block, *loop.getBody());
     count = arith::MaxSIOp::create(b, loc, p.tripCount, zero);
     return loop.getResults();
@@ -495,9 +511,8 @@ struct ScanLayout {
 
 /// Reads an attribute of one value per scan input (or output), with
 /// `dflt` for a missing attribute.
-FailureOr<SmallVector<int64_t>> perScanValue(NodeContext &c,
-                                             llvm::StringRef name, size_t n,
-                                             int64_t dflt) {
+FailureOr<SmallVector<int64_t>>
+perScanValue(NodeContext &c, llvm::StringRef name, size_t n, int64_t dflt) {
   std::optional<SmallVector<int64_t>> v = c.attrInts(name);
   if (c.failed())
     return failure();
@@ -512,8 +527,10 @@ FailureOr<SmallVector<int64_t>> perScanValue(NodeContext &c,
 FailureOr<SmallVector<int64_t>> directions(NodeContext &c, llvm::StringRef name,
                                            size_t n) {
   FailureOr<SmallVector<int64_t>> d = perScanValue(c, name, n, 0);
-  if (succeeded(d) && llvm::any_of(*d, [](int64_t v) { return v != 0 && v != 1; }))
-    return c.fail("attribute '" + name + "' must hold 0 (forward) or 1 (reverse)");
+  if (succeeded(d) &&
+      llvm::any_of(*d, [](int64_t v) { return v != 0 && v != 1; }))
+    return c.fail("attribute '" + name +
+                  "' must hold 0 (forward) or 1 (reverse)");
   return d;
 }
 
@@ -522,7 +539,8 @@ FailureOr<int64_t> sequenceLength(NodeContext &c, ArrayRef<Value> inputs,
                                   const ScanLayout &layout) {
   int64_t length = ShapedType::kDynamic;
   for (auto [j, x] : llvm::enumerate(inputs)) {
-    int64_t n = cast<RankedTensorType>(x.getType()).getDimSize(layout.inAxes[j]);
+    int64_t n =
+        cast<RankedTensorType>(x.getType()).getDimSize(layout.inAxes[j]);
     if (ShapedType::isDynamic(n))
       return c.fail("scan input " + llvm::Twine(j) +
                     " must have a static sequence length");
@@ -590,19 +608,18 @@ LogicalResult convertScanBody(NodeContext &c, const onnx::GraphProto &graph,
 /// One scf.for over the sequence at the builder's insertion point. Returns
 /// the final states, then the scan outputs (null where the node's output is
 /// not used: it is not built).
-FailureOr<SmallVector<Value>> buildScan(NodeContext &c,
-                                        const onnx::GraphProto &graph,
-                                        ArrayRef<Value> states,
-                                        ArrayRef<Value> inputs,
-                                        const ScanLayout &layout) {
+FailureOr<SmallVector<Value>>
+buildScan(NodeContext &c, const onnx::GraphProto &graph, ArrayRef<Value> states,
+          ArrayRef<Value> inputs, const ScanLayout &layout) {
   FailureOr<int64_t> length = sequenceLength(c, inputs, layout);
   if (failed(length))
     return failure();
   int64_t numOut = int64_t(graph.output_size()) - int64_t(states.size());
   if (numOut < 0 || static_cast<int64_t>(layout.outAxes.size()) != numOut)
     return c.fail("the body has " + llvm::Twine(graph.output_size()) +
-                  " outputs for " + llvm::Twine(states.size()) + " states and " +
-                  llvm::Twine(layout.outAxes.size()) + " scan outputs");
+                  " outputs for " + llvm::Twine(states.size()) +
+                  " states and " + llvm::Twine(layout.outAxes.size()) +
+                  " scan outputs");
   Block body;
   if (failed(convertScanBody(c, graph, states, inputs, layout, *length, body)))
     return failure();
@@ -614,16 +631,16 @@ FailureOr<SmallVector<Value>> buildScan(NodeContext &c,
     inits.push_back(tensor::EmptyOp::create(b, loc, type.getShape(),
                                             type.getElementType()));
   }
-  auto loop = scf::ForOp::create(
-      b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-      arith::ConstantIndexOp::create(b, loc, *length),
-      arith::ConstantIndexOp::create(b, loc, 1), inits);
+  auto loop =
+      scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                         arith::ConstantIndexOp::create(b, loc, *length),
+                         arith::ConstantIndexOp::create(b, loc, 1), inits);
   moveBody(body, *loop.getBody());
   SmallVector<Value> results(loop.getResults().take_front(states.size()));
   unsigned next = states.size();
   for (int64_t k = 0; k < numOut; ++k)
     results.push_back(c.outputUsed(states.size() + k) ? loop.getResult(next++)
-                                                       : Value());
+                                                      : Value());
   return results;
 }
 
@@ -649,7 +666,8 @@ FailureOr<const onnx::GraphProto *> scanBody(NodeContext &c, unsigned numInputs,
 /// Scan-9 and later: scan axes and directions per input and output.
 LogicalResult convertScan(NodeContext &c) {
   int64_t numScan = 0;
-  FailureOr<const onnx::GraphProto *> graph = scanBody(c, c.numInputs(), numScan);
+  FailureOr<const onnx::GraphProto *> graph =
+      scanBody(c, c.numInputs(), numScan);
   if (failed(graph))
     return failure();
   size_t numStates = c.numInputs() - numScan;
@@ -718,7 +736,8 @@ LogicalResult convertScan8(NodeContext &c) {
     if (!c.has(i))
       return c.fail("input " + llvm::Twine(i) + " is missing");
     bool scanInput = i > numStates;
-    if (c.rank(i) < (scanInput ? 2 : 1) || ShapedType::isDynamic(c.shape(i)[0]) ||
+    if (c.rank(i) < (scanInput ? 2 : 1) ||
+        ShapedType::isDynamic(c.shape(i)[0]) ||
         (!ShapedType::isDynamic(batch) && c.shape(i)[0] != batch))
       return c.fail("every input needs the same static batch dimension" +
                     llvm::Twine(scanInput ? " and a sequence dimension" : ""));
@@ -730,7 +749,8 @@ LogicalResult convertScan8(NodeContext &c) {
   if (c.has(0)) {
     const ConstTensor *lens = c.constant(0);
     int64_t length = c.shape(numStates + 1)[1];
-    if (!lens || llvm::any_of(lens->ints(), [&](int64_t n) { return n != length; }))
+    if (!lens ||
+        llvm::any_of(lens->ints(), [&](int64_t n) { return n != length; }))
       return c.fail("sequence_lens must be absent or a constant of full "
                     "lengths");
   }
