@@ -27,7 +27,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from e2e_cases import LEVELS, REPO, ort_available
+
 ONNX_TYPE = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.int64): TensorProto.INT64,
              np.dtype(np.bool_): TensorProto.BOOL}
 
@@ -444,11 +445,6 @@ def write_runs(case, directory):
     return dirs
 
 
-def ort_available():
-    return (shutil.which("node") is not None and
-            os.path.isdir(os.path.join(SRC, "node_modules", "onnxruntime-node")))
-
-
 def check_run(cmd, error):
     """Runs `cmd`; with `error`, it must fail and print that text."""
     p = subprocess.run(cmd, capture_output=True, text=True)
@@ -478,21 +474,23 @@ def main():
         d = os.path.join(args.work_dir, case.name)
         dirs = write_runs(case, d)
         model = os.path.join(d, "model.onnx")
+        # (tag, command, expected error): ONNX Runtime on the runs that
+        # have outputs, then xfc and xfc-run at each level.
         checks = []
         if ort:
-            checks += [("ort", ["node", os.path.join(SRC, "tools", "ort", "ort_run.js"), model,
-                                "--test-data-dir", data, "--rtol=1e-4", "--atol=1e-4"])
+            checks += [("ort", ["node", os.path.join(REPO, "tools", "ort", "ort_run.js"), model,
+                                "--test-data-dir", data, "--rtol=1e-4", "--atol=1e-4"], None)
                        for data, (_, _, error) in zip(dirs, case.runs) if error is None]
-        for opt in ("-O3", "-O0"):
+        for opt in LEVELS:
             lib = os.path.join(d, "model%s.so" % opt)
-            checks.append((opt, [xfc, model, opt, "-o", lib]))
+            checks.append((opt, [xfc, model, opt, "-o", lib], None))
             checks += [(opt, [run, lib, "--test-data-dir", data], error)
                        for data, (_, _, error) in zip(dirs, case.runs)]
         for tag in dict.fromkeys(c[0] for c in checks):
             total += 1
             problem = None
-            for check in (c for c in checks if c[0] == tag):
-                problem = check_run(check[1], check[2] if len(check) > 2 else None)
+            for _, cmd, error in (c for c in checks if c[0] == tag):
+                problem = check_run(cmd, error)
                 if problem:
                     break
             failures += problem is not None

@@ -14,22 +14,16 @@ compiled at -O3 and -O0 and checked with xfc-run.
 
   quantized_ops.py BIN_DIR WORK_DIR
 """
-import argparse
-import os
-import shutil
-import subprocess
 import sys
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto
+
+import e2e_cases
+from e2e_cases import Case
 
 RNG = np.random.default_rng(7)
 F32 = np.float32
-ONNX_TYPE = {np.dtype(np.float32): TensorProto.FLOAT,
-             np.dtype(np.uint8): TensorProto.UINT8,
-             np.dtype(np.int8): TensorProto.INT8,
-             np.dtype(np.int32): TensorProto.INT32}
 
 
 def quantized(shape, dtype):
@@ -76,45 +70,6 @@ def conv_nchw(x, w, strides, pads, dilations, group):
                            j * dilations[1]:j * dilations[1] + strides[1] * (ow - 1) + 1:strides[1]]
                 out[:, g * fg:(g + 1) * fg] += np.einsum("nchw,fc->nfhw", patch, ws[:, :, i, j])
     return out
-
-
-class Case:
-    """One model: graph inputs fed at run time, initializers, one node."""
-
-    def __init__(self, name, opset):
-        self.name, self.opset = name, opset
-        self.inputs, self.inits, self.outputs, self.nodes = [], [], [], []
-
-    def input(self, name, value):
-        self.inputs.append((name, value))
-        return name
-
-    def const(self, name, value):
-        self.inits.append(numpy_helper.from_array(value, name))
-        return name
-
-    def node(self, op, ins, outs, **attrs):
-        self.nodes.append(helper.make_node(op, ins, outs, **attrs))
-
-    def output(self, name, value):
-        self.outputs.append((name, value))
-
-    def write(self, directory):
-        info = lambda n, v: helper.make_tensor_value_info(n, ONNX_TYPE[v.dtype], v.shape)
-        graph = helper.make_graph(self.nodes, self.name,
-                                  [info(n, v) for n, v in self.inputs],
-                                  [info(n, v) for n, v in self.outputs],
-                                  self.inits)
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", self.opset)])
-        model.ir_version = 7
-        onnx.checker.check_model(model)
-        os.makedirs(os.path.join(directory, "test_data_set_0"), exist_ok=True)
-        onnx.save(model, os.path.join(directory, "model.onnx"))
-        for kind, values in (("input", self.inputs), ("output", self.outputs)):
-            for i, (n, v) in enumerate(values):
-                t = numpy_helper.from_array(v, n)
-                with open(os.path.join(directory, "test_data_set_0", "%s_%d.pb" % (kind, i)), "wb") as f:
-                    f.write(t.SerializeToString())
 
 
 def qlinear_matmul():
@@ -248,36 +203,5 @@ CASES = [qlinear_matmul, matmul_integer, qlinear_conv, conv_integer,
          quantize_dequantize, dynamic_quantize, hardmax_and_casts]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("bin_dir")
-    parser.add_argument("work_dir")
-    args = parser.parse_args()
-    xfc = os.path.join(args.bin_dir, "xfc")
-    run = os.path.join(args.bin_dir, "xfc-run")
-    failures = 0
-    for make in CASES:
-        case = make()
-        d = os.path.join(args.work_dir, case.name)
-        shutil.rmtree(d, ignore_errors=True)
-        case.write(d)
-        for opt in ("-O3", "-O0"):
-            lib = os.path.join(d, "model%s.so" % opt)
-            ok = True
-            for cmd in ([xfc, os.path.join(d, "model.onnx"), opt, "-o", lib],
-                        [run, lib, "--test-data-dir", os.path.join(d, "test_data_set_0")]):
-                p = subprocess.run(cmd, capture_output=True, text=True)
-                if p.returncode != 0:
-                    ok = False
-                    print("FAIL %s %s: %s\n%s%s" % (case.name, opt, " ".join(cmd),
-                                                    p.stdout, p.stderr))
-                    break
-            failures += not ok
-            if ok:
-                print("PASS %s %s" % (case.name, opt))
-    print("%d of %d failed" % (failures, 2 * len(CASES)))
-    return 1 if failures else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(e2e_cases.main(__doc__, [make() for make in CASES]))

@@ -17,12 +17,13 @@ nothing with the importer's unrolling. Each model is compiled at -O3 and
 import argparse
 import os
 import re
-import subprocess
 import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from e2e_cases import LEVELS, compile_and_check, write_test_dir
 
 # --- Reference -------------------------------------------------------------
 
@@ -284,8 +285,6 @@ def main():
     parser.add_argument("work_dir")
     parser.add_argument("--filter", default="")
     args = parser.parse_args()
-    xfc = os.path.join(args.bin_dir, "xfc")
-    run = os.path.join(args.bin_dir, "xfc-run")
     failures = total = 0
     for case in CASES:
         if not re.search(args.filter, case.name):
@@ -293,31 +292,9 @@ def main():
         rng = np.random.default_rng(sum(map(ord, case.name)))
         model, feeds, expected = build(case, rng)
         dst = os.path.join(args.work_dir, case.name)
-        data = os.path.join(dst, "test_data_set_0")
-        os.makedirs(data, exist_ok=True)
-        onnx.save(model, os.path.join(dst, "model.onnx"))
-        for f in os.listdir(data):
-            os.remove(os.path.join(data, f))
-        for kind, tensors in (("input", feeds), ("output", expected)):
-            for i, t in enumerate(tensors):
-                with open(os.path.join(data, "%s_%d.pb" % (kind, i)), "wb") as f:
-                    f.write(t.SerializeToString())
-        for opt in ("-O3", "-O0"):
-            total += 1
-            lib = os.path.join(dst, "model%s.so" % opt)
-            ok = True
-            for cmd in ([xfc, os.path.join(dst, "model.onnx"), opt, "-o", lib],
-                        [run, lib, "--test-data-dir", data]):
-                p = subprocess.run(cmd, capture_output=True, text=True)
-                if p.returncode != 0:
-                    ok = False
-                    print("FAIL %s %s: %s\n%s%s" % (case.name, opt,
-                                                    " ".join(cmd), p.stdout,
-                                                    p.stderr))
-                    break
-            failures += not ok
-            if ok:
-                print("PASS %s %s" % (case.name, opt))
+        write_test_dir(dst, model, feeds, expected)
+        failures += compile_and_check(args.bin_dir, dst, case.name)
+        total += len(LEVELS)
     print("%d of %d failed" % (failures, total))
     return 1 if failures or not total else 0
 

@@ -683,6 +683,33 @@ LogicalResult PadOp::verify() {
   return verifyShape(*this, expected, getType());
 }
 
+LogicalResult GridSampleOp::verify() {
+  RankedTensorType in = tensorType(getInput()), grid = tensorType(getGrid()),
+                   out = getType();
+  int64_t spatial = in.getRank() - 2;
+  if (spatial < 1)
+    return emitOpError("input must be [N, C, d1, ...]");
+  if (grid.getRank() != spatial + 2)
+    return emitOpError("grid must have rank ") << spatial + 2;
+  if (out.getElementType() != in.getElementType() ||
+      out.getRank() != in.getRank())
+    return emitOpError("result must have the input's rank and element type");
+  auto compatible = [](int64_t a, int64_t b) {
+    return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+  };
+  if (!compatible(grid.getDimSize(spatial + 1), spatial))
+    return emitOpError("grid's last dimension must be ") << spatial;
+  bool ok = compatible(grid.getDimSize(0), in.getDimSize(0)) &&
+            compatible(out.getDimSize(0), in.getDimSize(0)) &&
+            compatible(out.getDimSize(1), in.getDimSize(1));
+  for (int64_t d = 0; d < spatial; ++d)
+    ok = ok && compatible(out.getDimSize(2 + d), grid.getDimSize(1 + d));
+  if (!ok)
+    return emitOpError("result must be [N, C] of the input followed by the "
+                       "grid's spatial dimensions");
+  return success();
+}
+
 LogicalResult ResizeOp::verify() {
   RankedTensorType in = tensorType(getInput()), out = getType();
   if (in.getElementType() != out.getElementType() ||

@@ -120,6 +120,13 @@ def Xf_ResizeMode : I32EnumAttr<"ResizeMode", "resize interpolation", [
   let cppNamespace = "::xfc::xf";
 }
 
+def Xf_GridPadding : I32EnumAttr<"GridPadding",
+    "what a grid sample reads outside the input (ONNX GridSample)", [
+    I32EnumAttrCase<"zeros", 0>, I32EnumAttrCase<"border", 1>,
+    I32EnumAttrCase<"reflection", 2>]> {
+  let cppNamespace = "::xfc::xf";
+}
+
 def Xf_CoordinateMode : I32EnumAttr<"CoordinateMode",
     "how a resized coordinate maps back to the input (ONNX Resize)", [
     I32EnumAttrCase<"half_pixel", 0>, I32EnumAttrCase<"pytorch_half_pixel", 1>,
@@ -745,6 +752,33 @@ def Xf_PadOp : Xf_Op<"pad"> {
   let results = (outs Xf_Tensor:$result);
   let assemblyFormat =
       "$mode $input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_GridSampleOp : Xf_Op<"grid_sample"> {
+  let summary = "sample the input at the points of a grid (ONNX GridSample)";
+  let description = [{
+    `input` is `[N, C, d1, ..., dr]` and `grid` is `[N, D1, ..., Dr, r]`;
+    the result is `[N, C, D1, ..., Dr]`. `grid[n, o..., :]` holds the
+    position to read, normalized to [-1, 1] and innermost dimension first
+    (x, y, ...). `align_corners` maps -1 and 1 to the centers of the corner
+    pixels instead of their outer edges. `nearest` reads the pixel at the
+    position rounded half to even, `linear` the 2 and `cubic` (Keys,
+    a = -0.75) the 4 nearest per dimension. `padding` gives what positions
+    and taps outside the input read: `zeros`, the `border` pixel, or the
+    `reflection` of the position at the borders.
+
+    ```mlir
+    %y = xf.grid_sample linear %x, %grid padding zeros {align_corners = false}
+         : tensor<1x3x8x8xf32>, tensor<1x4x4x2xf32> -> tensor<1x3x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Xf_ResizeMode:$mode, Xf_FloatTensor:$input,
+                       Xf_FloatTensor:$grid, Xf_GridPadding:$padding,
+                       BoolAttr:$align_corners);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = "$mode $input `,` $grid `padding` $padding attr-dict "
+      "`:` type($input) `,` type($grid) `->` type($result)";
   let hasVerifier = 1;
 }
 

@@ -68,9 +68,12 @@ def CpuLowerVectorsPass : Pass<"xfc-cpu-lower-vectors", "mlir::func::FuncOp"> {
     registers across the reduction loop), lowers vector.contract to
     outer-product FMAs, lowers transfers, reductions, transposes and masks,
     and replaces math functions with vectorizable polynomial approximations.
+    Gathers from views with a non-unit innermost stride are rewritten to
+    gather from a 1-D unit-stride view of the same memory.
   }];
   let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
-                           "mlir::math::MathDialect", "mlir::arith::ArithDialect"];
+                           "mlir::math::MathDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect", "mlir::linalg::LinalgDialect"];
 }
 
 def CpuLowerDispatchCallsPass

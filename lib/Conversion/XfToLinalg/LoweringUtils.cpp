@@ -152,6 +152,24 @@ Value scalar(OpBuilder &b, Location loc, Type type, double value) {
   return arith::ConstantOp::create(b, loc, scalarAttr(type, value));
 }
 
+SmallVector<Value> cubicWeights(OpBuilder &b, Location loc, Value r, double a) {
+  auto c = [&](double v) { return scalar(b, loc, b.getF64Type(), v); };
+  auto mul = [&](Value x, Value y) { return (Value)arith::MulFOp::create(b, loc, x, y); };
+  auto add = [&](Value x, Value y) { return (Value)arith::AddFOp::create(b, loc, x, y); };
+  auto sub = [&](Value x, Value y) { return (Value)arith::SubFOp::create(b, loc, x, y); };
+  // Outer taps, distance s in [1, 2]: ((A s - 5A) s + 8A) s - 4A.
+  auto outer = [&](Value s) {
+    return sub(mul(add(mul(sub(mul(c(a), s), c(5 * a)), s), c(8 * a)), s), c(4 * a));
+  };
+  // Inner taps, distance s in [0, 1]: ((A + 2) s - (A + 3)) s s + 1.
+  auto inner = [&](Value s) {
+    return add(mul(mul(sub(mul(c(a + 2), s), c(a + 3)), s), s), c(1.0));
+  };
+  Value oneMinus = sub(c(1.0), r);
+  return {outer(add(r, c(1.0))), inner(r), inner(oneMinus),
+          outer(add(oneMinus, c(1.0)))};
+}
+
 TypedAttr lowestAttr(Type type) {
   if (auto ft = dyn_cast<FloatType>(type))
     return FloatAttr::get(ft, -std::numeric_limits<double>::infinity());

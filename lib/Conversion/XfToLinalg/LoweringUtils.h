@@ -82,6 +82,13 @@ mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value normalizeIndex(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value raw, int64_t size);
 
+/// Keys cubic convolution weights (coefficient `a`) of the taps at
+/// floor(x) - 1 ... floor(x) + 2 for the f64 fraction `r` = x - floor(x), in
+/// the ONNX reference's order of operations (Resize and GridSample).
+llvm::SmallVector<mlir::Value> cubicWeights(mlir::OpBuilder &b,
+                                            mlir::Location loc, mlir::Value r,
+                                            double a);
+
 /// The op families' pattern sets.
 void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(mlir::RewritePatternSet &patterns);
@@ -96,6 +103,7 @@ void populateCheckPatterns(mlir::RewritePatternSet &patterns);
 /// check patterns.
 void numberCheckMessages(mlir::ModuleOp module);
 void populateResizePatterns(mlir::RewritePatternSet &patterns);
+void populateGridSamplePatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace xfc::lowering
 

@@ -48,30 +48,6 @@ Value extractF64(OpBuilder &b, Location loc, Value t, int64_t i) {
   return arith::TruncFOp::create(b, loc, f64, v);
 }
 
-Value f64c(OpBuilder &b, Location loc, double v) {
-  return arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v));
-}
-
-/// Keys cubic weights of the taps at floor(x) - 1 ... floor(x) + 2 for the
-/// fraction `r` (the reference's formulas, in its order of operations).
-SmallVector<Value> cubicWeights(OpBuilder &b, Location l, Value r, double a) {
-  auto c = [&](double v) { return f64c(b, l, v); };
-  auto mul = [&](Value x, Value y) { return (Value)arith::MulFOp::create(b, l, x, y); };
-  auto add = [&](Value x, Value y) { return (Value)arith::AddFOp::create(b, l, x, y); };
-  auto sub = [&](Value x, Value y) { return (Value)arith::SubFOp::create(b, l, x, y); };
-  // Outer taps, distance s in [1, 2]: ((A s - 5A) s + 8A) s - 4A.
-  auto outer = [&](Value s) {
-    return sub(mul(add(mul(sub(mul(c(a), s), c(5 * a)), s), c(8 * a)), s), c(4 * a));
-  };
-  // Inner taps, distance s in [0, 1]: ((A + 2) s - (A + 3)) s s + 1.
-  auto inner = [&](Value s) {
-    return add(mul(mul(sub(mul(c(a + 2), s), c(a + 3)), s), s), c(1.0));
-  };
-  Value oneMinus = sub(c(1.0), r);
-  return {outer(add(r, c(1.0))), inner(r), inner(oneMinus),
-          outer(add(oneMinus, c(1.0)))};
-}
-
 /// Builds the tables of dimension `d` (input size `in`, output size `out`).
 AxisTables buildAxisTables(OpBuilder &b, Location loc, ResizeOp op, int64_t d,
                            int64_t in, int64_t out, Value scale, Value scaledLen,
@@ -104,7 +80,7 @@ AxisTables buildAxisTables(OpBuilder &b, Location loc, ResizeOp op, int64_t d,
       b, loc, types, ValueRange{}, inits, maps,
       SmallVector<utils::IteratorType>{utils::IteratorType::parallel},
       [&](OpBuilder &nb, Location l, ValueRange) {
-        auto c = [&](double v) { return f64c(nb, l, v); };
+        auto c = [&](double v) { return scalar(nb, l, nb.getF64Type(), v); };
         auto add = [&](Value x, Value y) { return (Value)arith::AddFOp::create(nb, l, x, y); };
         auto sub = [&](Value x, Value y) { return (Value)arith::SubFOp::create(nb, l, x, y); };
         auto mul = [&](Value x, Value y) { return (Value)arith::MulFOp::create(nb, l, x, y); };

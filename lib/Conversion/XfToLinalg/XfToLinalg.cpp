@@ -37,6 +37,7 @@ void populateXfToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateSequentialPatterns(patterns);
   lowering::populateCheckPatterns(patterns);
   lowering::populateResizePatterns(patterns);
+  lowering::populateGridSamplePatterns(patterns);
 }
 
 namespace {

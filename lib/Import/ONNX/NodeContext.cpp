@@ -713,6 +713,8 @@ const OpRegistry &OpRegistry::instance() {
     registerQuantizationOps(r);
     registerRecurrentOps(r);
     registerControlFlowOps(r);
+    registerSignalOps(r);
+    registerTextOps(r);
     return r;
   }();
   return registry;

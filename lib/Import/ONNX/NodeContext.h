@@ -271,6 +271,8 @@ void registerLossOps(OpRegistry &r);
 void registerQuantizationOps(OpRegistry &r);
 void registerRecurrentOps(OpRegistry &r);
 void registerControlFlowOps(OpRegistry &r);
+void registerSignalOps(OpRegistry &r);
+void registerTextOps(OpRegistry &r);
 
 } // namespace xfc::onnx_import
 

@@ -223,6 +223,15 @@ LogicalResult convertCast(NodeContext &c) {
 
 LogicalResult convertPRelu(NodeContext &c) {
   Value x = c.in(0), slope = c.in(1);
+  // Before opset 7 a 1-D slope of C values is per channel (axis 1), not
+  // numpy-broadcast against the last axis.
+  ArrayRef<int64_t> xShape = c.shape(0), slopeShape = c.shape(1);
+  if (c.opset() < 7 && slopeShape.size() == 1 && xShape.size() > 2 &&
+      slopeShape[0] == xShape[1] && slopeShape[0] != 1) {
+    SmallVector<int64_t> perChannel(xShape.size() - 1, 1);
+    perChannel[0] = slopeShape[0];
+    slope = c.reshape(slope, perChannel);
+  }
   FailureOr<Value> negative =
       c.binary(BinaryKind::lt, x, c.splat(c.elt(0), 0.0));
   FailureOr<Value> scaled = c.binary(BinaryKind::mul, x, slope);
@@ -307,7 +316,8 @@ void registerElementwiseOps(OpRegistry &r) {
        unaryWithParams(UnaryKind::thresholded_relu, "alpha", 1.0f));
   r.on("HardSigmoid", {6},
        unaryWithParams(UnaryKind::hard_sigmoid, "alpha", 0.2f, "beta", 0.5f));
-  r.on("PRelu", {7, 9, 16}, convertPRelu, "select(x < 0, x * slope, x)");
+  r.on("PRelu", {6, 7, 9, 16}, convertPRelu,
+       "select(x < 0, x * slope, x); before opset 7 a 1-D slope is per channel");
 
   // Binary arithmetic, comparisons, logic.
   r.on("Add", {7, 13, 14}, binaryOp(BinaryKind::add));

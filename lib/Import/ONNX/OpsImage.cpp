@@ -5,7 +5,8 @@
 // Resize/Upsample by integer factors (each pixel repeated), and LRN (a sum of
 // squares over neighbouring channels, computed as an average pool). Every
 // other Resize/Upsample becomes xf.resize; scales or sizes given at run time
-// take the output shape from the model's declaration.
+// take the output shape from the model's declaration. GridSample becomes
+// xf.grid_sample.
 //
 //===----------------------------------------------------------------------===//
 
@@ -426,6 +427,38 @@ LogicalResult convertLRN(NodeContext &c) {
   return failed(y) ? failure() : c.done(*y);
 }
 
+LogicalResult convertGridSample(NodeContext &c) {
+  std::string mode = c.attrString("mode", "bilinear");
+  std::string padding = c.attrString("padding_mode", "zeros");
+  bool alignCorners = c.attrInt("align_corners", 0) != 0;
+  if (c.failed())
+    return failure();
+  std::optional<xf::ResizeMode> m =
+      llvm::StringSwitch<std::optional<xf::ResizeMode>>(mode)
+          .Case("nearest", xf::ResizeMode::nearest)
+          .Case("bilinear", xf::ResizeMode::linear)
+          .Case("bicubic", xf::ResizeMode::cubic)
+          .Default(std::nullopt);
+  if (!m)
+    return c.fail("mode must be 'bilinear', 'nearest' or 'bicubic', not '" +
+                  mode + "'");
+  std::optional<xf::GridPadding> p = xf::symbolizeGridPadding(padding);
+  if (!p)
+    return c.fail("padding_mode must be 'zeros', 'border' or 'reflection', "
+                  "not '" + padding + "'");
+  if (!isa<FloatType>(c.elt(0)) || !isa<FloatType>(c.elt(1)))
+    return c.fail("the input and the grid must be floating-point");
+  ArrayRef<int64_t> in = c.shape(0), grid = c.shape(1);
+  if (in.size() != 4 || grid.size() != 4 || grid[3] != 2 ||
+      (in[0] != grid[0] && !ShapedType::isDynamic(in[0]) &&
+       !ShapedType::isDynamic(grid[0])))
+    return c.fail("the input " + shapeStr(in) + " and the grid " +
+                  shapeStr(grid) + " must be [N, C, H, W] and [N, H_out, W_out, 2]");
+  auto type = RankedTensorType::get({in[0], in[1], grid[1], grid[2]}, c.elt(0));
+  return c.done(xf::GridSampleOp::create(c.b(), c.loc(), type, *m, c.in(0),
+                                         c.in(1), *p, alignCorners));
+}
+
 } // namespace
 
 void registerImageOps(OpRegistry &r) {
@@ -442,6 +475,9 @@ void registerImageOps(OpRegistry &r) {
        "nearest, linear; scales constant, or run-time with a declared "
        "output shape");
   r.on("LRN", {1, 13}, convertLRN, "static C and spatial dimensions");
+  r.on("GridSample", {16}, convertGridSample,
+       "xf.grid_sample: one gather per tap (1, 4 or 16) per output pixel; "
+       "2-D");
 }
 
 } // namespace xfc::onnx_import

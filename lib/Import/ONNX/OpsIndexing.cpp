@@ -269,6 +269,51 @@ LogicalResult convertCumSum(NodeContext &c) {
                                      b.getBoolAttr(reverse)));
 }
 
+/// ReverseSequence reverses the first lens[b] steps of every batch entry:
+/// y[t, b] = x[src, b] with src = t < lens[b] ? lens[b] - 1 - t : t, one
+/// xf.gather_elements along the time axis.
+LogicalResult convertReverseSequence(NodeContext &c) {
+  int64_t batchAxis = c.attrInt("batch_axis", 1);
+  int64_t timeAxis = c.attrInt("time_axis", 0);
+  if (c.failed() || failed(requireIndices(c, 1)))
+    return failure();
+  if (!((batchAxis == 0 && timeAxis == 1) || (batchAxis == 1 && timeAxis == 0)))
+    return c.fail("batch_axis and time_axis must be 0 and 1, in either order");
+  llvm::ArrayRef<int64_t> shape = c.shape(0);
+  if (shape.size() < 2 || llvm::any_of(shape, ShapedType::isDynamic))
+    return c.fail("the input " + shapeStr(shape) +
+                  " must be static with rank 2 or more");
+  int64_t steps = shape[timeAxis], batch = shape[batchAxis];
+  if (c.rank(1) != 1 || c.shape(1)[0] != batch)
+    return c.fail("sequence_lens " + shapeStr(c.shape(1)) + " must be [" +
+                  llvm::Twine(batch) + "]");
+  // [T, 1, 1...] or [1, T, 1...] positions, [1, B, ...] or [B, 1, ...] lengths.
+  Type i64 = c.b().getI64Type();
+  llvm::SmallVector<int64_t> timeShape(shape.size(), 1), lensShape(shape.size(), 1);
+  timeShape[timeAxis] = steps;
+  lensShape[batchAxis] = batch;
+  std::vector<int64_t> positions(steps);
+  for (int64_t t = 0; t < steps; ++t)
+    positions[t] = t;
+  Value time = c.constant(ConstTensor::ofInts(dt::Int64, timeShape, positions));
+  Value lens = c.reshape(c.cast(c.in(1), i64), lensShape);
+  FailureOr<Value> last = c.binary(xf::BinaryKind::sub, lens, c.splat(i64, 1));
+  if (failed(last))
+    return failure();
+  FailureOr<Value> reversed = c.binary(xf::BinaryKind::sub, *last, time);
+  FailureOr<Value> inside = c.binary(xf::BinaryKind::lt, time, lens);
+  if (failed(reversed) || failed(inside))
+    return failure();
+  FailureOr<Value> src = c.select(*inside, *reversed, time);
+  if (failed(src))
+    return failure();
+  FailureOr<Value> indices = c.broadcastTo(*src, shape);
+  if (failed(indices))
+    return failure();
+  return c.done(xf::GatherElementsOp::create(c.b(), c.loc(), c.type(0), c.in(0),
+                                             *indices, timeAxis));
+}
+
 } // namespace
 
 void registerIndexingOps(OpRegistry &r) {
@@ -287,6 +332,8 @@ void registerIndexingOps(OpRegistry &r) {
        "run time); always sorted");
   r.on("CumSum", {11, 14}, convertCumSum,
        "the axis must be a compile-time constant");
+  r.on("ReverseSequence", {10}, convertReverseSequence,
+       "xf.gather_elements along the time axis; static shapes");
 }
 
 } // namespace xfc::onnx_import

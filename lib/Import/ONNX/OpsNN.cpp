@@ -750,6 +750,80 @@ LogicalResult convertEinsum(NodeContext &c) {
   return c.done(einsumPermute(c, r, result));
 }
 
+/// MaxUnpool scatters each value to the flat position (over the whole
+/// output, like MaxPool's Indices) its index names; everything else is zero.
+/// The output size is output_shape's (a constant, or the declared shape when
+/// it is a run-time input) or the inverse of the pooling arithmetic.
+LogicalResult convertMaxUnpool(NodeContext &c) {
+  auto kernel = c.attrInts("kernel_shape");
+  if (c.failed())
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  int64_t spatial = static_cast<int64_t>(in.size()) - 2;
+  if (!kernel || spatial < 1 || static_cast<int64_t>(kernel->size()) != spatial)
+    return c.fail("kernel_shape must give one size per spatial dimension of "
+                  "the input " + shapeStr(in));
+  if (!isa<FloatType>(c.elt(0)))
+    return c.fail("needs floating-point input");
+  if (!isa<IntegerType>(c.elt(1)) || c.shape(1) != in)
+    return c.fail("the indices " + shapeStr(c.shape(1)) +
+                  " must be integers of the input's shape " + shapeStr(in));
+  if (llvm::any_of(in, ShapedType::isDynamic))
+    return c.fail("the input's shape must be static");
+  auto strides = windowInts(c, "strides", spatial, 1);
+  auto pads = windowInts(c, "pads", 2 * spatial, 0);
+  if (failed(strides) || failed(pads))
+    return failure();
+  // The indices address the output the pooling arithmetic implies; a
+  // larger output_shape only adds zeros after it in every dimension.
+  llvm::SmallVector<int64_t> inferred{in[0], in[1]};
+  for (int64_t d = 0; d < spatial; ++d)
+    inferred.push_back((in[2 + d] - 1) * (*strides)[d] - (*pads)[d] -
+                       (*pads)[spatial + d] + (*kernel)[d]);
+  llvm::SmallVector<int64_t> out = inferred;
+  if (c.has(2) && c.constant(2)) {
+    auto shape = c.constInts(2, "output_shape");
+    if (failed(shape))
+      return failure();
+    out.assign(shape->begin(), shape->end());
+  } else if (c.has(2)) {
+    FailureOr<RankedTensorType> declared = c.declaredOutput("output_shape");
+    if (failed(declared))
+      return failure();
+    out.assign(declared->getShape().begin(), declared->getShape().end());
+    if (failed(c.checkEquals(2, out, "output_shape")))
+      return failure();
+  }
+  int64_t total = checkedNumElements(inferred);
+  if (total < 0 || llvm::any_of(inferred, [](int64_t d) { return d < 0; }))
+    return c.fail("the inferred output shape " + shapeStr(inferred) +
+                  " is invalid");
+  if (out.size() != inferred.size() ||
+      llvm::any_of(llvm::zip(out, inferred),
+                   [](auto p) { return std::get<0>(p) < std::get<1>(p); }) ||
+      out[0] != in[0] || out[1] != in[1])
+    return c.fail("output_shape " + listStr(out) + " must be at least " +
+                  listStr(inferred) + " with the input's N and C");
+  int64_t count = checkedNumElements(in);
+  Type elt = c.elt(0);
+  Value zeros = c.splat(elt, 0.0, {total});
+  Value values = c.reshape(c.in(0), {count});
+  Value indices = c.reshape(c.in(1), {count});
+  Value flat = xf::ScatterElementsOp::create(
+      c.b(), c.loc(), cast<RankedTensorType>(zeros.getType()),
+      xf::ScatterReduction::none, zeros, indices, values, 0);
+  Value y = c.reshape(flat, inferred);
+  if (out == inferred)
+    return c.done(y);
+  llvm::SmallVector<int64_t> padding(inferred.size(), 0);
+  for (int64_t d : llvm::seq<int64_t>(0, out.size()))
+    padding.push_back(out[d] - inferred[d]);
+  return c.done(xf::PadOp::create(c.b(), c.loc(), RankedTensorType::get(out, elt),
+                                  xf::PadMode::constant, y, padding,
+                                  llvm::APFloat(0.0)));
+}
+
+
 } // namespace
 
 FailureOr<Value> buildConv(NodeContext &c, unsigned weightIndex, Value x,
@@ -813,6 +887,9 @@ void registerNNOps(OpRegistry &r) {
        "floating point; no Indices output");
   r.on("AveragePool", {1, 7, 10, 11}, poolOp(xf::PoolKind::avg),
        "floating point");
+  r.on("MaxUnpool", {9, 11}, convertMaxUnpool,
+       "xf.scatter_elements into zeros; a run-time output_shape needs the "
+       "output's static shape declared (checked at run time)");
 }
 
 } // namespace xfc::onnx_import

@@ -186,13 +186,106 @@ LogicalResult checkChannelParam(NodeContext &c, unsigned i, int64_t channels,
   return success();
 }
 
+/// The mean and the population variance of `x` over `axes`, kept as
+/// size-1 dimensions.
+FailureOr<std::pair<Value, Value>>
+meanAndVariance(NodeContext &c, Value x, llvm::ArrayRef<int64_t> axes) {
+  Value mean = c.reduce(xf::ReduceKind::mean, x, axes, /*keepDims=*/true);
+  FailureOr<Value> centered = c.binary(BinaryKind::sub, x, mean);
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = c.binary(BinaryKind::mul, *centered, *centered);
+  if (failed(squared))
+    return failure();
+  return std::make_pair(
+      mean, c.reduce(xf::ReduceKind::mean, *squared, axes, /*keepDims=*/true));
+}
+
+/// The per-channel s = scale / sqrt(var + eps) and t = bias - mean * s of
+/// y = x * s + t, from tensors that broadcast against x.
+FailureOr<std::pair<Value, Value>> scaleShift(NodeContext &c, Value scale,
+                                              Value bias, Value mean, Value var,
+                                              float eps) {
+  Type elt = cast<RankedTensorType>(scale.getType()).getElementType();
+  FailureOr<Value> varEps = c.binary(BinaryKind::add, var, c.splat(elt, eps));
+  if (failed(varEps))
+    return failure();
+  FailureOr<Value> s =
+      c.binary(BinaryKind::mul, scale, c.unary(xf::UnaryKind::rsqrt, *varEps));
+  if (failed(s))
+    return failure();
+  FailureOr<Value> ms = c.binary(BinaryKind::mul, mean, *s);
+  if (failed(ms))
+    return failure();
+  FailureOr<Value> t = c.binary(BinaryKind::sub, bias, *ms);
+  if (failed(t))
+    return failure();
+  return std::make_pair(*s, *t);
+}
+
+/// Training mode normalizes with the batch's own statistics (over every
+/// axis but the channels; the population variance) and also returns the
+/// updated running statistics: input * momentum + batch * (1 - momentum).
+LogicalResult convertBatchNormTraining(NodeContext &c, float eps) {
+  float momentum = c.attrFloat("momentum", 0.9f);
+  if (c.failed())
+    return failure();
+  int64_t rank = c.rank(0), channels = c.shape(0)[1];
+  Type elt = c.elt(0);
+  Value x = c.in(0);
+  SmallVector<int64_t> axes{0};
+  for (int64_t d = 2; d < rank; ++d)
+    axes.push_back(d);
+  FailureOr<std::pair<Value, Value>> stats = meanAndVariance(c, x, axes);
+  if (failed(stats))
+    return failure();
+  auto [mean, var] = *stats;
+  auto param = [&](unsigned i) {
+    return c.reshape(c.cast(c.in(i), elt), channelShape(channels, rank));
+  };
+  // The statistics are [1, C, 1, ...]; the parameters [C, 1, ...].
+  Value batchMean = c.reshape(mean, channelShape(channels, rank));
+  Value batchVar = c.reshape(var, channelShape(channels, rank));
+  FailureOr<std::pair<Value, Value>> st =
+      scaleShift(c, param(1), param(2), batchMean, batchVar, eps);
+  if (failed(st))
+    return failure();
+  FailureOr<Value> scaled = c.binary(BinaryKind::mul, x, st->first);
+  if (failed(scaled))
+    return failure();
+  FailureOr<Value> y = c.binary(BinaryKind::add, *scaled, st->second);
+  if (failed(y))
+    return failure();
+  c.set(0, *y);
+  auto running = [&](unsigned input, Value batch) -> FailureOr<Value> {
+    Type t = c.elt(input);
+    FailureOr<Value> kept =
+        c.binary(BinaryKind::mul, c.in(input), c.splat(t, momentum));
+    FailureOr<Value> added = c.binary(
+        BinaryKind::mul, c.cast(c.reshape(batch, {channels}), t),
+        c.splat(t, 1.0 - static_cast<double>(momentum)));
+    if (failed(kept) || failed(added))
+      return failure();
+    return c.binary(BinaryKind::add, *kept, *added);
+  };
+  for (auto [out, input, batch] :
+       {std::tuple{1u, 3u, mean}, std::tuple{2u, 4u, var}}) {
+    if (out >= c.numOutputs() || !c.outputUsed(out))
+      continue;
+    FailureOr<Value> r = running(input, batch);
+    if (failed(r))
+      return failure();
+    c.set(out, *r);
+  }
+  return success();
+}
+
 LogicalResult convertBatchNorm(NodeContext &c) {
   float eps = c.attrFloat("epsilon", 1e-5f);
   if (c.since() < 9 && c.attrInt("spatial", 1) != 1)
     return c.fail("spatial=0 is not supported");
-  if (c.since() >= 14 && c.attrInt("training_mode", 0) != 0)
-    return c.fail("training_mode=1 is not supported (inference only)");
-  if (c.failed() || failed(c.onlyFirstOutput("inference only")))
+  bool training = c.since() >= 14 && c.attrInt("training_mode", 0) != 0;
+  if (c.failed())
     return failure();
   int64_t rank = c.rank(0);
   if (rank < 2)
@@ -204,6 +297,14 @@ LogicalResult convertBatchNorm(NodeContext &c) {
   for (unsigned i = 1; i <= 4; ++i)
     if (failed(checkChannelParam(c, i, channels, names[i])))
       return failure();
+  if (training) {
+    if (ShapedType::isDynamic(channels))
+      return c.fail("training mode needs a static channel count");
+    return convertBatchNormTraining(c, eps);
+  }
+  if (failed(c.onlyFirstOutput("the running statistics are outputs of "
+                               "training mode only")))
+    return failure();
   Type elt = c.elt(0);
   int32_t dtype = c.dtype(0);
   Value x = c.in(0);
@@ -227,22 +328,11 @@ LogicalResult convertBatchNorm(NodeContext &c) {
       Value v = c.cast(c.in(i), elt);
       return c.reshape(v, channelShape(c.shape(i)[0], rank));
     };
-    FailureOr<Value> varEps =
-        c.binary(BinaryKind::add, param(4), c.splat(elt, eps));
-    if (failed(varEps))
+    FailureOr<std::pair<Value, Value>> st =
+        scaleShift(c, param(1), param(2), param(3), param(4), eps);
+    if (failed(st))
       return failure();
-    FailureOr<Value> sv = c.binary(BinaryKind::mul, param(1),
-                                   c.unary(xf::UnaryKind::rsqrt, *varEps));
-    if (failed(sv))
-      return failure();
-    FailureOr<Value> ms = c.binary(BinaryKind::mul, param(3), *sv);
-    if (failed(ms))
-      return failure();
-    FailureOr<Value> tv = c.binary(BinaryKind::sub, param(2), *ms);
-    if (failed(tv))
-      return failure();
-    s = *sv;
-    t = *tv;
+    std::tie(s, t) = *st;
   }
   FailureOr<Value> scaled = c.binary(BinaryKind::mul, x, s);
   if (failed(scaled))
@@ -318,14 +408,10 @@ LogicalResult convertLayerNorm(NodeContext &c) {
   llvm::SmallVector<int64_t> axes;
   for (int64_t d = *a; d < c.rank(0); ++d)
     axes.push_back(d);
-  Value mean = c.reduce(xf::ReduceKind::mean, x, axes, /*keepDims=*/true);
-  FailureOr<Value> centered = c.binary(BinaryKind::sub, x, mean);
-  if (failed(centered))
+  FailureOr<std::pair<Value, Value>> stats = meanAndVariance(c, x, axes);
+  if (failed(stats))
     return failure();
-  FailureOr<Value> squared = c.binary(BinaryKind::mul, *centered, *centered);
-  if (failed(squared))
-    return failure();
-  Value var = c.reduce(xf::ReduceKind::mean, *squared, axes, true);
+  auto [mean, var] = *stats;
   FailureOr<Value> varEps = c.binary(BinaryKind::add, var, c.splat(elt, eps));
   if (failed(varEps))
     return failure();
@@ -427,7 +513,8 @@ void registerReductionOps(OpRegistry &r) {
   r.on("LayerNormalization", {17}, convertLayerNorm,
        "Mean/InvStdDev outputs computed with xf.reduce when used");
   r.on("BatchNormalization", {6, 7, 9, 14, 15}, convertBatchNorm,
-       "inference only; constant parameters fold into scale/shift");
+       "constant parameters fold into scale/shift; training_mode normalizes "
+       "with the batch statistics and returns the running ones");
   r.on("InstanceNormalization", {6}, convertInstanceNorm,
        "xf.layer_norm over spatial axes + per-channel scale/bias");
   r.on("MeanVarianceNormalization", {9, 13}, convertMVN);

@@ -44,6 +44,64 @@ struct StridedCopyToLinalg : OpRewritePattern<memref::CopyOp> {
   }
 };
 
+/// vector.gather reaches LLVM (llvm.masked.gather) only from a memref whose
+/// innermost stride is 1, and upstream's gather lowerings give up on other
+/// strides as well, so a gather from a strided view (the real part of an
+/// interleaved complex tensor, a column of a matrix) would stay unconverted.
+/// Rewrite it as a gather from a 1-D unit-stride view of the same memory:
+/// base[o0, ..., on + idx[i]] is element o0*s0 + ... + on*sn + idx[i]*sn.
+struct LinearizeStridedGather : OpRewritePattern<vector::GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<MemRefType>(op.getBase().getType());
+    SmallVector<int64_t> staticStrides;
+    int64_t staticOffset;
+    if (!type || type.getRank() == 0 ||
+        failed(type.getStridesAndOffset(staticStrides, staticOffset)) ||
+        staticStrides.back() == 1)
+      return failure();
+    Location loc = op.getLoc();
+    auto meta = memref::ExtractStridedMetadataOp::create(rewriter, loc, op.getBase());
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    // The first element the gather's base position addresses, and the
+    // extent of the view (1 + sum (size_d - 1) * stride_d elements).
+    Value start = zero, span = one;
+    for (auto [offset, size, stride] :
+         llvm::zip(op.getOffsets(), meta.getSizes(), meta.getStrides())) {
+      start = arith::AddIOp::create(
+          rewriter, loc, start, arith::MulIOp::create(rewriter, loc, offset, stride));
+      Value last = arith::SubIOp::create(rewriter, loc, size, one);
+      span = arith::AddIOp::create(
+          rewriter, loc, span, arith::MulIOp::create(rewriter, loc, last, stride));
+    }
+    auto flatType = MemRefType::get(
+        {ShapedType::kDynamic}, type.getElementType(),
+        StridedLayoutAttr::get(rewriter.getContext(), ShapedType::kDynamic, {1}),
+        type.getMemorySpace());
+    Value flat = memref::ReinterpretCastOp::create(
+        rewriter, loc, flatType, meta.getBaseBuffer(),
+        OpFoldResult(meta.getOffset()), ArrayRef<OpFoldResult>{span},
+        ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)});
+    // Lane i reads element start + idx[i] * innermost stride.
+    VectorType indexType = op.getIndexVectorType().clone(rewriter.getIndexType());
+    Value indices = op.getIndices();
+    if (!op.getIndexVectorType().getElementType().isIndex())
+      indices = arith::IndexCastOp::create(rewriter, loc, indexType, indices);
+    auto splat = [&](Value v) {
+      return vector::BroadcastOp::create(rewriter, loc, indexType, v);
+    };
+    indices = arith::MulIOp::create(rewriter, loc, indices,
+                                    splat(meta.getStrides().back()));
+    indices = arith::AddIOp::create(rewriter, loc, indices, splat(start));
+    rewriter.replaceOpWithNewOp<vector::GatherOp>(
+        op, op.getVectorType(), flat, ValueRange{zero}, indices, op.getMask(),
+        op.getPassThru());
+    return success();
+  }
+};
+
 struct CpuLowerVectorsPass : impl::CpuLowerVectorsPassBase<CpuLowerVectorsPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -66,7 +124,7 @@ struct CpuLowerVectorsPass : impl::CpuLowerVectorsPassBase<CpuLowerVectorsPass> 
     }
     // Phase 2: lower to 1-D vector ops, FMAs and loads/stores.
     RewritePatternSet patterns(ctx);
-    patterns.add<StridedCopyToLinalg>(ctx);
+    patterns.add<StridedCopyToLinalg, LinearizeStridedGather>(ctx);
     vector::populateVectorContractLoweringPatterns(
         patterns, vector::VectorContractLowering::OuterProduct);
     vector::populateVectorOuterProductLoweringPatterns(patterns);

@@ -790,3 +790,19 @@ func.func @resize_roi_size(%x: tensor<1x4xf32>, %s: tensor<2xf32>, %roi: tensor<
   %0 = xf.resize linear %x, %s, roi %roi coordinates tf_crop_and_resize nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<1x4xf32>, tensor<2xf32>, tensor<2xf32> -> tensor<1x8xf32>
   return
 }
+
+// -----
+
+func.func @grid_sample_components(%x: tensor<1x3x8x8xf32>, %g: tensor<1x4x4x3xf32>) {
+  // expected-error @+1 {{grid's last dimension must be 2}}
+  %0 = xf.grid_sample linear %x, %g padding zeros {align_corners = false} : tensor<1x3x8x8xf32>, tensor<1x4x4x3xf32> -> tensor<1x3x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @grid_sample_result(%x: tensor<1x3x8x8xf32>, %g: tensor<1x4x4x2xf32>) {
+  // expected-error @+1 {{result must be [N, C] of the input followed by the grid's spatial dimensions}}
+  %0 = xf.grid_sample linear %x, %g padding zeros {align_corners = false} : tensor<1x3x8x8xf32>, tensor<1x4x4x2xf32> -> tensor<1x3x4x5xf32>
+  return
+}

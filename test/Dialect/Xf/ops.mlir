@@ -135,6 +135,15 @@ func.func @assert(%ok: tensor<3xi1>, %one: tensor<i1>) {
 
 // -----
 
+// CHECK-LABEL: func @grid_sample
+func.func @grid_sample(%x: tensor<2x3x8x8xf32>, %g: tensor<2x4x5x2xf32>) -> tensor<2x3x4x5xf32> {
+  // CHECK: xf.grid_sample cubic %{{.*}}, %{{.*}} padding reflection {align_corners = true} : tensor<2x3x8x8xf32>, tensor<2x4x5x2xf32> -> tensor<2x3x4x5xf32>
+  %0 = xf.grid_sample cubic %x, %g padding reflection {align_corners = true} : tensor<2x3x8x8xf32>, tensor<2x4x5x2xf32> -> tensor<2x3x4x5xf32>
+  return %0 : tensor<2x3x4x5xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @resize
 func.func @resize(%x: tensor<1x1x2x4xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x3x3xf32>) {
   // CHECK: xf.resize cubic %{{.*}}, %{{.*}} coordinates half_pixel nearest round_prefer_floor {cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32> -> tensor<1x1x4x8xf32>

@@ -1,0 +1,393 @@
+//===- OpsSignal.cpp - DFT, STFT and window functions -> xf -----------------===//
+//
+// The signal-processing operators of opset 17. A DFT of length N over a
+// signal of n samples is a product with an n x bins matrix of cos and sin
+// values known at compile time, so DFT and STFT become xf.matmul with two
+// constant matrices (real and imaginary parts): O(n * bins) per transform
+// instead of an FFT's O(n log n), which is what audio front ends (frames of
+// a few hundred samples) spend anyway in a tuned GEMM. The window functions
+// depend only on their length, so they are constants of the declared size.
+//
+//===----------------------------------------------------------------------===//
+
+#include "NodeContext.h"
+
+#include <cmath>
+#include <numeric>
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using xfc::xf::BinaryKind;
+
+namespace xfc::onnx_import {
+namespace {
+
+/// A complex tensor as two real tensors of the same shape; `im` is null for
+/// a real signal.
+struct Complex {
+  Value re, im;
+};
+
+/// Splits the trailing [1] (real) or [2] (real, imaginary) axis of ONNX's
+/// complex layout off `x`.
+FailureOr<Complex> splitComplex(NodeContext &c, Value x, StringRef what) {
+  auto type = cast<RankedTensorType>(x.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  if (shape.empty() || (shape.back() != 1 && shape.back() != 2))
+    return c.fail(what + " " + shapeStr(shape) +
+                  " must end in a dimension of 1 (real) or 2 (complex)");
+  SmallVector<int64_t> starts(shape.size(), 0), steps(shape.size(), 1);
+  SmallVector<int64_t> sizes(shape), partShape(shape.drop_back());
+  sizes.back() = 1;
+  auto part = [&](int64_t index) {
+    starts.back() = index;
+    return c.reshape(c.slice(x, starts, steps, sizes), partShape);
+  };
+  return Complex{part(0), shape.back() == 2 ? part(1) : Value()};
+}
+
+/// Stacks real and imaginary parts into ONNX's trailing [2] axis.
+FailureOr<Value> joinComplex(NodeContext &c, Complex z) {
+  SmallVector<int64_t> shape(
+      cast<RankedTensorType>(z.re.getType()).getShape());
+  shape.push_back(1);
+  return c.concat({c.reshape(z.re, shape), c.reshape(z.im, shape)},
+                  static_cast<int64_t>(shape.size()) - 1);
+}
+
+/// The DFT of length `length` along the last axis of `z` (n samples: fewer
+/// than `length` are zero-padded, more are truncated by the caller), keeping
+/// the first `bins` frequencies. With e = exp(sign * 2*pi*i*j*k / length):
+///   re = a.C - b.S,  im = a.S + b.C,  C = Re(e) * scale, S = Im(e) * scale.
+FailureOr<Complex> dftLastAxis(NodeContext &c, Complex z, int64_t length,
+                               int64_t bins, bool inverse) {
+  auto type = cast<RankedTensorType>(z.re.getType());
+  int64_t n = type.getShape().back();
+  int32_t dtype = c.dtype(0);
+  double sign = inverse ? 1.0 : -1.0;
+  double scale = inverse ? 1.0 / static_cast<double>(length) : 1.0;
+  std::vector<double> cosV(n * bins), sinV(n * bins);
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t k = 0; k < bins; ++k) {
+      // j * k mod length keeps the angle small and exact for long signals.
+      double angle = 2.0 * llvm::numbers::pi *
+                     static_cast<double>((j * k) % length) /
+                     static_cast<double>(length);
+      cosV[j * bins + k] = std::cos(angle) * scale;
+      sinV[j * bins + k] = sign * std::sin(angle) * scale;
+    }
+  Value cosM = c.constant(ConstTensor::ofFloats(dtype, {n, bins}, cosV));
+  Value sinM = c.constant(ConstTensor::ofFloats(dtype, {n, bins}, sinV));
+  SmallVector<int64_t> outShape(type.getShape());
+  outShape.back() = bins;
+  auto outType = RankedTensorType::get(outShape, type.getElementType());
+  auto matmul = [&](Value a, Value m) -> Value {
+    return xf::MatMulOp::create(c.b(), c.loc(), outType, a, m);
+  };
+  Value re = matmul(z.re, cosM), im = matmul(z.re, sinM);
+  if (z.im) {
+    FailureOr<Value> re2 = c.binary(BinaryKind::sub, re, matmul(z.im, sinM));
+    FailureOr<Value> im2 = c.binary(BinaryKind::add, im, matmul(z.im, cosM));
+    if (::mlir::failed(re2) || ::mlir::failed(im2))
+      return failure();
+    re = *re2;
+    im = *im2;
+  }
+  return Complex{re, im};
+}
+
+/// Keeps the first `length` entries of the last axis.
+Value truncateLastAxis(NodeContext &c, Value x, int64_t length) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(x.getType()).getShape();
+  if (shape.back() <= length)
+    return x;
+  SmallVector<int64_t> starts(shape.size(), 0), steps(shape.size(), 1);
+  SmallVector<int64_t> sizes(shape);
+  sizes.back() = length;
+  return c.slice(x, starts, steps, sizes);
+}
+
+/// Moves axis `from` of `x` to the end (or back, with `inverse`).
+Value moveAxisToEnd(NodeContext &c, Value x, int64_t from, bool inverse) {
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  if (from == rank - 1)
+    return x;
+  SmallVector<int64_t> perm;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != from)
+      perm.push_back(d);
+  perm.push_back(from);
+  if (inverse) {
+    SmallVector<int64_t> inv(rank);
+    for (int64_t d = 0; d < rank; ++d)
+      inv[perm[d]] = d;
+    perm = inv;
+  }
+  return c.transpose(x, perm);
+}
+
+/// A scalar integer input that sets a length: its constant value, else the
+/// one the declared output implies (`implied`, checked at run time).
+FailureOr<int64_t> lengthInput(NodeContext &c, unsigned i, int64_t implied,
+                               StringRef what) {
+  if (const ConstTensor *t = c.constant(i)) {
+    if (t->numElements() != 1 || t->isFloat())
+      return c.fail(what + " must be an integer scalar");
+    return t->intAt(0);
+  }
+  if (ShapedType::isDynamic(implied))
+    return c.fail(what + " must be a compile-time constant (or the model "
+                         "must declare the output's static shape)");
+  if (::mlir::failed(c.checkEquals(i, {implied}, what)))
+    return failure();
+  return implied;
+}
+
+//===----------------------------------------------------------------------===//
+// DFT
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertDFT(NodeContext &c) {
+  if (!isa<FloatType>(c.elt(0)))
+    return c.fail("the input must be floating-point");
+  int64_t rank = c.rank(0);
+  if (rank < 2)
+    return c.fail("the input " + shapeStr(c.shape(0)) +
+                  " must be [batch, signal..., 1 or 2]");
+  bool inverse = c.attrInt("inverse", 0) != 0;
+  bool onesided = c.attrInt("onesided", 0) != 0;
+  int64_t axisAttr = c.attrInt("axis", 1);
+  if (c.failed())
+    return failure();
+  // The axis counts the trailing complex axis but may not name it: the
+  // valid range is [-rank, -2] and [0, rank - 2].
+  if (axisAttr < -rank || axisAttr > rank - 2 || axisAttr == -1)
+    return c.fail("axis " + llvm::Twine(axisAttr) + " must name a signal axis "
+                  "of the input " + shapeStr(c.shape(0)) + ": in [" +
+                  llvm::Twine(-rank) + ", -2] or [0, " + llvm::Twine(rank - 2) +
+                  "]");
+  int64_t axis = axisAttr < 0 ? axisAttr + rank : axisAttr;
+  FailureOr<Complex> z = splitComplex(c, c.in(0), "the input");
+  if (::mlir::failed(z))
+    return failure();
+  if (onesided && (inverse || z->im))
+    return c.fail("onesided needs a real input and a forward transform");
+
+  int64_t n = c.shape(0)[axis];
+  int64_t length = n;
+  if (c.has(1)) {
+    std::optional<RankedTensorType> out = c.declaredType(0);
+    int64_t implied = ShapedType::kDynamic;
+    if (out && out->getRank() == rank) {
+      int64_t declared = out->getShape()[axis];
+      implied = onesided ? 2 * (declared - 1) : declared;
+    }
+    FailureOr<int64_t> len = lengthInput(c, 1, implied, "dft_length");
+    if (::mlir::failed(len))
+      return failure();
+    length = *len;
+  }
+  if (ShapedType::isDynamic(n) || length < 1)
+    return c.fail("the signal length must be static and dft_length positive");
+  int64_t bins = onesided ? length / 2 + 1 : length;
+
+  auto toEnd = [&](Value v) {
+    return v ? truncateLastAxis(c, moveAxisToEnd(c, v, axis, false), length)
+             : v;
+  };
+  FailureOr<Complex> y =
+      dftLastAxis(c, {toEnd(z->re), toEnd(z->im)}, length, bins, inverse);
+  if (::mlir::failed(y))
+    return failure();
+  y->re = moveAxisToEnd(c, y->re, axis, true);
+  y->im = moveAxisToEnd(c, y->im, axis, true);
+  FailureOr<Value> r = joinComplex(c, *y);
+  return ::mlir::failed(r) ? failure() : c.done(*r);
+}
+
+//===----------------------------------------------------------------------===//
+// STFT
+//===----------------------------------------------------------------------===//
+
+/// Frames [batch, frames, frameLength] of `signal` [batch, samples] at
+/// offsets f * step: constant indices for a constant step, else computed
+/// from the run-time frame_step (input 1).
+Value frames(NodeContext &c, Value signal, std::optional<int64_t> constStep,
+             int64_t numFrames, int64_t frameLength) {
+  Value indices;
+  if (constStep) {
+    std::vector<int64_t> v(numFrames * frameLength);
+    for (int64_t f = 0; f < numFrames; ++f)
+      for (int64_t j = 0; j < frameLength; ++j)
+        v[f * frameLength + j] = f * *constStep + j;
+    indices = c.constant(
+        ConstTensor::ofInts(dt::Int64, {numFrames, frameLength}, std::move(v)));
+  } else {
+    std::vector<int64_t> f(numFrames), j(frameLength);
+    std::iota(f.begin(), f.end(), 0);
+    std::iota(j.begin(), j.end(), 0);
+    Value fV = c.constant(ConstTensor::ofInts(dt::Int64, {numFrames, 1}, f));
+    Value jV = c.constant(ConstTensor::ofInts(dt::Int64, {1, frameLength}, j));
+    Value step = c.cast(c.in(1), c.b().getI64Type());
+    indices = *c.binary(BinaryKind::add, *c.binary(BinaryKind::mul, fV, step), jV);
+  }
+  auto type = cast<RankedTensorType>(signal.getType());
+  auto resultType = RankedTensorType::get(
+      {type.getShape()[0], numFrames, frameLength}, type.getElementType());
+  return xf::GatherOp::create(c.b(), c.loc(), resultType, signal, indices,
+                              c.b().getI64IntegerAttr(1));
+}
+
+LogicalResult convertSTFT(NodeContext &c) {
+  if (!isa<FloatType>(c.elt(0)))
+    return c.fail("the signal must be floating-point");
+  if (c.rank(0) != 3)
+    return c.fail("the signal " + shapeStr(c.shape(0)) +
+                  " must be [batch, samples, 1 or 2]");
+  bool onesided = c.attrInt("onesided", 1) != 0;
+  if (c.failed())
+    return failure();
+  int64_t samples = c.shape(0)[1];
+  if (ShapedType::isDynamic(samples) || ShapedType::isDynamic(c.shape(0)[0]))
+    return c.fail("the signal's shape must be static");
+  std::optional<RankedTensorType> out = c.declaredType(0);
+
+  // The frame length: the window's, else frame_length's, else the one the
+  // declared number of frequency bins implies.
+  int64_t frameLength = ShapedType::kDynamic;
+  if (c.has(2)) {
+    if (c.rank(2) != 1 || ShapedType::isDynamic(c.shape(2)[0]) ||
+        c.elt(2) != c.elt(0))
+      return c.fail("the window must be 1-D, static and of the signal's "
+                    "element type");
+    frameLength = c.shape(2)[0];
+  }
+  if (c.has(3)) {
+    int64_t implied = frameLength;
+    if (ShapedType::isDynamic(implied) && out && out->getRank() == 4)
+      implied = onesided ? 2 * (out->getShape()[2] - 1) : out->getShape()[2];
+    FailureOr<int64_t> len = lengthInput(c, 3, implied, "frame_length");
+    if (::mlir::failed(len))
+      return failure();
+    if (!ShapedType::isDynamic(frameLength) && *len != frameLength)
+      return c.fail("frame_length must equal the window's length");
+    frameLength = *len;
+  }
+  if (ShapedType::isDynamic(frameLength))
+    return c.fail("a window or frame_length is required");
+  if (frameLength < 1 || frameLength > samples)
+    return c.fail("the frame length " + llvm::Twine(frameLength) +
+                  " must be in [1, " + llvm::Twine(samples) + "]");
+
+  // The number of frames: from a constant frame_step, else declared (the
+  // run-time step is then checked to give that many frames).
+  int64_t numFrames;
+  std::optional<int64_t> constStep;
+  if (const ConstTensor *given = c.constant(1)) {
+    if (given->numElements() != 1 || given->isFloat() || given->intAt(0) < 1)
+      return c.fail("frame_step must be a positive integer scalar");
+    constStep = given->intAt(0);
+    numFrames = (samples - frameLength) / *constStep + 1;
+  } else {
+    if (!out || out->getRank() != 4)
+      return c.fail("frame_step must be a compile-time constant (or the "
+                    "model must declare the output's static shape)");
+    numFrames = out->getShape()[1];
+    // (samples - frameLength) / step + 1 == numFrames, i.e.
+    // step * (numFrames - 1) <= samples - frameLength < step * numFrames.
+    Value step = c.cast(c.in(1), c.b().getI64Type());
+    Value span = c.splat(c.b().getI64Type(), samples - frameLength);
+    Value lo = *c.binary(BinaryKind::mul, step,
+                         c.splat(c.b().getI64Type(), numFrames - 1));
+    Value hi = *c.binary(BinaryKind::mul, step,
+                         c.splat(c.b().getI64Type(), numFrames));
+    Value ok = *c.binary(BinaryKind::and_,
+                         *c.binary(BinaryKind::le, lo, span),
+                         *c.binary(BinaryKind::lt, span, hi));
+    c.check(ok, "frame_step must give " + llvm::Twine(numFrames) +
+                    " frames of " + llvm::Twine(frameLength) + " samples (the "
+                    "model declares the output shape this needs)");
+  }
+  if (numFrames < 1)
+    return c.fail("the signal is shorter than one frame");
+
+  FailureOr<Complex> z = splitComplex(c, c.in(0), "the signal");
+  if (::mlir::failed(z))
+    return failure();
+  if (onesided && z->im)
+    return c.fail("onesided needs a real signal");
+  auto frame = [&](Value part) -> Value {
+    if (!part)
+      return part;
+    Value f = frames(c, part, constStep, numFrames, frameLength);
+    if (c.has(2))
+      f = *c.binary(BinaryKind::mul, f, c.in(2));
+    return f;
+  };
+  int64_t bins = onesided ? frameLength / 2 + 1 : frameLength;
+  FailureOr<Complex> y = dftLastAxis(c, {frame(z->re), frame(z->im)},
+                                     frameLength, bins, /*inverse=*/false);
+  if (::mlir::failed(y))
+    return failure();
+  FailureOr<Value> r = joinComplex(c, *y);
+  return ::mlir::failed(r) ? failure() : c.done(*r);
+}
+
+//===----------------------------------------------------------------------===//
+// Window functions
+//===----------------------------------------------------------------------===//
+
+/// A generalized cosine window a0 - a1 cos(2 pi n / N') + a2 cos(4 pi n / N')
+/// of `size` samples, N' = size (periodic) or size - 1 (symmetric).
+LogicalResult convertCosineWindow(NodeContext &c, double a0, double a1,
+                                  double a2) {
+  bool periodic = c.attrInt("periodic", 1) != 0;
+  int64_t dtype = c.attrInt("output_datatype", 1);
+  if (c.failed())
+    return failure();
+  if (!isFloatDType(static_cast<int32_t>(dtype)))
+    return c.fail("output_datatype " + llvm::Twine(dtype) +
+                  " must be a floating-point type");
+  std::optional<RankedTensorType> out = c.declaredType(0);
+  FailureOr<int64_t> size = lengthInput(
+      c, 0, out && out->getRank() == 1 ? out->getShape()[0] : ShapedType::kDynamic,
+      "the size");
+  if (::mlir::failed(size))
+    return failure();
+  if (*size < 0 || *size > (int64_t(1) << 24))
+    return c.fail("the size " + llvm::Twine(*size) + " is out of range");
+  double denom = static_cast<double>(periodic ? *size : *size - 1);
+  std::vector<double> w(*size);
+  for (int64_t i = 0; i < *size; ++i) {
+    double t = denom > 0 ? 2.0 * llvm::numbers::pi * i / denom : 0.0;
+    w[i] = a0 - a1 * std::cos(t) + a2 * std::cos(2.0 * t);
+  }
+  return c.doneConst(
+      ConstTensor::ofFloats(static_cast<int32_t>(dtype), {*size}, std::move(w)));
+}
+
+} // namespace
+
+void registerSignalOps(OpRegistry &r) {
+  r.on("DFT", {17}, convertDFT,
+       "xf.matmul with constant cos/sin matrices (O(n * bins)); static "
+       "signal length; dft_length constant or implied by the declared "
+       "output (checked at run time)");
+  r.on("STFT", {17}, convertSTFT,
+       "frames gathered at run-time offsets, then the DFT as xf.matmul; "
+       "a run-time frame_step needs the output's static shape declared "
+       "(checked at run time)");
+  r.on("HannWindow", {17},
+       [](NodeContext &c) { return convertCosineWindow(c, 0.5, 0.5, 0.0); },
+       "a constant of the size given or declared (checked at run time)");
+  r.on("HammingWindow", {17},
+       [](NodeContext &c) {
+         return convertCosineWindow(c, 25.0 / 46.0, 21.0 / 46.0, 0.0);
+       },
+       "a constant of the size given or declared (checked at run time)");
+  r.on("BlackmanWindow", {17},
+       [](NodeContext &c) { return convertCosineWindow(c, 0.42, 0.5, 0.08); },
+       "a constant of the size given or declared (checked at run time)");
+}
+
+} // namespace xfc::onnx_import
