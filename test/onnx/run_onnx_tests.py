@@ -215,8 +215,11 @@ def run_test(test, bins, args, work_dir):
                 return result("crash", "xfc-run %s (%s)" % (ran.crash(),
                                                              data_set))
             if ran.returncode != 0:
+                # The model is named after the test, which the status line
+                # names already: leave room for the message.
                 return result("run-fail", "%s: %s" % (data_set,
-                              run_failure_reason(ran.output, data_dir, paths)))
+                              run_failure_reason(ran.output, data_dir, paths +
+                                                 ["model '%s'" % name])))
     finally:
         if os.path.exists(lib):
             os.remove(lib)

@@ -51,6 +51,9 @@ benchmarks it.
 
   --test-data-dir DIR  read DIR/input_<i>.pb (ONNX TensorProto, in the model's
                        input order) and compare with DIR/output_<i>.pb
+  --output-dir DIR     write the inputs and outputs of the run to DIR as
+                       input_<i>.pb and output_<i>.pb, named after the
+                       model's inputs and outputs (a backend-test directory)
   --rtol=R --atol=A    tolerance: |got - want| <= A + R*|want|
                        (defaults 1e-3 and 1e-4; integers must be exact)
   --random             random inputs (the default without --test-data-dir)
@@ -105,6 +108,10 @@ Options parseOptions(const std::vector<std::string> &args) {
       options.testDataDir = takeValue();
       if (options.testDataDir.empty())
         throw Error("", "--test-data-dir needs a directory");
+    } else if (name == "output-dir") {
+      options.outputDir = takeValue();
+      if (options.outputDir.empty())
+        throw Error("", "--output-dir needs a directory");
     } else if (name == "rtol") {
       options.tolerance.rtol = parseDouble(name, takeValue());
     } else if (name == "atol") {

@@ -13,6 +13,7 @@ namespace xfc::run {
 struct Options {
   std::string modelPath;
   std::string testDataDir; ///< empty: random inputs
+  std::string outputDir;   ///< where to write the run's inputs and outputs
   Tolerance tolerance;
   bool random = false;       ///< explicit --random (implied without a dir)
   uint64_t seed = 0;

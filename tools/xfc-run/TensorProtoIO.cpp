@@ -255,4 +255,23 @@ NamedTensor readTensorProtoFile(const std::string &path) {
   }
 }
 
+void writeTensorProtoFile(const std::string &path, const std::string &name,
+                          const xfrt_tensor &tensor) {
+  onnx::TensorProto proto;
+  proto.set_name(name);
+  // xfrt's element types are ONNX's TensorProto data types.
+  proto.set_data_type(tensor.element_type);
+  for (int32_t d = 0; d < tensor.rank; ++d)
+    proto.add_dims(tensor.shape[d]);
+  // raw_data is little-endian, as is every target xfc runs on.
+  size_t bytes = static_cast<size_t>(xfrt_tensor_element_count(&tensor)) *
+                 xfrt_element_type_byte_size(tensor.element_type);
+  // An empty tensor may have no buffer; it still needs an empty raw_data.
+  proto.set_raw_data(bytes ? static_cast<const char *>(tensor.data) : "", bytes);
+  std::ofstream stream(path, std::ios::binary | std::ios::trunc);
+  if (!stream || !proto.SerializeToOstream(&stream) || !stream.flush())
+    throw Error(path, std::string("cannot write the tensor file: ") +
+                          std::strerror(errno));
+}
+
 } // namespace xfc::run

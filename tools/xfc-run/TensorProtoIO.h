@@ -3,7 +3,8 @@
 // Reads the `input_<i>.pb` / `output_<i>.pb` files of the ONNX backend-test
 // layout: one serialized onnx.TensorProto each, with the data in raw_data,
 // in a typed field (float_data, int32_data, int64_data, double_data,
-// uint64_data) or in an external file (data_location = EXTERNAL).
+// uint64_data) or in an external file (data_location = EXTERNAL), and
+// writes them (always with raw_data).
 //
 //===----------------------------------------------------------------------===//
 #ifndef XFC_TOOLS_XFC_RUN_TENSORPROTOIO_H
@@ -32,6 +33,11 @@ NamedTensor readTensorProtoFile(const std::string &path);
 /// external data relative to its directory.
 NamedTensor decodeTensorProto(const onnx::TensorProto &proto,
                               const std::string &path);
+
+/// Writes `tensor` to `path` as a serialized TensorProto named `name`, its
+/// data in raw_data. Throws Error(path, ...) when the file cannot be written.
+void writeTensorProtoFile(const std::string &path, const std::string &name,
+                          const xfrt_tensor &tensor);
 
 } // namespace xfc::run
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "TensorProtoIO.h"
@@ -162,6 +163,29 @@ std::vector<HostTensor> makeRandomInputs(const xfrt_model *model, uint64_t seed,
     fillRandom(inputs.back(), state);
   }
   return inputs;
+}
+
+void writeTestData(const xfrt_model *model, const std::string &dir,
+                   const xfrt_tensor *inputs, int32_t numInputs,
+                   const xfrt_tensor *outputs, int32_t numOutputs) {
+  if (mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
+    throw Error(dir, std::string("cannot create the output directory: ") +
+                         std::strerror(errno));
+  requireDirectory(dir);
+  auto writeAll = [&](const char *stem, const xfrt_tensor *tensors,
+                      int32_t count, auto describe) {
+    for (int32_t i = 0; i < count; ++i) {
+      const xfrt_tensor_desc *desc = nullptr;
+      check(describe(model, i, &desc), xfrt_model_path(model));
+      writeTensorProtoFile(numbered(dir, stem, i), desc->name, tensors[i]);
+    }
+    for (int32_t i = count; isFile(numbered(dir, stem, i)); ++i)
+      if (std::remove(numbered(dir, stem, i).c_str()) != 0)
+        throw Error(numbered(dir, stem, i),
+                    std::string("cannot remove: ") + std::strerror(errno));
+  };
+  writeAll("input_", inputs, numInputs, xfrt_model_input_desc);
+  writeAll("output_", outputs, numOutputs, xfrt_model_output_desc);
 }
 
 } // namespace xfc::run

@@ -43,6 +43,15 @@ std::vector<Reference> readReferenceOutputs(const xfrt_model *model,
 std::vector<HostTensor> makeRandomInputs(const xfrt_model *model, uint64_t seed,
                                          int64_t dynamicDim);
 
+/// Makes `dir` the backend-test directory of one run: input_<i>.pb holds
+/// the inputs and output_<i>.pb the outputs, named as in the model's
+/// descriptor. Creates `dir` (not its parents) when missing and removes
+/// numbered files left from a run with more inputs or outputs, which readers
+/// would take for this run's.
+void writeTestData(const xfrt_model *model, const std::string &dir,
+                   const xfrt_tensor *inputs, int32_t numInputs,
+                   const xfrt_tensor *outputs, int32_t numOutputs);
+
 } // namespace xfc::run
 
 #endif // XFC_TOOLS_XFC_RUN_TESTDATA_H

@@ -3,6 +3,7 @@
 //   xfc-run OUT.so --test-data-dir DIR [--rtol=R] [--atol=A]
 //   xfc-run OUT.so --test-data-dir DIR --benchmark=N [--warmup=W]
 //           [--threads=T] [--json]
+//   xfc-run OUT.so [--test-data-dir DIR | --random --seed=S] --output-dir OUT
 //
 // Loads the model through xfrt, feeds it the inputs of an ONNX backend-test
 // directory (or random ones), compares the outputs with the references
@@ -17,6 +18,7 @@
 #include <csignal>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -190,12 +192,25 @@ int checkOutputs(const xfrt_model *model, const OutputList &outputs,
   return failures;
 }
 
+/// Whether two paths name the same existing directory.
+bool sameDirectory(const std::string &a, const std::string &b) {
+  std::unique_ptr<char, decltype(&std::free)> realA(realpath(a.c_str(), nullptr),
+                                                    &std::free);
+  std::unique_ptr<char, decltype(&std::free)> realB(realpath(b.c_str(), nullptr),
+                                                    &std::free);
+  return realA && realB && std::strcmp(realA.get(), realB.get()) == 0;
+}
+
 int runTool(const std::vector<std::string> &args) {
   Options options = parseOptions(args);
   if (options.help) {
     std::fputs(usageText(), stdout);
     return kExitMatch;
   }
+  if (!options.outputDir.empty() && !options.testDataDir.empty() &&
+      sameDirectory(options.outputDir, options.testDataDir))
+    throw Error(options.outputDir, "--output-dir would overwrite the reference "
+                                   "outputs of --test-data-dir");
   // What a person reads. In --json mode stdout carries exactly one JSON
   // object, so the report goes to stderr, and only if the check fails.
   std::string out;
@@ -247,6 +262,10 @@ int runTool(const std::vector<std::string> &args) {
     out.clear();
   }
   runOnce();
+  if (!options.outputDir.empty())
+    writeTestData(model.get(), options.outputDir, inputStructs.data(),
+                  static_cast<int32_t>(inputStructs.size()), outputs.data(),
+                  numOutputs);
   const int failures =
       checkOutputs(model.get(), outputs, references, options, out);
   const std::string tolerance = formatTolerance(options.tolerance);

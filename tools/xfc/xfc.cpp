@@ -2,6 +2,7 @@
 //
 //   xfc MODEL.onnx -o OUT.so [--target=cpu] [-O0|-O1|-O2|-O3]
 //       [--emit=xf|linalg|llvm-dialect|llvm|obj|lib] [--check]
+//       [--expose-intermediates[=NAME,...]] [--expose-intermediates-regex=RE]
 //   xfc --list-supported-ops
 //
 // Imports an ONNX model (or reads xf/linalg MLIR), runs the graph passes,
@@ -72,6 +73,21 @@ cl::opt<std::string> prefixOpt("prefix",
                                cl::desc("Symbol prefix of the compiled model "
                                         "(default: from the output file name)"),
                                cl::cat(xfcCategory));
+// Numerics debugging: intermediate values become extra model outputs.
+// A plain `--expose-intermediates` exposes every node output.
+cl::opt<std::string> exposeNames(
+    "expose-intermediates", cl::ValueOptional,
+    cl::desc("Also output every node output (or only the comma-separated "
+             "ONNX value names), after the graph outputs in node order"),
+    cl::value_desc("name,..."), cl::cat(xfcCategory));
+cl::opt<std::string> exposeRegex(
+    "expose-intermediates-regex",
+    cl::desc("Also output the node outputs whose ONNX names match this "
+             "regex (POSIX extended, whole name)"),
+    cl::value_desc("regex"), cl::cat(xfcCategory));
+bool exposeRequested() {
+  return exposeNames.getNumOccurrences() > 0 || !exposeRegex.empty();
+}
 enum OptLevel { O0 = 0, O1 = 1, O2 = 2, O3 = 3 };
 cl::opt<OptLevel> optLevel(cl::desc("Optimization level (default -O3)"),
                            cl::init(O3), cl::cat(xfcCategory),
@@ -186,6 +202,12 @@ void printSupportedOps(llvm::raw_ostream &os) {
 OwningOpRef<ModuleOp> loadInput(MLIRContext &ctx) {
   StringRef path = inputPath;
   if (path.ends_with(".mlir")) {
+    if (exposeRequested()) {
+      llvm::errs() << path
+                   << ": --expose-intermediates needs an ONNX model, whose "
+                      "value names it exposes\n";
+      return nullptr;
+    }
     llvm::SourceMgr sourceMgr;
     std::string error;
     auto file = openInputFile(path, &error);
@@ -198,6 +220,11 @@ OwningOpRef<ModuleOp> loadInput(MLIRContext &ctx) {
   }
   xfc::ImportOptions options;
   options.checkOnly = checkOnly;
+  options.expose.enabled = exposeRequested();
+  if (!exposeNames.empty())
+    for (StringRef name : llvm::split(exposeNames, ','))
+      options.expose.names.push_back(name.str());
+  options.expose.regex = exposeRegex;
   std::vector<xfc::ImportProblem> problems;
   OwningOpRef<ModuleOp> module = xfc::importOnnxFile(path, ctx, options, problems);
   for (const xfc::ImportProblem &p : problems)

@@ -816,18 +816,20 @@ def Xf_ResizeOp : Xf_Op<"resize"> {
   let hasVerifier = 1;
 }
 
-def Xf_TriluOp : Xf_Op<"trilu", [SameOperandsAndResultType]> {
+def Xf_TriluOp : Xf_Op<"trilu", [AllTypesMatch<["input", "result"]>]> {
   let summary = "keep the upper or lower triangle of the last two dims";
   let description = [{
     Keeps `j - i >= k` (upper) or `j - i <= k` (lower); zeroes the rest.
+    `k` is a 0-D i64 tensor, so the diagonal may be a run-time value (ONNX
+    Trilu's `k` is an input).
 
     ```mlir
-    %y = xf.trilu %x {k = 0 : i64, upper = true} : tensor<4x4xf32>
+    %y = xf.trilu %x, %k {upper = true} : tensor<4x4xf32>, tensor<i64>
     ```
   }];
-  let arguments = (ins Xf_Tensor:$input, I64Attr:$k, BoolAttr:$upper);
+  let arguments = (ins Xf_Tensor:$input, 0DTensorOf<[I64]>:$k, BoolAttr:$upper);
   let results = (outs Xf_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let assemblyFormat = "$input `,` $k attr-dict `:` type($input) `,` type($k)";
   let hasVerifier = 1;
 }
 

@@ -309,8 +309,10 @@ struct LowerTrilu : OpRewritePattern<TriluOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TriluOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
-    int64_t rank = type.getRank(), k = op.getK();
+    int64_t rank = type.getRank();
     bool upper = op.getUpper();
+    Value k = tensor::ExtractOp::create(rewriter, op.getLoc(), op.getK(),
+                                        ValueRange{});
     Value result = buildElementwise(
         rewriter, op.getLoc(), type, op.getInput(),
         [&](OpBuilder &b, Location l, ValueRange a) {
@@ -319,10 +321,9 @@ struct LowerTrilu : OpRewritePattern<TriluOp> {
           Value j = arith::IndexCastOp::create(b, l, b.getI64Type(),
                                                linalg::IndexOp::create(b, l, rank - 1));
           Value diff = arith::SubIOp::create(b, l, j, i);
-          Value kv = scalar(b, l, b.getI64Type(), static_cast<double>(k));
           Value keep = arith::CmpIOp::create(
               b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
-              diff, kv);
+              diff, k);
           return (Value)arith::SelectOp::create(
               b, l, keep, a[0], scalar(b, l, a[0].getType(), 0.0));
         });

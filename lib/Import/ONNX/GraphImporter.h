@@ -47,6 +47,13 @@ struct ValueState {
 
 class NodeContext;
 
+/// One result of @main: a graph output or an exposed intermediate value.
+struct GraphResult {
+  mlir::Value value;
+  std::string name; ///< the ONNX value name, kept in `xf.name`
+  int32_t dtype;    ///< ONNX element type; dt::Undefined when not known
+};
+
 class GraphImporter {
 public:
   GraphImporter(mlir::MLIRContext &ctx, const onnx::ModelProto &model,
@@ -115,6 +122,9 @@ private:
   /// problem recorded) when it is invalid or its name is taken.
   bool readInitializer(const onnx::TensorProto &init, llvm::StringRef what);
   void checkAgainstOnnx(const onnx::NodeProto &node, llvm::StringRef nodeName);
+  /// Appends the node outputs that `opts_.expose` selects to `results`.
+  void exposeIntermediates(const onnx::GraphProto &graph,
+                           llvm::SmallVectorImpl<GraphResult> &results);
   mlir::LogicalResult verifyModule(mlir::ModuleOp module);
 
   mlir::MLIRContext &ctx_;

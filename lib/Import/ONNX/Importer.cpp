@@ -27,6 +27,7 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
 
 #include <functional>
 
@@ -446,6 +447,64 @@ LogicalResult GraphImporter::verifyModule(ModuleOp module) {
   return failure();
 }
 
+/// Node outputs are appended in node order, which ONNX keeps topological, so
+/// a comparison that walks the results finds the first diverging node first.
+/// Values computed at import (folded constants) are exposed too, as
+/// constants: they check the importer's folding. Skipped, because no tensor
+/// exists for them: outputs no node reads (the importer never computes them,
+/// e.g. Dropout's mask) and folded shapes with a dynamic dimension. A name
+/// asked for explicitly that cannot be exposed is a problem, so that a typo
+/// does not go unnoticed.
+void GraphImporter::exposeIntermediates(
+    const onnx::GraphProto &graph, llvm::SmallVectorImpl<GraphResult> &results) {
+  const ExposeOptions &expose = opts_.expose;
+  std::optional<llvm::Regex> regex;
+  if (!expose.regex.empty()) {
+    regex.emplace("^(" + expose.regex + ")$", llvm::Regex::NoFlags);
+    std::string error;
+    if (!regex->isValid(error)) {
+      addProblem("", "", "", opset_,
+                 "invalid regex '" + expose.regex + "' for exposed values: " +
+                     error);
+      return;
+    }
+  }
+  const bool all = expose.names.empty() && !regex;
+  llvm::StringSet<> named, taken, produced;
+  for (const std::string &name : expose.names)
+    named.insert(name);
+  for (const GraphResult &r : results)
+    taken.insert(r.name);
+  for (const onnx::NodeProto &node : graph.node()) {
+    for (const std::string &name : node.output()) {
+      if (name.empty() || !produced.insert(name).second)
+        continue;
+      bool explicitlyNamed = named.contains(name);
+      if (!all && !explicitlyNamed && !(regex && regex->match(name)))
+        continue;
+      if (!taken.insert(name).second)
+        continue; // Already a graph output.
+      ValueState *s = lookup(name);
+      const char *why = nullptr;
+      if (!s || s->poisoned)
+        why = "the importer does not compute it (no node reads it)";
+      else if (!s->value && s->constant && !s->constant->fullyKnown())
+        why = "it is a shape that depends on a dynamic dimension";
+      if (!why) {
+        results.push_back({materialize(name), name, onnxDType(name)});
+      } else if (explicitlyNamed) {
+        addProblem("", "", "", opset_,
+                   "cannot expose '" + name + "': " + why);
+      }
+    }
+  }
+  for (const std::string &name : expose.names)
+    if (!produced.contains(name))
+      addProblem("", "", "", opset_,
+                 "cannot expose '" + name +
+                     "': no node of the main graph produces it");
+}
+
 OwningOpRef<ModuleOp> GraphImporter::run() {
   const onnx::GraphProto &graph = model_.graph();
   bool hasDefault = false;
@@ -536,11 +595,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       return nullptr;
   }
 
-  llvm::SmallVector<Value> results;
-  llvm::SmallVector<std::string> resultNames;
-  llvm::SmallVector<int> resultIndex;
-  for (int index = 0; index < graph.output_size(); ++index) {
-    const onnx::ValueInfoProto &out = graph.output(index);
+  llvm::SmallVector<GraphResult> results;
+  for (const onnx::ValueInfoProto &out : graph.output()) {
     ValueState *s = lookup(out.name());
     if (!s) {
       addProblem("", "", "", opset_,
@@ -550,9 +606,10 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     }
     if (s->poisoned)
       continue;
-    results.push_back(materialize(out.name()));
-    resultNames.push_back(out.name());
-    resultIndex.push_back(index);
+    int32_t dtype = out.type().has_tensor_type()
+                        ? out.type().tensor_type().elem_type()
+                        : dt::Undefined;
+    results.push_back({materialize(out.name()), out.name(), dtype});
   }
   if (failed_)
     return nullptr;
@@ -560,13 +617,20 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     addProblem("", "", "", opset_, "the graph has no outputs");
     return nullptr;
   }
+  if (opts_.expose.enabled)
+    exposeIntermediates(graph, results);
+  if (failed_)
+    return nullptr;
 
-  func::ReturnOp::create(builder_, fileLoc(), results);
-  func.setType(builder_.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  llvm::SmallVector<Value> resultValues;
+  for (const GraphResult &r : results)
+    resultValues.push_back(r.value);
+  func::ReturnOp::create(builder_, fileLoc(), resultValues);
+  func.setType(
+      builder_.getFunctionType(argTypes, ValueRange(resultValues).getTypes()));
   // Unsigned ONNX types import as signless integers; `xf.onnx_type` keeps
   // the ONNX element type for the runtime ABI.
-  auto onnxType = [&](const onnx::TypeProto &t) -> StringAttr {
-    int32_t dtype = t.has_tensor_type() ? t.tensor_type().elem_type() : 0;
+  auto onnxType = [&](int32_t dtype) -> StringAttr {
     if (dtype == dt::UInt8 || dtype == dt::UInt16 || dtype == dt::UInt32 ||
         dtype == dt::UInt64)
       return builder_.getStringAttr(dtypeName(dtype));
@@ -574,14 +638,12 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   };
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "xf.name", builder_.getStringAttr(name));
-    for (const onnx::ValueInfoProto &input : graph.input())
-      if (input.name() == name)
-        if (StringAttr t = onnxType(input.type()))
-          func.setArgAttr(i, "xf.onnx_type", t);
+    if (StringAttr t = onnxType(argDtypes[i]))
+      func.setArgAttr(i, "xf.onnx_type", t);
   }
-  for (auto [i, name] : llvm::enumerate(resultNames)) {
-    func.setResultAttr(i, "xf.name", builder_.getStringAttr(name));
-    if (StringAttr t = onnxType(graph.output(resultIndex[i]).type()))
+  for (auto [i, r] : llvm::enumerate(results)) {
+    func.setResultAttr(i, "xf.name", builder_.getStringAttr(r.name));
+    if (StringAttr t = onnxType(r.dtype))
       func.setResultAttr(i, "xf.onnx_type", t);
   }
 

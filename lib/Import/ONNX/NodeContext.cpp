@@ -287,8 +287,9 @@ std::optional<RankedTensorType> NodeContext::declaredType(unsigned i) const {
   return t;
 }
 
-FailureOr<RankedTensorType> NodeContext::declaredOutput(const llvm::Twine &what) {
-  if (std::optional<RankedTensorType> t = declaredType(0))
+FailureOr<RankedTensorType> NodeContext::declaredOutput(const llvm::Twine &what,
+                                                        unsigned i) {
+  if (std::optional<RankedTensorType> t = declaredType(i))
     return *t;
   return fail(what + " of " + opType() +
               " must be a compile-time constant (or the model must declare "
@@ -389,15 +390,22 @@ LogicalResult NodeContext::checkEquals(unsigned i,
                                        llvm::ArrayRef<int64_t> expected,
                                        const llvm::Twine &what) {
   RankedTensorType t = type(i);
-  if (!isa<IntegerType>(t.getElementType()) || t.getElementType().isInteger(1))
-    return fail(what + " must be an integer tensor");
+  Type elt = t.getElementType();
+  if (!(isa<IntegerType>(elt) || isa<FloatType>(elt)) || elt.isInteger(1))
+    return fail(what + " must be a numeric tensor");
   if (t.getNumElements() != static_cast<int64_t>(expected.size()) &&
       !(t.getRank() == 0 && expected.size() == 1))
     return fail(what + " " + shapeStr(t.getShape()) + " must have " +
                 llvm::Twine(expected.size()) + " elements");
-  Value want = constant(ConstTensor::ofInts(dtype(i), t.getShape(),
+  Value have = in(i);
+  int32_t haveType = dtype(i);
+  if (isa<FloatType>(elt)) {
+    have = cast(have, b().getI64Type());
+    haveType = dt::Int64;
+  }
+  Value want = constant(ConstTensor::ofInts(haveType, t.getShape(),
                                             std::vector<int64_t>(expected)));
-  FailureOr<Value> ok = binary(xf::BinaryKind::eq, in(i), want);
+  FailureOr<Value> ok = binary(xf::BinaryKind::eq, have, want);
   if (::mlir::failed(ok))
     return failure();
   check(*ok, what + " must be " + listStr(expected) +
@@ -715,6 +723,7 @@ const OpRegistry &OpRegistry::instance() {
     registerControlFlowOps(r);
     registerSignalOps(r);
     registerTextOps(r);
+    registerLinearAlgebraOps(r);
     return r;
   }();
   return registry;

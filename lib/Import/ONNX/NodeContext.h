@@ -117,10 +117,11 @@ public:
   /// outputs) or ONNX's shape inference found it, when fully static: lets a
   /// converter specialize an op whose shape depends on run-time values.
   std::optional<mlir::RankedTensorType> declaredType(unsigned i) const;
-  /// declaredType(0) for a converter whose shape-like input `what` is a
+  /// declaredType(i) for a converter whose shape-like input `what` is a
   /// run-time value; fails with "<what> of <Op> must be a compile-time
   /// constant (or the model must declare the output's static shape)".
-  mlir::FailureOr<mlir::RankedTensorType> declaredOutput(const llvm::Twine &what);
+  mlir::FailureOr<mlir::RankedTensorType>
+  declaredOutput(const llvm::Twine &what, unsigned i = 0);
   /// True when output `i` is named and read by a node or the graph.
   bool outputUsed(unsigned i) const;
   void set(unsigned i, mlir::Value v);
@@ -155,9 +156,10 @@ public:
   /// A run-time check (xf.assert): when any element of the i1 tensor `ok`
   /// is false, the call fails with "node '<name>' (<op>): <what>".
   void check(mlir::Value ok, const llvm::Twine &what);
-  /// Checks at run time that the integer input `i` holds `expected`, for a
+  /// Checks at run time that the input `i` holds `expected`, for a
   /// converter that specialized on the node's declared output type; `what`
-  /// names the input and the expected values in the message.
+  /// names the input and the expected values in the message. A float input
+  /// (OneHot's depth) is truncated to an integer first, as ONNX reads it.
   mlir::LogicalResult checkEquals(unsigned i, llvm::ArrayRef<int64_t> expected,
                                   const llvm::Twine &what);
   /// Records a problem for this node; returns failure.
@@ -273,6 +275,7 @@ void registerRecurrentOps(OpRegistry &r);
 void registerControlFlowOps(OpRegistry &r);
 void registerSignalOps(OpRegistry &r);
 void registerTextOps(OpRegistry &r);
+void registerLinearAlgebraOps(OpRegistry &r);
 
 } // namespace xfc::onnx_import
 

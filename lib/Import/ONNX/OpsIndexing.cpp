@@ -1,14 +1,16 @@
 //===- OpsIndexing.cpp - index-driven ops -> xf ---------------------------===//
 //
 // GatherElements, GatherND, ScatterElements (and the deprecated Scatter),
-// ScatterND, OneHot, TopK and CumSum. Counts and axes (TopK's k, CumSum's
-// axis, OneHot's depth) must be compile-time constants; index tensors may be
-// run-time values. Negative indices wrap once; indices still out of range
+// ScatterND, OneHot, TopK and CumSum. Counts (TopK's k, OneHot's depth)
+// given at run time need the declared output shape and are checked at run
+// time; CumSum's run-time axis selects among the sums along every axis.
+// Index tensors may be run-time values. Negative indices wrap once; indices still out of range
 // are clamped by the lowering, never read or written outside a tensor.
 //
 //===----------------------------------------------------------------------===//
 
 #include "NodeContext.h"
+#include "ShapeInputs.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -143,22 +145,45 @@ LogicalResult convertScatterND(NodeContext &c) {
 
 /// OneHot = select(indices == iota(depth), on, off) with broadcasting: no
 /// op of its own. Out-of-range indices give a row of `off`, as in ONNX.
+/// OneHot's depth: the constant input, or the declared output's size
+/// along `axis`, checked at run time.
+FailureOr<int64_t> oneHotDepth(NodeContext &c, int64_t axis) {
+  double depth;
+  if (c.constant(1)) {
+    FailureOr<double> v = c.constScalar(1, "the depth");
+    if (failed(v))
+      return failure();
+    depth = *v;
+  } else {
+    FailureOr<RankedTensorType> declared = c.declaredOutput("the depth");
+    if (failed(declared))
+      return failure();
+    if (declared->getRank() != c.rank(0) + 1)
+      return c.fail("the declared output " + shapeStr(declared->getShape()) +
+                    " must have one axis more than the indices");
+    depth = declared->getDimSize(axis);
+    if (failed(c.checkEquals(1, {declared->getDimSize(axis)}, "the depth")))
+      return failure();
+  }
+  if (!(depth >= 1 && depth <= 1 << 24))
+    return c.fail("depth " + std::to_string(depth) + " is out of range");
+  return static_cast<int64_t>(depth);
+}
+
 LogicalResult convertOneHot(NodeContext &c) {
   int64_t axis = c.attrInt("axis", -1);
   if (c.failed())
     return failure();
-  FailureOr<double> depthV = c.constScalar(1, "the depth");
-  if (failed(depthV))
-    return failure();
-  if (!(*depthV >= 1 && *depthV <= 1 << 24))
-    return c.fail("depth " + std::to_string(*depthV) + " is out of range");
-  int64_t depth = static_cast<int64_t>(*depthV);
   if (c.rank(2) != 1 || c.shape(2)[0] != 2)
     return c.fail("values must have shape [2], not " + shapeStr(c.shape(2)));
   int64_t rank = c.rank(0);
   FailureOr<int64_t> a = c.normAxis(axis, rank + 1);
   if (failed(a))
     return failure();
+  FailureOr<int64_t> depthOr = oneHotDepth(c, *a);
+  if (failed(depthOr))
+    return failure();
+  int64_t depth = *depthOr;
   Type i64 = c.b().getI64Type();
   Value idx = c.cast(c.in(0), i64);
   FailureOr<Value> neg =
@@ -244,29 +269,53 @@ LogicalResult convertTopK(NodeContext &c) {
   return success();
 }
 
+/// CumSum along a run-time axis: the sum along every axis, the one the
+/// axis names chosen at run time.
+Value cumSumAlongRunTimeAxis(NodeContext &c, ShapeMath &m,
+                             llvm::function_ref<Value(int64_t)> along) {
+  int64_t rank = c.rank(0);
+  Value axis = m.reshape(m.input(1), {});
+  m.check(m.and_(m.ge(axis, m.scalar(-rank)), m.lt(axis, m.scalar(rank))),
+          "the axis must be in [" + llvm::Twine(-rank) + ", " +
+              llvm::Twine(rank) + ")");
+  axis = m.wrapNegative(axis, m.scalar(rank));
+  Value result = along(rank - 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    result = m.select(m.eq(axis, m.scalar(d)), along(d), result);
+  return result;
+}
+
 LogicalResult convertCumSum(NodeContext &c) {
   bool exclusive = c.attrInt("exclusive", 0) != 0;
   bool reverse = c.attrInt("reverse", 0) != 0;
   if (c.failed())
     return failure();
-  auto axisV = c.constInts(1, "the axis");
-  if (failed(axisV))
-    return failure();
-  if (axisV->size() != 1)
+  if (c.type(1).getNumElements() != 1)
     return c.fail("the axis must have exactly one element");
   if (c.rank(0) < 1)
     return c.fail("the input must have rank 1 or more");
-  FailureOr<int64_t> a = c.normAxis((*axisV)[0], c.rank(0));
-  if (failed(a))
-    return failure();
   if (c.elt(0).isInteger(1))
     return c.fail("the input must be numeric");
   Value x = c.in(0);
   OpBuilder &b = c.b();
-  return c.done(xf::CumSumOp::create(b, c.loc(), x.getType(), x,
-                                     b.getI64IntegerAttr(*a),
-                                     b.getBoolAttr(exclusive),
-                                     b.getBoolAttr(reverse)));
+  auto along = [&](int64_t axis) -> Value {
+    return xf::CumSumOp::create(b, c.loc(), x.getType(), x,
+                                b.getI64IntegerAttr(axis),
+                                b.getBoolAttr(exclusive),
+                                b.getBoolAttr(reverse));
+  };
+  if (!c.constant(1)) {
+    ShapeMath m(c);
+    Value r = cumSumAlongRunTimeAxis(c, m, along);
+    return m.ok() ? c.done(r) : failure();
+  }
+  auto axisV = c.constInts(1, "the axis");
+  if (failed(axisV))
+    return failure();
+  FailureOr<int64_t> a = c.normAxis((*axisV)[0], c.rank(0));
+  if (failed(a))
+    return failure();
+  return c.done(along(*a));
 }
 
 /// ReverseSequence reverses the first lens[b] steps of every batch entry:
@@ -326,12 +375,13 @@ void registerIndexingOps(OpRegistry &r) {
   r.on("ScatterND", {11, 13, 16}, convertScatterND,
        std::string("reduction none/add/mul; ") + clamp);
   r.on("OneHot", {9, 11}, convertOneHot,
-       "depth must be a compile-time constant; compare + select");
+       "compare + select; a run-time depth needs the output's static shape "
+       "declared (checked at run time)");
   r.on("TopK", {1, 10, 11}, convertTopK,
        "a run-time k needs the output's static shape declared (checked at "
        "run time); always sorted");
   r.on("CumSum", {11, 14}, convertCumSum,
-       "the axis must be a compile-time constant");
+       "a run-time axis computes the sum along every axis and selects one");
   r.on("ReverseSequence", {10}, convertReverseSequence,
        "xf.gather_elements along the time axis; static shapes");
 }

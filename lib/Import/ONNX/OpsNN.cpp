@@ -603,7 +603,46 @@ Value einsumPermute(NodeContext &c, const EinsumTerm &t,
   return c.transpose(t.value, perm);
 }
 
-/// Einsum of one or two operands without repeated letters in an operand:
+/// Takes the diagonal of every letter that repeats within `t` (ii -> i): the
+/// two dimensions move to the end, merge into one of n * n elements, and a
+/// slice with step n + 1 keeps the n diagonal ones.
+FailureOr<EinsumTerm> einsumDiagonals(NodeContext &c, EinsumTerm t,
+                                      llvm::StringRef eq) {
+  for (size_t second = 0; second < t.letters.size(); ++second) {
+    size_t first = t.letters.find(t.letters[second]);
+    if (first == second)
+      continue;
+    llvm::ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(t.value.getType()).getShape();
+    int64_t n = shape[first];
+    if (shape[second] != n || ShapedType::isDynamic(n))
+      return c.fail("equation '" + eq + "': the diagonal of '" +
+                    std::string(1, t.letters[first]) +
+                    "' needs equal static sizes, not " + shapeStr(shape));
+    llvm::SmallVector<int64_t> perm, kept;
+    std::string letters;
+    for (size_t d = 0; d < t.letters.size(); ++d)
+      if (d != first && d != second) {
+        perm.push_back(d);
+        kept.push_back(shape[d]);
+        letters += t.letters[d];
+      }
+    perm.push_back(first);
+    perm.push_back(second);
+    llvm::SmallVector<int64_t> merged(kept);
+    merged.push_back(n * n);
+    Value flat = c.reshape(c.transpose(t.value, perm), merged);
+    llvm::SmallVector<int64_t> starts(merged.size(), 0), steps(merged.size(), 1),
+        sizes(kept);
+    steps.back() = n + 1;
+    sizes.push_back(n);
+    t = {c.slice(flat, starts, steps, sizes), letters + t.letters[first]};
+    second = 0; // letters moved: scan again from the start
+  }
+  return t;
+}
+
+/// Einsum of one or two operands (diagonals taken first):
 /// sums (xf.reduce), permutations (xf.transpose) and one batched
 /// contraction (xf.reshape to [batch, M, K] x [batch, K, N] + xf.matmul).
 LogicalResult convertEinsum(NodeContext &c) {
@@ -658,12 +697,15 @@ LogicalResult convertEinsum(NodeContext &c) {
       return failure();
     if (static_cast<int64_t>(t.letters.size()) != c.rank(i))
       return c.fail("equation '" + eq + "' does not match the input ranks");
+    FailureOr<EinsumTerm> diagonal = einsumDiagonals(c, t, eq);
+    if (failed(diagonal))
+      return failure();
+    t = *diagonal;
+    llvm::ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(t.value.getType()).getShape();
     for (size_t d = 0; d < t.letters.size(); ++d) {
       char l = t.letters[d];
-      if (t.letters.find(l) != d)
-        return c.fail("equation '" + eq + "': repeated indices within an " +
-                      "operand (diagonals) are not supported");
-      int64_t size = c.shape(i)[d];
+      int64_t size = shape[d];
       if (ShapedType::isDynamic(size))
         return c.fail("Einsum needs static shapes");
       auto [it, inserted] = sizes.try_emplace(std::string(1, l), size);
@@ -873,8 +915,8 @@ FailureOr<Value> buildConv(NodeContext &c, unsigned weightIndex, Value x,
 void registerNNOps(OpRegistry &r) {
   r.on("MatMul", {1, 9, 13}, convertMatMul);
   r.on("Einsum", {12}, convertEinsum,
-       "one or two operands, static shapes, no diagonals: reduce, transpose "
-       "and one batched matmul");
+       "one or two operands, static shapes: diagonals (strided slices), "
+       "reduce, transpose and one batched matmul");
   r.on("Gemm", {7, 9, 11, 13}, convertGemm,
        "xf.linear for transB=1 (bias absorbed when alpha=beta=1), else "
        "xf.matmul + mul/add");

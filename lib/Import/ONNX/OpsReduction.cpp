@@ -8,6 +8,7 @@
 
 #include "Fold.h"
 #include "NodeContext.h"
+#include "ShapeInputs.h"
 
 #include "dialects/Xf/IR/XfShapes.h"
 
@@ -28,7 +29,12 @@ ConvertFn reduceOp(ReduceKind kind) {
     bool axesInput = c.opType() == "ReduceSum" && c.since() >= 13;
     llvm::SmallVector<int64_t> axes;
     if (axesInput) {
-      if (c.has(1)) {
+      // An empty run-time list is as good as a constant one.
+      bool runTime = c.has(1) && !c.constant(1) &&
+                     c.type(1).getNumElements() != 0;
+      if (runTime)
+        return c.failed() ? failure() : reduceAtRunTime(c, kind, keep);
+      if (c.has(1) && c.constant(1)) {
         auto v = c.constInts(1, "the axes");
         if (failed(v))
           return failure();
@@ -490,7 +496,9 @@ ConvertFn globalPoolOp(ReduceKind kind) {
 } // namespace
 
 void registerReductionOps(OpRegistry &r) {
-  const char *axesNote = "axes must be compile-time constants";
+  const char *axesNote = "run-time axes need the output's static shape "
+                         "declared (checked at run time; each fitting set "
+                         "of axes is computed and one chosen at run time)";
   r.on("ReduceSum", {1, 11, 13}, reduceOp(ReduceKind::sum), axesNote);
   r.on("ReduceMean", {1, 11, 13}, reduceOp(ReduceKind::mean));
   r.on("ReduceMax", {1, 11, 12, 13}, reduceOp(ReduceKind::max));

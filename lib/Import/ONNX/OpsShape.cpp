@@ -3,15 +3,18 @@
 // Constant, ConstantOfShape, Range, Shape, Size, Identity, Dropout and the
 // data-movement ops (Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Expand,
 // Tile, Concat, Split, Slice, Gather, Pad, Trilu). Shape-like inputs (targets,
-// axes, starts, pads, repeats) must be compile-time constants, except where a
-// run-time value is checked against the declared output shape (Reshape,
-// Expand, Tile, ConstantOfShape); when the data is constant too, the result is folded so that
-// chains of shape arithmetic disappear at import.
+// axes, starts, pads, repeats) are compile-time constants in exported
+// models; when the data is constant too, the result is folded so that
+// chains of shape arithmetic disappear at import. A run-time shape-like
+// input needs the declared output shape and is checked against it at run
+// time (here for Reshape, Expand, Tile, ConstantOfShape, Split; the others
+// in ShapeInputs.cpp).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Fold.h"
 #include "NodeContext.h"
+#include "ShapeInputs.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -255,13 +258,11 @@ LogicalResult convertConstantOfShape(NodeContext &c) {
 }
 
 LogicalResult convertRange(NodeContext &c) {
-  for (unsigned i = 0; i < 3; ++i) {
-    const ConstTensor *t = c.constant(i);
-    if (!t)
-      return c.fail("the inputs of Range must be compile-time constants");
-    if (t->numElements() != 1)
+  if (!c.allConstant())
+    return convertRangeAtRunTime(c);
+  for (unsigned i = 0; i < 3; ++i)
+    if (c.constant(i)->numElements() != 1)
       return c.fail("the inputs of Range must be scalars");
-  }
   const ConstTensor &start = *c.constant(0), &limit = *c.constant(1),
                     &delta = *c.constant(2);
   int32_t dtype = start.dtype();
@@ -337,14 +338,43 @@ LogicalResult convertSize(NodeContext &c) {
   return c.doneConst(ConstTensor::ofInts(dt::Int64, {}, {n}));
 }
 
+/// Dropout is the identity when training_mode is false or the ratio is 0.
+/// Training with a ratio > 0 drops random elements, which cannot match any
+/// reference: an error at compile time when both inputs are constants,
+/// else a run-time check.
+LogicalResult checkNoDropout(NodeContext &c) {
+  if (c.since() < 12 || !c.has(2))
+    return success();
+  for (unsigned i = 1; i <= 2; ++i)
+    if (c.has(i) && c.type(i).getNumElements() != 1)
+      return c.fail("the ratio and training_mode must be scalars");
+  const ConstTensor *training = c.constant(2);
+  const ConstTensor *ratio = c.has(1) ? c.constant(1) : nullptr;
+  // The ratio defaults to 0.5.
+  std::optional<double> r = !c.has(1) ? std::optional<double>(0.5)
+                            : ratio   ? std::optional<double>(ratio->floatAt(0))
+                                      : std::nullopt;
+  if ((training && training->intAt(0) == 0) || r == 0.0)
+    return success();
+  // The reason comes first: the node tests' status keeps a message's start.
+  const char *why = "random mask: not reproducible (training_mode=true with "
+                    "a ratio > 0 drops random elements)";
+  if (training && r)
+    return c.fail(why);
+  ShapeMath m(c);
+  llvm::SmallVector<Value> inference;
+  if (!training)
+    inference.push_back(m.not_(m.reshape(c.in(2), {})));
+  if (!r)
+    inference.push_back(
+        m.eq(m.reshape(c.in(1), {}), c.splat(c.elt(1), 0)));
+  m.check(m.any(inference), why);
+  return success(m.ok());
+}
+
 LogicalResult convertDropout(NodeContext &c) {
-  if (c.since() >= 12 && c.has(2)) {
-    const ConstTensor *mode = c.constant(2);
-    if (!mode)
-      return c.fail("training_mode must be a compile-time constant");
-    if (mode->numElements() != 1 || mode->intAt(0) != 0)
-      return c.fail("training_mode=true is not supported (inference only)");
-  }
+  if (failed(checkNoDropout(c)))
+    return failure();
   if (c.outputUsed(1)) {
     // Inference keeps everything: the mask is all true (ones before opset 10).
     if (!c.type(0).hasStaticShape())
@@ -448,7 +478,14 @@ FailureOr<std::optional<llvm::SmallVector<int64_t>>> squeezeAxes(NodeContext &c)
   return a;
 }
 
+/// True when Squeeze/Unsqueeze's axes are a run-time input.
+bool runTimeAxes(NodeContext &c) {
+  return c.since() >= 13 && c.has(1) && !c.constant(1);
+}
+
 LogicalResult convertSqueeze(NodeContext &c) {
+  if (runTimeAxes(c))
+    return convertSqueezeAtRunTime(c, /*unsqueeze=*/false);
   auto axes = squeezeAxes(c);
   if (failed(axes))
     return failure();
@@ -480,6 +517,8 @@ LogicalResult convertSqueeze(NodeContext &c) {
 }
 
 LogicalResult convertUnsqueeze(NodeContext &c) {
+  if (runTimeAxes(c))
+    return convertSqueezeAtRunTime(c, /*unsqueeze=*/true);
   auto axes = squeezeAxes(c);
   if (failed(axes))
     return failure();
@@ -668,12 +707,37 @@ LogicalResult convertConcat(NodeContext &c) {
   return failed(r) ? failure() : c.done(*r);
 }
 
+/// Run-time split sizes: the declared outputs' sizes along `axis`, checked
+/// at run time.
+FailureOr<llvm::SmallVector<int64_t>> declaredSplit(NodeContext &c,
+                                                    int64_t axis) {
+  llvm::SmallVector<int64_t> sizes;
+  for (unsigned i = 0; i < c.numOutputs(); ++i) {
+    FailureOr<RankedTensorType> t = c.declaredOutput("the split sizes", i);
+    if (failed(t))
+      return failure();
+    if (t->getRank() != c.rank(0))
+      return c.fail("the declared output " + shapeStr(t->getShape()) +
+                    " does not have the input's rank");
+    sizes.push_back(t->getDimSize(axis));
+  }
+  if (failed(c.checkEquals(1, sizes, "the split sizes")))
+    return failure();
+  return sizes;
+}
+
 LogicalResult convertSplit(NodeContext &c) {
   int64_t axis = c.attrInt("axis", 0);
+  if (c.failed())
+    return failure();
+  FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
+  if (failed(a))
+    return failure();
   std::optional<llvm::SmallVector<int64_t>> split;
   if (c.since() >= 13) {
     if (c.has(1)) {
-      auto v = c.constInts(1, "the split sizes");
+      auto v = c.constant(1) ? c.constInts(1, "the split sizes")
+                             : declaredSplit(c, *a);
       if (failed(v))
         return failure();
       split = *v;
@@ -682,9 +746,6 @@ LogicalResult convertSplit(NodeContext &c) {
     split = c.attrInts("split");
   }
   if (c.failed())
-    return failure();
-  FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
-  if (failed(a))
     return failure();
   llvm::ArrayRef<int64_t> in = c.shape(0);
   int64_t dim = in[*a], outputs = c.numOutputs();
@@ -741,6 +802,9 @@ LogicalResult convertSlice(NodeContext &c) {
     if (c.failed())
       return failure();
   } else {
+    for (unsigned i = 1; i <= 4; ++i)
+      if (c.has(i) && !c.constant(i))
+        return convertSliceAtRunTime(c);
     auto s = c.constInts(1, "the starts");
     if (failed(s))
       return failure();
@@ -863,6 +927,17 @@ LogicalResult convertGather(NodeContext &c) {
 
 LogicalResult convertPad(NodeContext &c) {
   std::string mode = c.attrString("mode", "constant");
+  if (c.failed())
+    return failure();
+  xf::PadMode padMode;
+  if (mode == "constant")
+    padMode = xf::PadMode::constant;
+  else if (mode == "reflect")
+    padMode = xf::PadMode::reflect;
+  else if (mode == "edge")
+    padMode = xf::PadMode::edge;
+  else
+    return c.fail("mode '" + mode + "' is not supported");
   llvm::SmallVector<int64_t> pads;
   double value = 0;
   if (c.since() < 11) {
@@ -872,6 +947,8 @@ LogicalResult convertPad(NodeContext &c) {
     pads = *p;
     value = c.attrFloat("value", 0.0f);
   } else {
+    if (!c.constant(1) || (c.has(2) && !c.constant(2)))
+      return convertPadAtRunTime(c, padMode);
     auto p = c.constInts(1, "the pads");
     if (failed(p))
       return failure();
@@ -885,15 +962,6 @@ LogicalResult convertPad(NodeContext &c) {
   }
   if (c.failed())
     return failure();
-  xf::PadMode padMode;
-  if (mode == "constant")
-    padMode = xf::PadMode::constant;
-  else if (mode == "reflect")
-    padMode = xf::PadMode::reflect;
-  else if (mode == "edge")
-    padMode = xf::PadMode::edge;
-  else
-    return c.fail("mode '" + mode + "' is not supported");
   llvm::ArrayRef<int64_t> in = c.shape(0);
   int64_t rank = in.size();
   for (int64_t p : pads)
@@ -939,26 +1007,31 @@ LogicalResult convertPad(NodeContext &c) {
                                   llvm::APFloat(value)));
 }
 
+/// Trilu's diagonal k as a 0-D i64 tensor: a constant or a run-time value
+/// (0 when absent).
+FailureOr<Value> triluDiagonal(NodeContext &c) {
+  Type i64 = c.b().getI64Type();
+  if (!c.has(1))
+    return c.splat(i64, 0);
+  if (!isa<IntegerType>(c.elt(1)) || c.elt(1).isInteger(1))
+    return c.fail("k must be an integer");
+  if (c.type(1).getNumElements() != 1)
+    return c.fail("k must be a scalar, not " + shapeStr(c.shape(1)));
+  return c.reshape(c.cast(c.in(1), i64), {});
+}
+
 LogicalResult convertTrilu(NodeContext &c) {
   bool upper = c.attrInt("upper", 1) != 0;
   if (c.failed())
     return failure();
-  int64_t k = 0;
-  if (c.has(1)) {
-    auto v = c.constInts(1, "k");
-    if (failed(v))
-      return failure();
-    if (v->size() != 1)
-      return c.fail("k must be a scalar");
-    k = (*v)[0];
-  }
   if (c.rank(0) < 2)
     return c.fail("the input must have rank 2 or more");
+  FailureOr<Value> k = triluDiagonal(c);
+  if (failed(k))
+    return failure();
   Value x = c.in(0);
-  OpBuilder &b = c.b();
-  return c.done(xf::TriluOp::create(b, c.loc(), x.getType(), x,
-                                    b.getI64IntegerAttr(k),
-                                    b.getBoolAttr(upper)));
+  return c.done(xf::TriluOp::create(c.b(), c.loc(), x.getType(), x, *k,
+                                    c.b().getBoolAttr(upper)));
 }
 
 /// A constant 2-D tensor with ones on diagonal k.
@@ -992,34 +1065,40 @@ void registerShapeOps(OpRegistry &r) {
        "a run-time shape needs the output's static shape declared (checked "
        "at run time)");
   r.on("Range", {11}, convertRange,
-       "inputs must be compile-time constants (folded)");
+       "folded when the inputs are constants; run-time inputs need the "
+       "output's static length declared (checked at run time)");
   r.on("Shape", {1, 13, 15}, convertShape,
        "folded; the selected dimensions must be static");
   r.on("Size", {1, 13}, convertSize, "folded; the shape must be static");
   r.on("Identity", {1, 13, 14, 16}, [](NodeContext &c) { return c.forward(0); },
        "tensors only");
   r.on("Dropout", {6, 7, 10, 12, 13}, convertDropout,
-       "inference only: forwards the input, mask is all true");
+       "inference only: forwards the input, mask is all true; training_mode "
+       "true with a ratio > 0 is an error (checked at run time when either "
+       "is a run-time value)");
 
-  const char *constShape = "shape-like inputs must be compile-time constants";
   const char *declaredShape =
       "a run-time shape input needs the output's static shape declared "
       "(checked at run time)";
   r.on("Reshape", {5, 13, 14}, convertReshape, declaredShape);
   r.on("Flatten", {1, 9, 11, 13}, convertFlatten);
-  r.on("Squeeze", {1, 11, 13}, convertSqueeze, constShape);
-  r.on("Unsqueeze", {1, 11, 13}, convertUnsqueeze, constShape);
+  r.on("Squeeze", {1, 11, 13}, convertSqueeze, declaredShape);
+  r.on("Unsqueeze", {1, 11, 13}, convertUnsqueeze, declaredShape);
   r.on("Transpose", {1, 13}, convertTranspose);
   r.on("Expand", {8, 13}, convertExpand, declaredShape);
   r.on("Tile", {6, 13}, convertTile, "broadcast + reshape; " + std::string(declaredShape));
   r.on("Concat", {4, 11, 13}, convertConcat);
-  r.on("Split", {2, 11, 13}, convertSplit, constShape);
+  r.on("Split", {2, 11, 13}, convertSplit,
+       "run-time sizes need the outputs' static shapes declared (checked at "
+       "run time)");
   r.on("Slice", {1, 10, 11, 13}, convertSlice,
-       "sliced dimensions must be static; " + std::string(constShape));
+       "sliced dimensions must be static; " + std::string(declaredShape) +
+           ": offsets computed at run time");
   r.on("Gather", {1, 11, 13}, convertGather);
   r.on("Pad", {2, 11, 13}, convertPad,
-       "modes constant/reflect/edge; " + std::string(constShape));
-  r.on("Trilu", {14}, convertTrilu, "k must be a compile-time constant");
+       "modes constant/reflect/edge; " + std::string(declaredShape) +
+           ": offsets computed at run time");
+  r.on("Trilu", {14}, convertTrilu, "k may be a run-time value");
   r.on("EyeLike", {9}, convertEyeLike, "static 2-D input; folded to a constant");
 }
 

@@ -68,9 +68,11 @@ func.func @gather(%t: tensor<100x8xf32>, %i: tensor<1x5xi64>) -> tensor<1x5x8xf3
 // -----
 
 // CHECK-LABEL: func @trilu
-// CHECK: arith.cmpi sge
-func.func @trilu(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
-  %0 = xf.trilu %x {k = 0 : i64, upper = true} : tensor<4x4xf32>
+// CHECK: %[[K:.*]] = tensor.extract %{{.*}}[] : tensor<i64>
+// CHECK: linalg.generic
+// CHECK: arith.cmpi sge, %{{.*}}, %[[K]]
+func.func @trilu(%x: tensor<4x4xf32>, %k: tensor<i64>) -> tensor<4x4xf32> {
+  %0 = xf.trilu %x, %k {upper = true} : tensor<4x4xf32>, tensor<i64>
   return %0 : tensor<4x4xf32>
 }
 

@@ -561,9 +561,9 @@ func.func @pad_shape(%x: tensor<2x3xf32>) {
 
 // -----
 
-func.func @trilu_rank(%x: tensor<3xf32>) {
+func.func @trilu_rank(%x: tensor<3xf32>, %k: tensor<i64>) {
   // expected-error @+1 {{input must have rank 2 or more}}
-  %0 = xf.trilu %x {k = 0 : i64, upper = true} : tensor<3xf32>
+  %0 = xf.trilu %x, %k {upper = true} : tensor<3xf32>, tensor<i64>
   return
 }
 

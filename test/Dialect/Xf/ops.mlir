@@ -98,8 +98,9 @@ func.func @data_movement(%x: tensor<2x3x4xf32>, %t: tensor<100x8xf32>, %ids: ten
   %6 = xf.embedding %t, %ids : tensor<100x8xf32>, tensor<1x5xi64> -> tensor<1x5x8xf32>
   // CHECK: xf.pad reflect %{{.*}} {pads = array<i64: 0, 1, 0, 0, 1, 0>, value = 0.000000e+00 : f64}
   %7 = xf.pad reflect %x {pads = array<i64: 0, 1, 0, 0, 1, 0>, value = 0.0 : f64} : tensor<2x3x4xf32> -> tensor<2x5x4xf32>
-  // CHECK: xf.trilu %{{.*}} {k = 1 : i64, upper = false}
-  %8 = xf.trilu %x {k = 1 : i64, upper = false} : tensor<2x3x4xf32>
+  // CHECK: xf.trilu %{{.*}}, %{{.*}} {upper = false} : tensor<2x3x4xf32>, tensor<i64>
+  %k = arith.constant dense<1> : tensor<i64>
+  %8 = xf.trilu %x, %k {upper = false} : tensor<2x3x4xf32>, tensor<i64>
   return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<6x4xf32>, tensor<4x3x2xf32>, tensor<2x2x3x4xf32>, tensor<2x6x4xf32>, tensor<2x1x2xf32>, tensor<1x5x8xf32>, tensor<1x5x8xf32>, tensor<2x5x4xf32>, tensor<2x3x4xf32>
 }
 

@@ -295,6 +295,34 @@ TEST(TensorProto, SequenceFileIsNamedAsSuch) {
   std::remove(path.c_str());
 }
 
+TEST(TensorProto, WriteReadRoundTrip) {
+  // --output-dir writes what readTensorProtoFile reads back, bit for bit:
+  // scalars, booleans and 16-bit floats included.
+  std::string path = ::testing::TempDir() + "xfc_run_written.pb";
+  auto roundTrip = [&](const char *name, const HostTensor &tensor) {
+    writeTensorProtoFile(path, name, tensor.raw());
+    NamedTensor back = readTensorProtoFile(path);
+    EXPECT_EQ(back.name, name);
+    EXPECT_EQ(back.tensor.elementType(), tensor.elementType()) << name;
+    EXPECT_EQ(back.tensor.shape(), tensor.shape()) << name;
+    size_t bytes = static_cast<size_t>(tensor.numElements()) * tensor.elementSize();
+    if (bytes > 0)
+      EXPECT_EQ(std::memcmp(back.tensor.data(), tensor.data(), bytes), 0) << name;
+  };
+  roundTrip("f32", makeFloats({2, 3}, {1, -2, 3.5f, NAN, INFINITY, 0}));
+  roundTrip("i64", makeTyped<int64_t>(XFRT_ELEMENT_TYPE_INT64, {}, {-7}));
+  roundTrip("bool", makeTyped<uint8_t>(XFRT_ELEMENT_TYPE_BOOL, {3}, {1, 0, 1}));
+  roundTrip("f16", makeTyped<uint16_t>(XFRT_ELEMENT_TYPE_FLOAT16, {2}, {0x3c00, 0xc000}));
+  roundTrip("empty", HostTensor::allocate(XFRT_ELEMENT_TYPE_FLOAT32, {0, 4}, ""));
+  std::remove(path.c_str());
+  try {
+    writeTensorProtoFile("/no/such/dir/t.pb", "t", makeFloats({1}, {1}).raw());
+    ADD_FAILURE() << "wrote into a missing directory";
+  } catch (const Error &error) {
+    EXPECT_EQ(error.file(), "/no/such/dir/t.pb");
+  }
+}
+
 //===--- Options and statistics -------------------------------------------===//
 
 TEST(Options, DesignForms) {

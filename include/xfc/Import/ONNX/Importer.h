@@ -26,10 +26,21 @@
 
 namespace xfc {
 
+/// Which intermediate values of the main graph become extra results of
+/// @main (`xfc --expose-intermediates`), so that a run can be compared node
+/// by node with a reference engine. A value is exposed when it is named in
+/// `names` or matches `regex`, or, when both are empty, always.
+struct ExposeOptions {
+  bool enabled = false;
+  std::vector<std::string> names; ///< exact ONNX value names
+  std::string regex;              ///< POSIX extended, matched to the whole name
+};
+
 struct ImportOptions {
   /// Convert every node even after a failure, so that one run reports every
   /// unsupported node (`xfc --check`). No module is returned on failure.
   bool checkOnly = false;
+  ExposeOptions expose;
 };
 
 /// One thing the importer cannot handle. `nodeName`/`opType` are empty for

@@ -1,0 +1,570 @@
+//===- ShapeInputs.cpp - shape-like inputs known only at run time ---------===//
+//
+// ShapeMath, the axis-set helpers and the run-time variants of Slice, Pad,
+// Range, Squeeze/Unsqueeze and the reductions (see ShapeInputs.h). Compiled
+// code runs on after a failed check, so every computation here must stay
+// in bounds and never divide by zero whatever the values are: indices go
+// through gathers (which clamp), divisors are at least 1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ShapeInputs.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+using namespace mlir;
+
+namespace xfc::onnx_import {
+
+//===----------------------------------------------------------------------===//
+// ShapeMath
+//===----------------------------------------------------------------------===//
+
+Value ShapeMath::track(FailureOr<Value> v) {
+  if (failed(v)) {
+    ok_ = false;
+    return {};
+  }
+  return *v;
+}
+
+Value ShapeMath::input(unsigned i) {
+  Type elt = c_.elt(i);
+  if (elt.isInteger(1) || !(isa<IntegerType>(elt) || isa<FloatType>(elt)))
+    return track(c_.fail("input " + llvm::Twine(i) + " must be a number"));
+  return c_.cast(c_.in(i), c_.b().getI64Type());
+}
+
+Value ShapeMath::ints(llvm::ArrayRef<int64_t> values) {
+  return ints(values, {static_cast<int64_t>(values.size())});
+}
+
+Value ShapeMath::ints(llvm::ArrayRef<int64_t> values,
+                      llvm::ArrayRef<int64_t> shape) {
+  return c_.constant(
+      ConstTensor::ofInts(dt::Int64, shape, std::vector<int64_t>(values)));
+}
+
+Value ShapeMath::iota(llvm::ArrayRef<int64_t> shape) {
+  std::vector<int64_t> values(dimProduct(shape));
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = i;
+  return c_.constant(ConstTensor::ofInts(dt::Int64, shape, std::move(values)));
+}
+
+Value ShapeMath::flags(llvm::ArrayRef<bool> values) {
+  std::vector<int64_t> v(values.begin(), values.end());
+  int64_t n = v.size();
+  return c_.constant(ConstTensor::ofInts(dt::Bool, {n}, std::move(v)));
+}
+
+Value ShapeMath::binary(xf::BinaryKind kind, Value a, Value b) {
+  if (!a || !b)
+    return {};
+  return track(c_.binary(kind, a, b));
+}
+
+Value ShapeMath::not_(Value a) {
+  return a ? c_.unary(xf::UnaryKind::not_, a) : Value();
+}
+
+Value ShapeMath::unary(xf::UnaryKind kind, Value a) {
+  return a ? c_.unary(kind, a) : Value();
+}
+
+Value ShapeMath::cast(Value a, Type eltType) {
+  return a ? c_.cast(a, eltType) : Value();
+}
+
+Value ShapeMath::select(Value cond, Value a, Value b) {
+  if (!cond || !a || !b)
+    return {};
+  return track(c_.select(cond, a, b));
+}
+
+Value ShapeMath::at(Value v, int64_t i) {
+  return v ? c_.reshape(part(v, i, 1), {}) : Value();
+}
+
+Value ShapeMath::part(Value v, int64_t offset, int64_t n) {
+  return v ? c_.slice(v, {offset}, {1}, {n}) : Value();
+}
+
+Value ShapeMath::take(Value x, Value indices, int64_t axis) {
+  if (!x || !indices)
+    return {};
+  auto t = llvm::cast<RankedTensorType>(x.getType());
+  llvm::SmallVector<int64_t> shape(t.getShape());
+  shape[axis] = llvm::cast<RankedTensorType>(indices.getType()).getDimSize(0);
+  auto type = RankedTensorType::get(shape, t.getElementType());
+  return xf::GatherOp::create(c_.b(), c_.loc(), type, x, indices,
+                              static_cast<uint64_t>(axis));
+}
+
+Value ShapeMath::reshape(Value v, llvm::ArrayRef<int64_t> shape) {
+  return v ? c_.reshape(v, shape) : Value();
+}
+
+Value ShapeMath::sum(Value v, llvm::ArrayRef<int64_t> axes) {
+  if (!v)
+    return {};
+  v = c_.cast(v, c_.b().getI64Type());
+  return c_.reduce(xf::ReduceKind::sum, v, axes, /*keepDims=*/false);
+}
+
+Value ShapeMath::all(Value cond) {
+  if (!cond)
+    return {};
+  auto t = llvm::cast<RankedTensorType>(cond.getType());
+  if (t.getRank() == 0)
+    return cond;
+  llvm::SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    axes.push_back(d);
+  return eq(sum(cond, axes), scalar(t.getNumElements()));
+}
+
+Value ShapeMath::any(llvm::ArrayRef<Value> conds) {
+  Value acc = c_.splat(c_.b().getI1Type(), 0);
+  for (Value cond : conds)
+    acc = or_(acc, cond);
+  return acc;
+}
+
+void ShapeMath::check(Value cond, const llvm::Twine &what) {
+  if (ok_ && cond)
+    c_.check(cond, what);
+}
+
+//===----------------------------------------------------------------------===//
+// Axis sets
+//===----------------------------------------------------------------------===//
+
+std::optional<std::vector<llvm::SmallVector<bool>>>
+axisSets(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out, int64_t k,
+         bool keepDims, bool unitOnly) {
+  std::vector<llvm::SmallVector<bool>> sets;
+  llvm::SmallVector<bool> mask(in.size(), false);
+  // Shapes with many equal dimensions have exponentially many partial
+  // matches: give up after a bounded search.
+  int64_t budget = 1 << 16;
+  // Walks the axes of `in` from `d`, with `j` axes of `out` matched and
+  // `left` axes still to take.
+  std::function<void(size_t, size_t, int64_t)> walk = [&](size_t d, size_t j,
+                                                           int64_t left) {
+    if (sets.size() > kMaxAxisSets || --budget < 0)
+      return;
+    if (d == in.size()) {
+      if (j == out.size() && left == 0)
+        sets.push_back(mask);
+      return;
+    }
+    bool fits = j < out.size();
+    if (left > 0 && (!unitOnly || in[d] == 1) &&
+        (!keepDims || (fits && out[j] == 1))) {
+      mask[d] = true;
+      walk(d + 1, keepDims ? j + 1 : j, left - 1);
+      mask[d] = false;
+    }
+    if (fits && out[j] == in[d])
+      walk(d + 1, j + 1, left);
+  };
+  walk(0, 0, k);
+  if (sets.size() > kMaxAxisSets || budget < 0)
+    return std::nullopt;
+  return sets;
+}
+
+Value axisMatch(NodeContext &c, ShapeMath &m, unsigned i, int64_t rank) {
+  int64_t k = c.type(i).getNumElements();
+  Value axes = m.reshape(m.input(i), {1, k});
+  Value inRange = m.and_(m.ge(axes, m.scalar(-rank)), m.lt(axes, m.scalar(rank)));
+  m.check(m.all(inRange), "the axes must be in [" + llvm::Twine(-rank) + ", " +
+                              llvm::Twine(rank) + ")");
+  Value match =
+      m.eq(m.wrapNegative(axes, m.scalar(rank)), m.iota({rank, 1}));
+  Value once = m.le(m.sum(match, {1}), m.scalar(1));
+  m.check(m.all(once), "the axes must not name an axis twice");
+  return match;
+}
+
+/// "[1], [0, 2]": the axes of each mask, for messages.
+static std::string setsStr(llvm::ArrayRef<llvm::SmallVector<bool>> sets) {
+  std::string s;
+  for (const llvm::SmallVector<bool> &set : sets) {
+    llvm::SmallVector<int64_t> axes;
+    for (size_t d = 0; d < set.size(); ++d)
+      if (set[d])
+        axes.push_back(d);
+    s += (s.empty() ? "" : ", ") + listStr(axes);
+  }
+  return s;
+}
+
+llvm::SmallVector<Value>
+matchAxisSets(NodeContext &c, ShapeMath &m, unsigned i, int64_t rank,
+              llvm::ArrayRef<llvm::SmallVector<bool>> sets,
+              const llvm::Twine &what) {
+  Value named = m.gt(m.sum(axisMatch(c, m, i, rank), {1}), m.scalar(0));
+  llvm::SmallVector<Value> conds;
+  for (const llvm::SmallVector<bool> &set : sets)
+    conds.push_back(m.all(m.eq(named, m.flags(set))));
+  m.check(m.any(conds), "the axes must be " +
+                            llvm::Twine(sets.size() > 1 ? "one of " : "") +
+                            setsStr(sets) + " (" + what + ")");
+  return conds;
+}
+
+//===----------------------------------------------------------------------===//
+// Converters
+//===----------------------------------------------------------------------===//
+
+/// The first of the inputs `names` (input `first` on) that is a run-time
+/// value, for the message when the output shape is not declared either.
+static llvm::StringRef firstRunTimeInput(NodeContext &c, unsigned first,
+                                         llvm::ArrayRef<llvm::StringRef> names) {
+  for (unsigned i = 0; i < names.size(); ++i)
+    if (c.has(first + i) && !c.constant(first + i))
+      return names[i];
+  return names.front();
+}
+
+/// The declared output shape for a node whose `what` is a run-time value.
+/// The input needs a static shape (run-time offsets and axes index it);
+/// with `sameRank` the output must have its rank.
+static FailureOr<llvm::SmallVector<int64_t>>
+declaredShape(NodeContext &c, llvm::StringRef what, bool sameRank) {
+  FailureOr<RankedTensorType> declared = c.declaredOutput(what);
+  if (failed(declared))
+    return failure();
+  if (!c.type(0).hasStaticShape())
+    return c.fail(what + " are run-time values, so the input needs a static "
+                         "shape, not " + shapeStr(c.shape(0)));
+  if (sameRank && declared->getRank() != c.rank(0))
+    return c.fail("the declared output " + shapeStr(declared->getShape()) +
+                  " does not have the rank of the input " +
+                  shapeStr(c.shape(0)));
+  return llvm::to_vector(declared->getShape());
+}
+
+/// axisSets(), failing when there are none or too many; `how` says what
+/// the axes do between `in` and `out`, for the message.
+static FailureOr<std::vector<llvm::SmallVector<bool>>>
+fittingAxisSets(NodeContext &c, llvm::ArrayRef<int64_t> in,
+                llvm::ArrayRef<int64_t> out, int64_t k, bool keepDims,
+                bool unitOnly, const std::string &how) {
+  auto sets = axisSets(in, out, k, keepDims, unitOnly);
+  if (!sets)
+    return c.fail("too many sets of axes " + how);
+  if (sets->empty())
+    return c.fail("no set of " + llvm::Twine(k) + " axes " + how);
+  return *sets;
+}
+
+/// Fails unless inputs `first`..`last` (those present) are vectors of one
+/// static length, which it returns.
+static FailureOr<int64_t> vectorLength(NodeContext &c, unsigned first,
+                                       unsigned last, llvm::StringRef what) {
+  int64_t n = c.rank(first) == 1 ? c.shape(first)[0] : ShapedType::kDynamic;
+  for (unsigned i = first; i <= last; ++i)
+    if (c.has(i) && (c.rank(i) != 1 || c.shape(i)[0] != n ||
+                     ShapedType::isDynamic(n)))
+      return c.fail(what + " must be vectors of one static length");
+  return n;
+}
+
+/// Slice's [rank, k] matrix, true where entry j slices axis d: from the
+/// run-time axes (input 3, checked) or the known ones (which also clear
+/// `sliced` for the axes that stay whole).
+static FailureOr<Value> sliceAxisMatch(NodeContext &c, ShapeMath &m,
+                                       int64_t rank, int64_t k,
+                                       llvm::SmallVectorImpl<bool> &sliced) {
+  if (c.has(3) && !c.constant(3))
+    return axisMatch(c, m, 3, rank);
+  llvm::SmallVector<int64_t> axes;
+  if (c.has(3)) {
+    FailureOr<llvm::SmallVector<int64_t>> a = c.constInts(3, "the axes");
+    if (failed(a))
+      return failure();
+    axes = *a;
+  } else {
+    for (int64_t j = 0; j < k; ++j)
+      axes.push_back(j);
+  }
+  std::vector<int64_t> named(rank * k, 0);
+  std::fill(sliced.begin(), sliced.end(), false);
+  for (int64_t j = 0; j < k; ++j) {
+    FailureOr<int64_t> a = c.normAxis(axes[j], rank);
+    if (failed(a))
+      return failure();
+    if (sliced[*a])
+      return c.fail("axis " + llvm::Twine(*a) + " is sliced twice");
+    sliced[*a] = true;
+    named[*a * k + j] = 1;
+  }
+  return c.constant(ConstTensor::ofInts(dt::Bool, {rank, k}, std::move(named)));
+}
+
+LogicalResult convertSliceAtRunTime(NodeContext &c) {
+  StringRef what =
+      firstRunTimeInput(c, 1, {"the starts", "the ends", "the axes", "the steps"});
+  FailureOr<llvm::SmallVector<int64_t>> out = declaredShape(c, what, /*sameRank=*/true);
+  if (failed(out))
+    return failure();
+  FailureOr<int64_t> k =
+      vectorLength(c, 1, 4, "the starts, ends, axes and steps");
+  if (failed(k))
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  int64_t rank = in.size();
+  ShapeMath m(c);
+  llvm::SmallVector<bool> sliced(rank, true);
+  FailureOr<Value> match = sliceAxisMatch(c, m, rank, *k, sliced);
+  if (failed(match))
+    return failure();
+  Value hasEntry = m.gt(m.sum(*match, {1}), m.scalar(0));
+  // Input i's entry for each axis, or `dflt` where no entry names it.
+  auto perAxis = [&](unsigned i, Value dflt) {
+    Value entries = m.reshape(m.input(i), {1, *k});
+    return m.select(hasEntry,
+                    m.sum(m.select(*match, entries, m.scalar(0)), {1}), dflt);
+  };
+  Value dims = m.ints(in);
+  Value start = perAxis(1, m.scalar(0)), end = perAxis(2, dims);
+  Value step = m.ints(llvm::SmallVector<int64_t>(rank, 1));
+  if (c.has(4)) {
+    step = perAxis(4, step);
+    m.check(m.all(m.not_(m.eq(step, m.scalar(0)))), "the steps must not be 0");
+  }
+  // A step beyond the dimension takes at most one element either way;
+  // clamping it keeps the arithmetic below in range. `size` is a division
+  // by |step| >= 1 even when a step is 0.
+  step = m.clamp(step, m.scalar(-kMaxDim), m.scalar(kMaxDim));
+  Value forward = m.gt(step, m.scalar(0));
+  Value stride = m.max(m.max(step, m.sub(m.scalar(0), step)), m.scalar(1));
+  step = m.select(forward, stride, m.sub(m.scalar(0), stride));
+  // ONNX clamping: negative values count from the end, then clamp to
+  // [0, dim] (step > 0) or [-1, dim - 1] (step < 0).
+  Value lo = m.select(forward, m.scalar(0), m.scalar(-1));
+  Value hi = m.select(forward, dims, m.sub(dims, m.scalar(1)));
+  start = m.clamp(m.wrapNegative(start, dims), lo, hi);
+  end = m.clamp(m.wrapNegative(end, dims), lo, hi);
+  Value span = m.select(forward, m.sub(end, start), m.sub(start, end));
+  Value size = m.div(m.max(m.add(span, m.sub(stride, m.scalar(1))), m.scalar(0)),
+                     stride);
+  m.check(m.all(m.eq(size, m.ints(*out))),
+          "the starts, ends, axes and steps must give the declared " +
+              shapeStr(*out));
+  Value x = c.in(0);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!sliced[d])
+      continue;
+    Value indices = m.add(m.at(start, d),
+                          m.mul(m.iota({(*out)[d]}), m.at(step, d)));
+    x = m.take(x, indices, d);
+  }
+  return m.ok() ? c.done(x) : failure();
+}
+
+/// Pad's run-time validity conditions beyond the output shape: reflect
+/// pads in [0, dim - 1], edge pads >= 0 and nothing to repeat of an empty
+/// dimension (constant pads may be negative: they crop).
+static void checkPadMode(ShapeMath &m, xf::PadMode mode, Value lo, Value hi,
+                         Value dims) {
+  Value zero = m.scalar(0);
+  Value unpadded = m.and_(m.eq(lo, zero), m.eq(hi, zero));
+  Value nonNegative = m.and_(m.ge(lo, zero), m.ge(hi, zero));
+  if (mode == xf::PadMode::reflect)
+    m.check(m.all(m.or_(unpadded, m.and_(nonNegative, m.and_(m.lt(lo, dims),
+                                                             m.lt(hi, dims))))),
+            "reflect pads must be in [0, dimension - 1]");
+  if (mode == xf::PadMode::edge)
+    m.check(m.all(m.or_(unpadded, m.and_(nonNegative, m.gt(dims, zero)))),
+            "edge pads must not be negative or pad an empty dimension");
+}
+
+LogicalResult convertPadAtRunTime(NodeContext &c, xf::PadMode mode) {
+  StringRef what = firstRunTimeInput(c, 1, {"the pads", "the constant value"});
+  FailureOr<llvm::SmallVector<int64_t>> out = declaredShape(c, what, /*sameRank=*/true);
+  if (failed(out))
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  int64_t rank = in.size();
+  if (c.type(1).getNumElements() != 2 * rank || c.rank(1) != 1)
+    return c.fail("the pads " + shapeStr(c.shape(1)) + " must have 2 * rank = " +
+                  llvm::Twine(2 * rank) + " entries");
+  if (c.has(2) && (c.type(2).getNumElements() != 1 || c.elt(2) != c.elt(0)))
+    return c.fail("the constant value must be one element of the input's type");
+  ShapeMath m(c);
+  Value pads = m.input(1);
+  Value lo = m.part(pads, 0, rank), hi = m.part(pads, rank, rank);
+  Value dims = m.ints(in);
+  m.check(m.all(m.eq(m.add(lo, hi), m.sub(m.ints(*out), dims))),
+          "the pads must give the declared " + shapeStr(*out));
+  checkPadMode(m, mode, lo, hi, dims);
+  bool constantMode = mode == xf::PadMode::constant;
+  Value value = c.has(2) ? m.reshape(c.in(2), {}) : c.splat(c.elt(0), 0);
+  if (dimProduct(in) == 0) {
+    if (!constantMode)
+      return *out == llvm::SmallVector<int64_t>(in) ? c.forward(0)
+                                                   : c.fail("cannot pad an empty input in this mode");
+    FailureOr<Value> filled = c.broadcastTo(value, *out);
+    return failed(filled) || !m.ok() ? failure() : c.done(*filled);
+  }
+  // Output position o along axis d reads input position o - lo[d]:
+  // outside the input it is the constant (constant mode), the edge, or the
+  // reflection about the edge. Gathers move the data one axis at a time.
+  Value x = c.in(0), inside;
+  for (int64_t d = 0; d < rank; ++d) {
+    // Other modes cannot shift an axis whose size stays (the pads are 0).
+    if (!constantMode && (*out)[d] == in[d])
+      continue;
+    Value last = m.scalar(in[d] - 1);
+    Value src = m.sub(m.iota({(*out)[d]}), m.at(lo, d));
+    if (constantMode) {
+      llvm::SmallVector<int64_t> along(rank, 1);
+      along[d] = (*out)[d];
+      Value valid = m.and_(m.ge(src, m.scalar(0)), m.le(src, last));
+      valid = m.reshape(valid, along);
+      inside = inside ? m.and_(inside, valid) : valid;
+    }
+    if (mode == xf::PadMode::reflect) {
+      src = m.select(m.lt(src, m.scalar(0)), m.sub(m.scalar(0), src), src);
+      src = m.select(m.gt(src, last), m.sub(m.scalar(2 * (in[d] - 1)), src), src);
+    }
+    x = m.take(x, m.clamp(src, m.scalar(0), last), d);
+  }
+  if (inside)
+    x = m.select(inside, x, value);
+  return m.ok() ? c.done(x) : failure();
+}
+
+LogicalResult convertRangeAtRunTime(NodeContext &c) {
+  FailureOr<RankedTensorType> declared = c.declaredOutput(
+      firstRunTimeInput(c, 0, {"the start", "the limit", "the delta"}));
+  if (failed(declared))
+    return failure();
+  if (declared->getRank() != 1)
+    return c.fail("the declared output " + shapeStr(declared->getShape()) +
+                  " must be a vector");
+  for (unsigned i = 0; i < 3; ++i)
+    if (c.type(i).getNumElements() != 1 || c.elt(i) != c.elt(0))
+      return c.fail("the inputs of Range must be scalars of one type");
+  int64_t n = declared->getDimSize(0);
+  ShapeMath m(c);
+  Type elt = c.elt(0), f64 = c.b().getF64Type();
+  bool isFloat = isa<FloatType>(elt);
+  Value start = m.reshape(c.in(0), {}), limit = m.reshape(c.in(1), {}),
+        delta = m.reshape(c.in(2), {});
+  // The length is max(ceil((limit - start) / delta), 0); floats compute it
+  // in double, as ONNX's reference (numpy.arange) does.
+  Value length, nonZero;
+  if (isFloat) {
+    Value s = m.cast(start, f64), l = m.cast(limit, f64), d = m.cast(delta, f64);
+    Value zero = c.splat(f64, 0);
+    nonZero = m.not_(m.eq(d, zero));
+    Value count = m.unary(xf::UnaryKind::ceil, m.div(m.sub(l, s), d));
+    length = m.cast(m.max(count, zero), c.b().getI64Type());
+  } else {
+    Value s = m.cast(start, c.b().getI64Type()), l = m.cast(limit, c.b().getI64Type()),
+          d = m.cast(delta, c.b().getI64Type());
+    nonZero = m.not_(m.eq(d, m.scalar(0)));
+    d = m.select(nonZero, d, m.scalar(1));
+    // ceil(span / d) with truncating division: round away from zero first.
+    Value span = m.sub(l, s);
+    Value away = m.select(m.gt(d, m.scalar(0)), m.sub(d, m.scalar(1)),
+                          m.add(d, m.scalar(1)));
+    length = m.max(m.div(m.add(span, away), d), m.scalar(0));
+  }
+  m.check(m.and_(nonZero, m.eq(length, m.scalar(n))),
+          "delta must not be 0 and the inputs must give the declared length " +
+              llvm::Twine(n));
+  std::vector<int64_t> positions(n);
+  for (int64_t i = 0; i < n; ++i)
+    positions[i] = i;
+  Value iota = c.constant(
+      isFloat ? ConstTensor::ofFloats(
+                    c.dtype(0), {n},
+                    std::vector<double>(positions.begin(), positions.end()))
+              : ConstTensor::ofInts(c.dtype(0), {n}, std::move(positions)));
+  Value r = m.add(start, m.mul(iota, delta));
+  return m.ok() ? c.done(r) : failure();
+}
+
+LogicalResult convertSqueezeAtRunTime(NodeContext &c, bool unsqueeze) {
+  FailureOr<llvm::SmallVector<int64_t>> declared =
+      declaredShape(c, "the axes", /*sameRank=*/false);
+  if (failed(declared))
+    return failure();
+  if (c.rank(1) != 1 || ShapedType::isDynamic(c.shape(1)[0]))
+    return c.fail("the axes must be a vector of static length");
+  llvm::ArrayRef<int64_t> in = c.shape(0), out = *declared;
+  llvm::ArrayRef<int64_t> full = unsqueeze ? out : in, part = unsqueeze ? in : out;
+  std::string how = "of size 1 that fit " + shapeStr(in) + " to the declared " +
+                    shapeStr(out);
+  auto sets = fittingAxisSets(c, full, part, c.shape(1)[0], /*keepDims=*/false,
+                              /*unitOnly=*/true, how);
+  if (failed(sets))
+    return failure();
+  ShapeMath m(c);
+  // Every fitting set moves the same data: only the check depends on it.
+  matchAxisSets(c, m, 1, full.size(), *sets, "the sets of axes " + how);
+  return m.ok() ? c.done(c.reshape(c.in(0), out)) : failure();
+}
+
+/// True when reducing over an axis of size 1 returns its elements as they
+/// are, so that axis sets differing in such axes compute the same result.
+static bool unitAxisIsIdentity(xf::ReduceKind kind) {
+  using xf::ReduceKind;
+  return kind == ReduceKind::sum || kind == ReduceKind::mean ||
+         kind == ReduceKind::max || kind == ReduceKind::min ||
+         kind == ReduceKind::prod;
+}
+
+LogicalResult reduceAtRunTime(NodeContext &c, xf::ReduceKind kind,
+                              bool keepDims) {
+  constexpr size_t kMaxReductions = 8;
+  FailureOr<llvm::SmallVector<int64_t>> declared =
+      declaredShape(c, "the axes", /*sameRank=*/false);
+  if (failed(declared))
+    return failure();
+  llvm::ArrayRef<int64_t> in = c.shape(0), out = *declared;
+  int64_t k = c.type(1).getNumElements(), rank = in.size();
+  std::string how =
+      "that reduce " + shapeStr(in) + " to the declared " + shapeStr(out);
+  auto sets = fittingAxisSets(c, in, out, k, keepDims, /*unitOnly=*/false, how);
+  if (failed(sets))
+    return failure();
+  // Sets that differ only in axes of size 1 compute the same values (for
+  // most kinds): one reduction per group, chosen at run time.
+  std::map<llvm::SmallVector<int64_t>, llvm::SmallVector<size_t>> groups;
+  for (size_t s = 0; s < sets->size(); ++s) {
+    llvm::SmallVector<int64_t> axes;
+    for (int64_t d = 0; d < rank; ++d)
+      if ((*sets)[s][d] && (in[d] != 1 || !unitAxisIsIdentity(kind)))
+        axes.push_back(d);
+    groups[axes].push_back(s);
+  }
+  if (groups.size() > kMaxReductions)
+    return c.fail(llvm::Twine(groups.size()) + " sets of axes " + how +
+                  "; xfc computes at most " +
+                  llvm::Twine(kMaxReductions) + " at run time");
+  ShapeMath m(c);
+  llvm::SmallVector<Value> conds =
+      matchAxisSets(c, m, 1, rank, *sets, "the sets of axes " + how);
+  Value result;
+  for (auto &[axes, members] : groups) {
+    Value x = c.in(0);
+    Value r = c.reshape(axes.empty() ? x : c.reduce(kind, x, axes, keepDims),
+                        out);
+    llvm::SmallVector<Value> chosen;
+    for (size_t s : members)
+      chosen.push_back(conds[s]);
+    result = result ? m.select(m.any(chosen), r, result) : r;
+  }
+  return m.ok() ? c.done(result) : failure();
+}
+
+} // namespace xfc::onnx_import
