@@ -241,6 +241,37 @@ def loop_zero_trip(rng):
     return Case("loop_zero_trip", graph).run({"v0": v0}, [v0])
 
 
+def loop_row_slice(rng):
+    """x[i:i+1] in the body (what PyTorch exports for a slice by the loop
+    index): the Slice's starts follow the iteration number."""
+    table = f32(rng.standard_normal((6, 16)))
+    body = helper.make_graph(
+        [helper.make_node("Unsqueeze", ["i", "zero"], ["s"]),
+         helper.make_node("Add", ["i", "one"], ["i1"]),
+         helper.make_node("Unsqueeze", ["i1", "zero"], ["e"]),
+         helper.make_node("Slice", ["table", "s", "e"], ["row"]),
+         helper.make_node("Mul", ["row", "acc"], ["prod"]),
+         helper.make_node("Add", ["acc", "row"], ["acc2"]),
+         helper.make_node("Identity", ["cond"], ["cond2"])],
+        "body", [info("i", [], TensorProto.INT64), info("cond", [], TensorProto.BOOL),
+                 info("acc", [1, 16], TensorProto.FLOAT)],
+        [info("cond2", [], TensorProto.BOOL), info("acc2", [1, 16], TensorProto.FLOAT),
+         info("prod", [1, 16], TensorProto.FLOAT)])
+    graph = helper.make_graph(
+        [helper.make_node("Loop", ["m", "", "acc0"], ["acc", "prods"], body=body)],
+        "loop_row_slice", [info("table", table), info("acc0", [1, 16], TensorProto.FLOAT)],
+        [info("acc", [1, 16], TensorProto.FLOAT), info("prods", [6, 1, 16], TensorProto.FLOAT)],
+        [const("m", np.int64(6)), const("one", np.int64(1)),
+         const("zero", np.array([0], np.int64))])
+    acc0 = f32(rng.standard_normal((1, 16)))
+    acc, prods = acc0, []
+    for i in range(6):
+        prods.append(table[i:i + 1] * acc)
+        acc = acc + table[i:i + 1]
+    return Case("loop_row_slice", graph).run({"table": table, "acc0": acc0},
+                                             [acc, np.stack(prods)])
+
+
 def loop_nested_if(rng):
     """An If inside a Loop body on the iteration number's parity; its
     branches read the body's value h and the main graph's w."""
@@ -419,7 +450,7 @@ def torch_script(rng):
 
 
 CASES = [if_runtime, loop_for_scan, loop_while, loop_declared_scan, loop_while_scan,
-         loop_zero_trip, loop_nested_if, nested_loops, scan9, scan8, torch_script]
+         loop_zero_trip, loop_row_slice, loop_nested_if, nested_loops, scan9, scan8, torch_script]
 
 
 # --- Driver ------------------------------------------------------------------
