@@ -67,4 +67,34 @@ def SplitEmptyTensorsPass : Pass<"xfc-split-empty-tensors", "mlir::func::FuncOp"
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
 
+def LoopCarriedInPlacePass : Pass<"xfc-loop-carried-in-place", "mlir::func::FuncOp"> {
+  let summary = "Write each loop-carried tensor back into its iteration argument";
+  let description = [{
+    One-Shot Bufferize gives a loop-carried tensor one buffer for the whole
+    loop only when the value an `scf.for` or `scf.while` yields is written
+    into that iteration's argument (an insert_slice into it, a linalg op
+    with it as destination, ...). A loop body imported from ONNX computes
+    its next value into a fresh tensor instead; bufferizing that needs a new
+    allocation per iteration (`allow-return-allocs-from-loops`), and for
+    `scf.while` also a copy of every carried tensor per iteration, the
+    per-iteration outputs of a Loop included, which makes a loop of n steps
+    cost O(n²). This pass ends such a body with a `linalg.copy` of the value
+    into the iteration argument, which the CPU strategy vectorizes like any
+    other copy. Values already written into their argument are left alone,
+    and so are the loops that tiling creates: run it before the strategy.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def ReadOnlyInputsPass : Pass<"xfc-read-only-inputs", "mlir::func::FuncOp"> {
+  let summary = "Keep bufferization from writing into public functions' inputs";
+  let description = [{
+    Marks every tensor argument of a public function
+    `bufferization.writable = false`. The inputs of `@main` are the caller's
+    buffers (possibly read-only memory); without the mark One-Shot Bufferize
+    updates a loop-carried value in place in the input it starts from.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+}
+
 #endif // XFC_TRANSFORMS_PASSES_TD

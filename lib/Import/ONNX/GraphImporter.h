@@ -4,6 +4,10 @@
 // ONNX value (its SSA value, its type, its compile-time constant), runs the
 // registered converter of each node and collects problems.
 //
+// Names are scoped as ONNX scopes them: a subgraph (a branch of If, the body
+// of Loop or Scan) sees the names of the graphs around it, its own names
+// shadow them, and none of its names is visible after it.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef XFC_LIB_IMPORT_ONNX_GRAPHIMPORTER_H
@@ -18,6 +22,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <deque>
 #include <memory>
 #include <optional>
 
@@ -66,10 +71,19 @@ public:
   //===--- Used by NodeContext -------------------------------------------===//
   mlir::MLIRContext *ctx() { return &ctx_; }
   mlir::OpBuilder &builder() { return builder_; }
+  /// What is known about `name` in the innermost scope that defines it.
   ValueState *lookup(llvm::StringRef name);
   /// The SSA value of `name`, materializing a known constant.
   mlir::Value materialize(llvm::StringRef name);
+  /// The SSA value of `s` (a constant is materialized at the builder's
+  /// insertion point); `name` is for messages.
+  mlir::Value materialize(ValueState &s, llvm::StringRef name);
+  /// Defines `name` in the innermost scope.
   void define(llvm::StringRef name, ValueState state);
+  /// Opens the scope of subgraph `graph` (its names and value_info types);
+  /// closeScope drops it with every name defined in it.
+  void openScope(const onnx::GraphProto &graph);
+  void closeScope();
   bool isUsed(llvm::StringRef name) const { return used_.contains(name); }
   /// The type the model (value_info, graph outputs) or ONNX's shape
   /// inference gives `name`, when it is a tensor type xfc can represent.
@@ -77,10 +91,11 @@ public:
   /// ONNX's element type of value `name` (graph inputs and outputs, and
   /// what shape inference found); dt::Undefined when it is not known.
   int32_t onnxDType(llvm::StringRef name) const;
-  /// Converts the nodes of a subgraph (the taken branch of an If) in place,
-  /// in the enclosing scope; unnamed nodes are named `<prefix>/<op>_<i>`.
-  mlir::LogicalResult inlineGraph(const onnx::GraphProto &graph,
-                                  llvm::StringRef prefix);
+  /// Converts the initializers and nodes of subgraph `graph` in the
+  /// innermost scope, at the builder's insertion point; unnamed nodes are
+  /// named `<prefix>/<op>_<i>`.
+  mlir::LogicalResult convertSubgraph(const onnx::GraphProto &graph,
+                                      llvm::StringRef prefix);
   llvm::StringRef modelDir() const { return modelDir_; }
   void addProblem(llvm::StringRef node, llvm::StringRef opType,
                   llvm::StringRef domain, int64_t opset,
@@ -97,8 +112,15 @@ private:
   mlir::LogicalResult readInitializers();
   mlir::LogicalResult convertNode(const onnx::NodeProto &node,
                                  llvm::StringRef name);
-  /// Names read by nodes (subgraphs included) and ONNX's types of values.
-  void collectGraphInfo(const onnx::GraphProto &graph);
+  /// Names read by nodes of `graph` and of its subgraphs.
+  void collectUses(const onnx::GraphProto &graph);
+  /// ONNX's types of the values of `graph` (not of its subgraphs), into the
+  /// innermost scope.
+  void collectTypes(const onnx::GraphProto &graph);
+  const onnx::TypeProto *findOnnxType(llvm::StringRef name) const;
+  /// Reads `init` into a constant of the innermost scope; false (with a
+  /// problem recorded) when it is invalid or its name is taken.
+  bool readInitializer(const onnx::TensorProto &init, llvm::StringRef what);
   void checkAgainstOnnx(const onnx::NodeProto &node, llvm::StringRef nodeName);
   /// Appends the node outputs that `opts_.expose` selects to `results`.
   void exposeIntermediates(const onnx::GraphProto &graph,
@@ -111,9 +133,15 @@ private:
   ImportOptions opts_;
   std::vector<ImportProblem> &problems_;
   mlir::OpBuilder builder_;
-  llvm::StringMap<ValueState> values_;
+  /// The names one graph defines and ONNX's types of its values.
+  struct Scope {
+    llvm::StringMap<ValueState> values;
+    llvm::StringMap<const onnx::TypeProto *> types;
+  };
+  /// The main graph's scope first, the innermost last. A deque, so that a
+  /// ValueState pointer stays valid while subgraph scopes come and go.
+  std::deque<Scope> scopes_;
   llvm::StringSet<> used_;
-  llvm::StringMap<const onnx::TypeProto *> onnxTypes_;
   llvm::StringMap<std::string> nodeOpTypes_; ///< node name -> op type
   NodeContext *current_ = nullptr;
   int64_t opset_ = 0;

@@ -18,6 +18,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
@@ -65,19 +66,42 @@ void GraphImporter::addProblem(llvm::StringRef node, llvm::StringRef opType,
 }
 
 ValueState *GraphImporter::lookup(llvm::StringRef name) {
-  auto it = values_.find(name);
-  return it == values_.end() ? nullptr : &it->second;
+  for (Scope &scope : llvm::reverse(scopes_)) {
+    auto it = scope.values.find(name);
+    if (it != scope.values.end())
+      return &it->second;
+  }
+  return nullptr;
 }
 
 void GraphImporter::define(llvm::StringRef name, ValueState state) {
-  values_[name] = std::move(state);
+  scopes_.back().values[name] = std::move(state);
 }
+
+void GraphImporter::openScope(const onnx::GraphProto &graph) {
+  scopes_.emplace_back();
+  collectTypes(graph);
+}
+
+void GraphImporter::closeScope() { scopes_.pop_back(); }
 
 Value GraphImporter::materialize(llvm::StringRef name) {
   ValueState *s = lookup(name);
   if (!s)
     return {};
-  if (!s->value && s->constant && !s->constant->fullyKnown()) {
+  // A constant of an enclosing graph used in a subgraph is materialized in
+  // the subgraph's region; caching that value in the enclosing scope would
+  // let later uses outside the region see it.
+  if (!s->value && !scopes_.back().values.count(name)) {
+    ValueState copy = *s;
+    define(name, std::move(copy));
+    s = &scopes_.back().values.find(name)->second;
+  }
+  return materialize(*s, name);
+}
+
+Value GraphImporter::materialize(ValueState &s, llvm::StringRef name) {
+  if (!s.value && s.constant && !s.constant->fullyKnown()) {
     // A partially known shape has no runtime value: only shape-like operands
     // may use it.
     if (current_)
@@ -87,16 +111,15 @@ Value GraphImporter::materialize(llvm::StringRef name) {
     else
       addProblem("", "", "", opset_,
                  "graph output '" + name + "' depends on a dynamic dimension");
-    return tensor::EmptyOp::create(builder_, Location(s->loc),
-                                   s->type.getShape(),
-                                   s->type.getElementType());
+    return tensor::EmptyOp::create(builder_, Location(s.loc), s.type.getShape(),
+                                   s.type.getElementType());
   }
-  if (!s->value && s->constant) {
-    ElementsAttr attr = s->constant->toAttr(&ctx_, s->blobName);
-    s->value = arith::ConstantOp::create(builder_, Location(s->loc),
-                                         llvm::cast<TypedAttr>(attr));
+  if (!s.value && s.constant) {
+    ElementsAttr attr = s.constant->toAttr(&ctx_, s.blobName);
+    s.value = arith::ConstantOp::create(builder_, Location(s.loc),
+                                        llvm::cast<TypedAttr>(attr));
   }
-  return s->value;
+  return s.value;
 }
 
 std::optional<RankedTensorType>
@@ -136,67 +159,69 @@ GraphImporter::tensorType(const onnx::TypeProto &type, std::string &error) {
   return RankedTensorType::get(shape, elt);
 }
 
+const onnx::TypeProto *GraphImporter::findOnnxType(llvm::StringRef name) const {
+  for (const Scope &scope : llvm::reverse(scopes_)) {
+    auto it = scope.types.find(name);
+    if (it != scope.types.end())
+      return it->second;
+  }
+  return nullptr;
+}
+
 std::optional<RankedTensorType>
 GraphImporter::onnxType(llvm::StringRef name) {
-  auto it = onnxTypes_.find(name);
-  if (it == onnxTypes_.end())
+  const onnx::TypeProto *t = findOnnxType(name);
+  if (!t)
     return std::nullopt;
   std::string error;
-  return tensorType(*it->second, error);
+  return tensorType(*t, error);
+}
+
+bool GraphImporter::readInitializer(const onnx::TensorProto &init,
+                                    llvm::StringRef what) {
+  const std::string &name = init.name();
+  if (name.empty()) {
+    addProblem("", "", "", opset_, "an initializer has no name");
+    return false;
+  }
+  if (scopes_.back().values.count(name)) {
+    addProblem("", "", "", opset_, what + " '" + name + "' is defined twice");
+    return false;
+  }
+  ConstTensor tensor;
+  std::string error;
+  if (!readTensorProto(init, modelDir_, tensor, error)) {
+    addProblem("", "", "", opset_, what + " '" + name + "': " + error);
+    define(name, ValueState{});
+    lookup(name)->poisoned = true;
+    return false;
+  }
+  RankedTensorType type = tensor.type(&ctx_);
+  define(name,
+         ValueState{Value(),
+                    std::make_shared<const ConstTensor>(std::move(tensor)),
+                    type, nameLoc(name), name, false});
+  return true;
 }
 
 LogicalResult GraphImporter::readInitializers() {
   const onnx::GraphProto &graph = model_.graph();
   if (graph.sparse_initializer_size() > 0)
     addProblem("", "", "", opset_, "sparse initializers are not supported");
-  for (const onnx::TensorProto &init : graph.initializer()) {
-    const std::string &name = init.name();
-    if (name.empty()) {
-      addProblem("", "", "", opset_, "an initializer has no name");
-      continue;
-    }
-    if (values_.count(name)) {
-      addProblem("", "", "", opset_,
-                 "initializer '" + name + "' is defined twice");
-      continue;
-    }
-    ConstTensor tensor;
-    std::string error;
-    if (!readTensorProto(init, modelDir_, tensor, error)) {
-      addProblem("", "", "", opset_, "initializer '" + name + "': " + error);
-      values_[name].poisoned = true;
-      continue;
-    }
-    RankedTensorType type = tensor.type(&ctx_);
-    values_[name] = ValueState{
-        Value(), std::make_shared<const ConstTensor>(std::move(tensor)), type,
-        nameLoc(name), name, false};
-  }
+  for (const onnx::TensorProto &init : graph.initializer())
+    (void)readInitializer(init, "initializer");
   return success(!failed_);
 }
 
-LogicalResult GraphImporter::inlineGraph(const onnx::GraphProto &graph,
-                                         llvm::StringRef prefix) {
+LogicalResult GraphImporter::convertSubgraph(const onnx::GraphProto &graph,
+                                             llvm::StringRef prefix) {
   if (graph.sparse_initializer_size() > 0) {
     addProblem("", "", "", opset_, "sparse initializers are not supported");
     return failure();
   }
-  for (const onnx::TensorProto &init : graph.initializer()) {
-    ConstTensor tensor;
-    std::string error;
-    if (init.name().empty() || values_.count(init.name()) ||
-        !readTensorProto(init, modelDir_, tensor, error)) {
-      addProblem("", "", "", opset_,
-                 "subgraph initializer '" + init.name() + "': " +
-                     (error.empty() ? std::string("invalid or duplicate name")
-                                    : error));
+  for (const onnx::TensorProto &init : graph.initializer())
+    if (!readInitializer(init, "subgraph initializer"))
       return failure();
-    }
-    RankedTensorType type = tensor.type(&ctx_);
-    values_[init.name()] = ValueState{
-        Value(), std::make_shared<const ConstTensor>(std::move(tensor)), type,
-        nameLoc(init.name()), init.name(), false};
-  }
   bool ok = true;
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto &node = graph.node(i);
@@ -213,32 +238,36 @@ LogicalResult GraphImporter::inlineGraph(const onnx::GraphProto &graph,
   return success(ok);
 }
 
-void GraphImporter::collectGraphInfo(const onnx::GraphProto &graph) {
+void GraphImporter::collectUses(const onnx::GraphProto &graph) {
   for (const onnx::NodeProto &node : graph.node()) {
     for (const std::string &in : node.input())
       used_.insert(in);
     for (const onnx::AttributeProto &attr : node.attribute()) {
       if (attr.has_g())
-        collectGraphInfo(attr.g());
+        collectUses(attr.g());
       for (const onnx::GraphProto &g : attr.graphs())
-        collectGraphInfo(g);
+        collectUses(g);
     }
   }
   for (const onnx::ValueInfoProto &out : graph.output())
     used_.insert(out.name());
+}
+
+void GraphImporter::collectTypes(const onnx::GraphProto &graph) {
+  llvm::StringMap<const onnx::TypeProto *> &types = scopes_.back().types;
   for (const onnx::ValueInfoProto &vi : graph.value_info())
-    onnxTypes_[vi.name()] = &vi.type();
+    types[vi.name()] = &vi.type();
   for (const onnx::ValueInfoProto &vi : graph.output())
-    onnxTypes_[vi.name()] = &vi.type();
+    types[vi.name()] = &vi.type();
   for (const onnx::ValueInfoProto &vi : graph.input())
-    onnxTypes_.try_emplace(vi.name(), &vi.type());
+    types.try_emplace(vi.name(), &vi.type());
 }
 
 int32_t GraphImporter::onnxDType(llvm::StringRef name) const {
-  auto it = onnxTypes_.find(name);
-  if (it == onnxTypes_.end() || !it->second->has_tensor_type())
+  const onnx::TypeProto *t = findOnnxType(name);
+  if (!t || !t->has_tensor_type())
     return dt::Undefined;
-  return it->second->tensor_type().elem_type();
+  return t->tensor_type().elem_type();
 }
 
 LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
@@ -246,10 +275,18 @@ LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
   const std::string &opType = node.op_type();
   std::string name = nodeName.str();
   nodeOpTypes_[name] = opType;
+  // Outputs are defined in the innermost scope: a subgraph's names may
+  // shadow those of the graphs around it.
+  auto definedHere = [&](const std::string &out) {
+    return scopes_.back().values.count(out) != 0;
+  };
   auto poisonOutputs = [&] {
     for (const std::string &out : node.output())
-      if (!out.empty() && !values_.count(out))
-        values_[out].poisoned = true;
+      if (!out.empty() && !definedHere(out)) {
+        ValueState poisoned;
+        poisoned.poisoned = true;
+        define(out, std::move(poisoned));
+      }
     return failure();
   };
 
@@ -302,7 +339,7 @@ LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
       return poisonOutputs(); // The cause is already reported.
   }
   for (const std::string &out : node.output()) {
-    if (!out.empty() && values_.count(out)) {
+    if (!out.empty() && definedHere(out)) {
       addProblem(name, opType, domain, opset_,
                  "output '" + out + "' is already defined");
       return failure();
@@ -328,7 +365,7 @@ LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
                      shapeStr(s->type.getShape()) + ", which is too large");
       return poisonOutputs();
     }
-    if (!out.empty() && !values_.count(out) && isUsed(out)) {
+    if (!out.empty() && !definedHere(out) && isUsed(out)) {
       (void)ctx.fail("output " + std::to_string(i) + " ('" + out +
                      "') is not supported");
       return poisonOutputs();
@@ -344,10 +381,10 @@ void GraphImporter::checkAgainstOnnx(const onnx::NodeProto &node,
                                      llvm::StringRef nodeName) {
   for (const std::string &out : node.output()) {
     ValueState *s = out.empty() ? nullptr : lookup(out);
-    auto it = onnxTypes_.find(out);
-    if (!s || !s->type || it == onnxTypes_.end())
+    const onnx::TypeProto *onnxType = findOnnxType(out);
+    if (!s || !s->type || !onnxType)
       continue;
-    const onnx::TypeProto &t = *it->second;
+    const onnx::TypeProto &t = *onnxType;
     if (!t.has_tensor_type())
       continue;
     const auto &tensor = t.tensor_type();
@@ -485,7 +522,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   (*module)->setAttr("xf.model_name",
                      StringAttr::get(&ctx_, llvm::sys::path::stem(file_)));
 
-  collectGraphInfo(graph);
+  scopes_.emplace_back();
+  collectUses(graph);
+  collectTypes(graph);
 
   if (failed(readInitializers()) && !opts_.checkOnly)
     return nullptr;
@@ -496,7 +535,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   llvm::SmallVector<int32_t> argDtypes;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     const std::string &name = input.name();
-    if (values_.count(name))
+    if (lookup(name))
       continue; // An initializer listed as input (ir_version < 4 style).
     if (name.empty() || llvm::is_contained(argNames, name)) {
       addProblem("", "", "", opset_,
@@ -508,13 +547,15 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     auto type = tensorType(input.type(), error);
     if (!type) {
       addProblem("", "", "", opset_, "graph input '" + name + "' " + error);
-      values_[name].poisoned = true;
+      define(name, ValueState{});
+      lookup(name)->poisoned = true;
       continue;
     }
     if (!saneShape(type->getShape())) {
       addProblem("", "", "", opset_,
                  "graph input '" + name + "' has too many elements");
-      values_[name].poisoned = true;
+      define(name, ValueState{});
+      lookup(name)->poisoned = true;
       continue;
     }
     argTypes.push_back(*type);
@@ -541,8 +582,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
         llvm::isa<IntegerType>(type.getElementType()))
       empty = std::make_shared<const ConstTensor>(
           ConstTensor::splat(argDtypes[i], type.getShape(), 0.0));
-    values_[name] = ValueState{arg, std::move(empty), type, nameLoc(name),
-                               name, false};
+    define(name,
+           ValueState{arg, std::move(empty), type, nameLoc(name), name, false});
   }
 
   for (int i = 0; i < graph.node_size(); ++i) {
@@ -899,7 +940,7 @@ OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
                                      const ImportOptions &opts,
                                      std::vector<ImportProblem> &problems) {
   ctx.loadDialect<xf::XfDialect, func::FuncDialect, arith::ArithDialect,
-                  tensor::TensorDialect>();
+                  scf::SCFDialect, tensor::TensorDialect>();
   auto fail = [&](const std::string &reason) -> OwningOpRef<ModuleOp> {
     problems.push_back({"", "", "", 0, reason});
     return nullptr;

@@ -9,6 +9,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
 
@@ -324,20 +326,57 @@ LogicalResult NodeContext::forward(unsigned in, unsigned out) {
   return success();
 }
 
-LogicalResult NodeContext::inlineSubgraph(const onnx::GraphProto &graph) {
-  if (graph.output_size() != static_cast<int>(numOutputs()))
-    return fail("the subgraph has " + llvm::Twine(graph.output_size()) +
-                " outputs for " + llvm::Twine(numOutputs()));
-  if (mlir::failed(graph_.inlineGraph(graph, name_)))
-    return fail("a node of the subgraph failed");
-  for (unsigned i = 0; i < numOutputs(); ++i) {
-    ValueState *s = graph_.lookup(graph.output(i).name());
-    if (!s || s->poisoned)
-      return fail("subgraph output '" + graph.output(i).name() +
-                  "' is not produced");
-    if (!node_.output(i).empty())
-      graph_.define(node_.output(i), *s);
+FailureOr<std::vector<ValueState>>
+NodeContext::importSubgraph(const onnx::GraphProto &graph, llvm::StringRef attr,
+                            llvm::ArrayRef<ValueState> inputs) {
+  if (graph.input_size() != static_cast<int>(inputs.size()))
+    return fail("subgraph '" + attr + "' has " +
+                llvm::Twine(graph.input_size()) + " inputs, but " + opType() +
+                " gives it " + llvm::Twine(inputs.size()));
+  graph_.openScope(graph);
+  llvm::scope_exit close([&] { graph_.closeScope(); });
+  llvm::StringSet<> seen;
+  for (auto [input, state] : llvm::zip(graph.input(), inputs)) {
+    if (input.name().empty() || !seen.insert(input.name()).second)
+      return fail("subgraph '" + attr + "' has an input without a name or " +
+                  "a repeated one");
+    graph_.define(input.name(), state);
   }
+  // A node of the subgraph that fails has reported its problem under its
+  // own name; this node only fails with it.
+  if (mlir::failed(graph_.convertSubgraph(graph, name_ + "/" + attr.str()))) {
+    failed_ = true;
+    return failure();
+  }
+  std::vector<ValueState> outputs;
+  for (const onnx::ValueInfoProto &out : graph.output()) {
+    ValueState *s = graph_.lookup(out.name());
+    if (!s || s->poisoned || !s->type)
+      return fail("output '" + out.name() + "' of subgraph '" + attr +
+                  "' is not produced");
+    outputs.push_back(*s);
+  }
+  return outputs;
+}
+
+Value NodeContext::materialize(ValueState &output) {
+  return graph_.materialize(output, name_);
+}
+
+LogicalResult NodeContext::inlineSubgraph(llvm::StringRef attr) {
+  const onnx::GraphProto *graph = attrGraph(attr);
+  if (!graph)
+    return failed() ? failure() : fail("subgraph '" + attr + "' is missing");
+  if (graph->output_size() != static_cast<int>(numOutputs()))
+    return fail("subgraph '" + attr + "' has " +
+                llvm::Twine(graph->output_size()) + " outputs for " +
+                llvm::Twine(numOutputs()));
+  FailureOr<std::vector<ValueState>> outputs = importSubgraph(*graph, attr, {});
+  if (mlir::failed(outputs))
+    return failure();
+  for (auto [i, s] : llvm::enumerate(*outputs))
+    if (!node_.output(i).empty())
+      graph_.define(node_.output(i), s);
   return success();
 }
 
@@ -681,6 +720,7 @@ const OpRegistry &OpRegistry::instance() {
     registerLossOps(r);
     registerQuantizationOps(r);
     registerRecurrentOps(r);
+    registerControlFlowOps(r);
     registerSignalOps(r);
     registerTextOps(r);
     registerLinearAlgebraOps(r);

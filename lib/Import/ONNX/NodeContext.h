@@ -41,6 +41,7 @@ class TensorProto;
 namespace xfc::onnx_import {
 
 class GraphImporter;
+struct ValueState;
 
 class NodeContext {
 public:
@@ -136,9 +137,22 @@ public:
   /// Output `out` is input `in` (Identity, no-op reductions); a known
   /// constant stays known.
   mlir::LogicalResult forward(unsigned in, unsigned out = 0);
-  /// Converts `graph` (a subgraph attribute) in the enclosing scope and makes
-  /// its outputs this node's outputs (If with a constant condition).
-  mlir::LogicalResult inlineSubgraph(const onnx::GraphProto &graph);
+
+  //===--- Subgraphs (If, Loop, Scan) ------------------------------------===//
+  /// Converts `graph`, the subgraph attribute `attr`, at the builder's
+  /// insertion point in a scope of its own: its inputs are `inputs` (one per
+  /// graph input), the names of the graphs around it stay visible unless it
+  /// shadows them, and its own names are gone afterwards. Returns what is
+  /// known about its outputs; constants are not materialized.
+  mlir::FailureOr<std::vector<ValueState>>
+  importSubgraph(const onnx::GraphProto &graph, llvm::StringRef attr,
+                 llvm::ArrayRef<ValueState> inputs);
+  /// The SSA value of a subgraph output; a constant is materialized at the
+  /// builder's insertion point.
+  mlir::Value materialize(ValueState &output);
+  /// Converts subgraph `attr` (it has no inputs) in place and makes its
+  /// outputs this node's outputs (If with a constant condition).
+  mlir::LogicalResult inlineSubgraph(llvm::StringRef attr);
   /// A run-time check (xf.assert): when any element of the i1 tensor `ok`
   /// is false, the call fails with "node '<name>' (<op>): <what>".
   void check(mlir::Value ok, const llvm::Twine &what);
@@ -277,6 +291,7 @@ void registerIndexingOps(OpRegistry &r);
 void registerLossOps(OpRegistry &r);
 void registerQuantizationOps(OpRegistry &r);
 void registerRecurrentOps(OpRegistry &r);
+void registerControlFlowOps(OpRegistry &r);
 void registerSignalOps(OpRegistry &r);
 void registerTextOps(OpRegistry &r);
 void registerLinearAlgebraOps(OpRegistry &r);

@@ -1056,22 +1056,6 @@ LogicalResult convertEyeLike(NodeContext &c) {
   return c.doneConst(foldCast(t, dtype));
 }
 
-/// If with a compile-time condition (PyTorch exports branch on shapes):
-/// the taken branch is inlined.
-LogicalResult convertIf(NodeContext &c) {
-  const ConstTensor *cond = c.constant(0);
-  if (!cond)
-    return c.fail("the condition must be a compile-time constant "
-                  "(data-dependent control flow is not supported)");
-  if (cond->numElements() != 1)
-    return c.fail("the condition must have one element");
-  const onnx::GraphProto *branch =
-      c.attrGraph(cond->intAt(0) ? "then_branch" : "else_branch");
-  if (!branch)
-    return c.failed() ? failure() : c.fail("the branch is missing");
-  return c.inlineSubgraph(*branch);
-}
-
 } // namespace
 
 void registerShapeOps(OpRegistry &r) {
@@ -1115,8 +1099,6 @@ void registerShapeOps(OpRegistry &r) {
        "modes constant/reflect/edge; " + std::string(declaredShape) +
            ": offsets computed at run time");
   r.on("Trilu", {14}, convertTrilu, "k may be a run-time value");
-  r.on("If", {1, 11, 13, 16}, convertIf,
-       "compile-time condition only: the taken branch is inlined");
   r.on("EyeLike", {9}, convertEyeLike, "static 2-D input; folded to a constant");
 }
 

@@ -10,6 +10,8 @@
 
 #include "ShapeInputs.h"
 
+#include "mlir/IR/Matchers.h"
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -307,10 +309,71 @@ static FailureOr<Value> sliceAxisMatch(NodeContext &c, ShapeMath &m,
   return c.constant(ConstTensor::ofInts(dt::Bool, {rank, k}, std::move(named)));
 }
 
+/// `v` before the xf.reshapes (Unsqueeze, Squeeze) that only reshape it.
+static Value throughReshapes(Value v) {
+  while (auto reshape = v.getDefiningOp<xf::ReshapeOp>())
+    v = reshape.getInput();
+  return v;
+}
+
+/// The output shape of a Slice whose ends are its starts plus constants,
+/// with constant (or no) axes and unit steps: `x[i:i+1]` in a Loop body,
+/// where the starts follow the iteration number but the span does not and
+/// nothing declares the slice's shape. Nullopt for any other Slice. The
+/// run-time check that the slice has this shape still applies.
+static std::optional<llvm::SmallVector<int64_t>> spanShape(NodeContext &c) {
+  if (!c.has(1) || !c.has(2) || c.constant(1) || c.constant(2) ||
+      !c.type(0).hasStaticShape() || (c.has(3) && !c.constant(3)) ||
+      (c.has(4) && !c.constant(4)))
+    return std::nullopt;
+  if (c.has(4) && llvm::any_of(c.constant(4)->ints(),
+                               [](int64_t step) { return step != 1; }))
+    return std::nullopt;
+  auto add = throughReshapes(c.in(2)).getDefiningOp<xf::BinaryOp>();
+  if (!add || add.getKind() != xf::BinaryKind::add)
+    return std::nullopt;
+  Value start = throughReshapes(c.in(1));
+  Value offset = add.getLhs() == start   ? add.getRhs()
+                 : add.getRhs() == start ? add.getLhs()
+                                         : Value();
+  DenseIntElementsAttr span;
+  if (!offset || !matchPattern(offset, m_Constant(&span)))
+    return std::nullopt;
+  int64_t k = c.type(1).getNumElements();
+  llvm::SmallVector<int64_t> spans;
+  for (const APInt &v : span.getValues<APInt>())
+    spans.push_back(v.getSExtValue());
+  if (span.isSplat())
+    spans.assign(k, spans.front());
+  if (static_cast<int64_t>(spans.size()) != k)
+    return std::nullopt;
+  llvm::SmallVector<int64_t> axes;
+  if (c.has(3))
+    axes = llvm::to_vector(c.constant(3)->ints());
+  else
+    for (int64_t j = 0; j < k; ++j)
+      axes.push_back(j);
+  if (static_cast<int64_t>(axes.size()) != k)
+    return std::nullopt;
+  llvm::SmallVector<int64_t> out(c.shape(0));
+  int64_t rank = out.size();
+  for (auto [axis, n] : llvm::zip(axes, spans)) {
+    if (axis < -rank || axis >= rank)
+      return std::nullopt;
+    int64_t &dim = out[axis < 0 ? axis + rank : axis];
+    dim = std::clamp<int64_t>(n, 0, dim);
+  }
+  return out;
+}
+
 LogicalResult convertSliceAtRunTime(NodeContext &c) {
   StringRef what =
       firstRunTimeInput(c, 1, {"the starts", "the ends", "the axes", "the steps"});
-  FailureOr<llvm::SmallVector<int64_t>> out = declaredShape(c, what, /*sameRank=*/true);
+  std::optional<llvm::SmallVector<int64_t>> spanned =
+      c.declaredType(0) ? std::nullopt : spanShape(c);
+  FailureOr<llvm::SmallVector<int64_t>> out =
+      spanned ? FailureOr<llvm::SmallVector<int64_t>>(*spanned)
+              : declaredShape(c, what, /*sameRank=*/true);
   if (failed(out))
     return failure();
   FailureOr<int64_t> k =

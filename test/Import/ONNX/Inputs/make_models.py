@@ -94,3 +94,17 @@ save(helper.make_model(helper.make_graph([helper.make_node("Relu", ["x"], ["y"])
                                          "g", [xr], [yr]),
                        opset_imports=[helper.make_opsetid("", 17)]),
      "unknownrank.onnx")
+
+# A Loop with neither a trip count nor a condition (the text syntax cannot
+# leave out leading inputs).
+v2 = [helper.make_tensor_value_info(n, TensorProto.FLOAT, [2]) for n in ("v", "v2", "x", "f")]
+body = helper.make_graph(
+    [helper.make_node("Identity", ["ci"], ["c2"]), helper.make_node("Neg", ["v"], ["v2"])],
+    "body", [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+             helper.make_tensor_value_info("ci", TensorProto.BOOL, []), v2[0]],
+    [helper.make_tensor_value_info("c2", TensorProto.BOOL, []), v2[1]])
+save(helper.make_model(helper.make_graph([helper.make_node("Loop", ["", "", "x"], ["f"],
+                                                           body=body)],
+                                         "g", [v2[2]], [v2[3]]),
+                       opset_imports=[helper.make_opsetid("", 16)]),
+     "loop_forever.onnx")
