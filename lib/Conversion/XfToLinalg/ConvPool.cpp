@@ -59,7 +59,7 @@ struct LowerConv : OpRewritePattern<ConvOp> {
     auto inType = cast<RankedTensorType>(op.getInput().getType());
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     if (!type.hasStaticShape() || !inType.hasStaticShape() || !wType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic convolution is not supported yet");
+      return op.emitError("convolution with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     Type elt = type.getElementType();
@@ -150,7 +150,7 @@ struct LowerPool : OpRewritePattern<PoolOp> {
     RankedTensorType type = op.getType();
     auto inType = cast<RankedTensorType>(op.getInput().getType());
     if (!type.hasStaticShape() || !inType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic pooling is not supported yet");
+      return op.emitError("pooling with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     Type elt = type.getElementType();

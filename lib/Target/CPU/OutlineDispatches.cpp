@@ -4,11 +4,15 @@
 // @main becomes a task function over one linear index, and the loop becomes
 // a call that xfc-cpu-lower-dispatch-calls later turns into the runtime's
 // parallel_for. The runtime environment pointer becomes @main's first
-// argument, which the entry point passes through.
+// argument, which the entry point passes through; the requests for output
+// buffers (xf.output_buffer) become calls that take it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "xfc/Target/Passes.h"
+#include "xfc/Transforms/Passes.h"
+
+#include "dialects/Xf/IR/XfDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -57,6 +61,40 @@ struct CpuOutlineDispatchesPass
     SymbolTable symbols(module);
     for (auto [n, loop] : llvm::enumerate(loops))
       outline(loop, env, symbols, main.getName().str() + "_task" + std::to_string(n));
+    WalkResult walk = main.walk([&](xf::OutputBufferOp op) {
+      return failed(bindOutputBuffer(op, env, symbols)) ? WalkResult::interrupt()
+                                                        : WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      signalPassFailure();
+  }
+
+  /// xf.output_buffer → call @__xfc_output_buffer<i>(env, every dimension).
+  LogicalResult bindOutputBuffer(xf::OutputBufferOp op, Value env,
+                                 SymbolTable &symbols) {
+    if (op->getParentOp() != env.getParentBlock()->getParentOp())
+      return op.emitError("an output buffer must be requested in @main itself");
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    auto type = cast<MemRefType>(op.getType());
+    SmallVector<Value> operands{env};
+    auto dynamicSizes = op.getDynamicSizes().begin();
+    for (int64_t size : type.getShape())
+      operands.push_back(ShapedType::isDynamic(size)
+                             ? *dynamicSizes++
+                             : arith::ConstantIndexOp::create(b, loc, size));
+    std::string name = (kOutputBufferFnPrefix + Twine(op.getIndex())).str();
+    auto fnType = b.getFunctionType(ValueRange(operands).getTypes(), type);
+    auto decl = symbols.lookup<func::FuncOp>(name);
+    if (!decl) {
+      OpBuilder mb(op->getParentOfType<func::FuncOp>());
+      decl = func::FuncOp::create(mb, loc, name, fnType);
+      decl.setPrivate();
+      symbols.insert(decl);
+    }
+    op.replaceAllUsesWith(func::CallOp::create(b, loc, decl, operands).getResult(0));
+    op.erase();
+    return success();
   }
 
   void outline(scf::ForallOp loop, Value env, SymbolTable &symbols,

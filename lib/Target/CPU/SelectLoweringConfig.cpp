@@ -11,6 +11,11 @@
 // Tile sizes divide the loop sizes so that every tile has a static shape and
 // vectorizes without masks.
 //
+// Loops over sizes known only at run time are walked one iteration at a
+// time, so tiles stay static: vectors still run along the innermost loop
+// when its size is static (a model's hidden sizes usually are; batch and
+// sequence are not). They are not split over threads yet.
+//
 //===----------------------------------------------------------------------===//
 
 #include "LoweringConfig.h"
@@ -124,6 +129,27 @@ LoweringConfig genericConfig(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
   return config;
 }
 
+/// Some loop range is dynamic: one iteration of every dynamic loop (and of
+/// every outer static one) per tile, vectors along a static innermost loop;
+/// none when the innermost loop is dynamic (the op stays scalar loops).
+std::optional<LoweringConfig> dynamicConfig(linalg::LinalgOp op,
+                                            ArrayRef<int64_t> ranges) {
+  int64_t n = ranges.size();
+  if (ShapedType::isDynamic(ranges[n - 1]) || ranges[n - 1] <= 1)
+    return std::nullopt;
+  LoweringConfig config;
+  config.distribute.assign(n, 0);
+  config.vector.assign(n, 1);
+  if (linalg::isaContractionOpInterface(op) && n >= 3 &&
+      !ShapedType::isDynamic(ranges[n - 2])) {
+    // [..., m, n, k]: vectors along n, k one at a time.
+    config.vector[n - 2] = pickTile(ranges[n - 2], 32, 16);
+    return config;
+  }
+  config.vector[n - 1] = pickTile(ranges[n - 1], 64);
+  return config;
+}
+
 struct CpuSelectLoweringConfigPass
     : impl::CpuSelectLoweringConfigPassBase<CpuSelectLoweringConfigPass> {
   void runOnOperation() override {
@@ -132,9 +158,14 @@ struct CpuSelectLoweringConfigPass
           !op.hasPureTensorSemantics())
         return;
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      if (llvm::any_of(ranges, ShapedType::isDynamic) || ranges.empty())
+      if (ranges.empty())
         return;
       std::optional<LoweringConfig> config;
+      if (llvm::any_of(ranges, ShapedType::isDynamic)) {
+        if ((config = dynamicConfig(op, ranges)))
+          setLoweringConfig(op, *config);
+        return;
+      }
       if (linalg::isaContractionOpInterface(op))
         config = contractionConfig(op, ranges);
       if (!config)
