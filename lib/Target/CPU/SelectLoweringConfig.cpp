@@ -12,9 +12,10 @@
 // vectorizes without masks.
 //
 // Loops over sizes known only at run time are walked one iteration at a
-// time, so tiles stay static: vectors still run along the innermost loop
-// when its size is static (a model's hidden sizes usually are; batch and
-// sequence are not). They are not split over threads yet.
+// time inside a thread's block, so vector tiles stay static: vectors still
+// run along the innermost loop when its size is static (a model's hidden
+// sizes usually are; batch and sequence are not). Threads take blocks of
+// the dynamic parallel loops (the last one in blocks of several rows).
 //
 //===----------------------------------------------------------------------===//
 
@@ -130,23 +131,37 @@ LoweringConfig genericConfig(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
 }
 
 /// Some loop range is dynamic: one iteration of every dynamic loop (and of
-/// every outer static one) per tile, vectors along a static innermost loop;
-/// none when the innermost loop is dynamic (the op stays scalar loops).
+/// every outer static one) per vector tile, vectors along a static innermost
+/// loop; none when the innermost loop is dynamic (the op stays scalar
+/// loops). Threads take one iteration of each dynamic parallel loop but the
+/// last, and blocks of `kRowsPerTask` of that one.
 std::optional<LoweringConfig> dynamicConfig(linalg::LinalgOp op,
                                             ArrayRef<int64_t> ranges) {
+  constexpr int64_t kRowsPerTask = 8;
   int64_t n = ranges.size();
-  if (ShapedType::isDynamic(ranges[n - 1]) || ranges[n - 1] <= 1)
-    return std::nullopt;
   LoweringConfig config;
   config.distribute.assign(n, 0);
   config.vector.assign(n, 1);
-  if (linalg::isaContractionOpInterface(op) && n >= 3 &&
-      !ShapedType::isDynamic(ranges[n - 2])) {
-    // [..., m, n, k]: vectors along n, k one at a time.
-    config.vector[n - 2] = pickTile(ranges[n - 2], 32, 16);
-    return config;
+  // Contractions [..., m, n, k] with a static n: vectors along n, k one at a
+  // time (k may be dynamic: attention's probabilities times values).
+  bool alongN = linalg::isaContractionOpInterface(op) && n >= 3 &&
+                !ShapedType::isDynamic(ranges[n - 2]) && ranges[n - 2] > 1;
+  int64_t vectorLoop = alongN ? n - 2 : n - 1;
+  if (ShapedType::isDynamic(ranges[vectorLoop]) || ranges[vectorLoop] <= 1)
+    return std::nullopt;
+  config.vector[vectorLoop] = alongN ? pickTile(ranges[vectorLoop], 32, 16)
+                                     : pickTile(ranges[vectorLoop], 64);
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  int64_t last = -1;
+  for (int64_t i = 0; i < n; ++i) {
+    if (i == vectorLoop || iters[i] != utils::IteratorType::parallel ||
+        !ShapedType::isDynamic(ranges[i]))
+      continue;
+    config.distribute[i] = 1;
+    last = i;
   }
-  config.vector[n - 1] = pickTile(ranges[n - 1], 64);
+  if (last >= 0)
+    config.distribute[last] = kRowsPerTask;
   return config;
 }
 
