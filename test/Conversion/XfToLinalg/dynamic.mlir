@@ -80,3 +80,27 @@ func.func @transpose_reshape(%x: tensor<?x?x8xf32>) -> tensor<?x?x2x4xf32> {
   %1 = xf.reshape %0 : tensor<?x?x8xf32> -> tensor<?x?x2x4xf32>
   return %1 : tensor<?x?x2x4xf32>
 }
+
+// -----
+
+// Convolution over dynamic batch and spatial sizes (static weights): the
+// padded input and the output sizes are computed at run time.
+// CHECK-LABEL: func @conv_dynamic
+// CHECK: tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: arith.subi
+// CHECK: arith.divsi
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}, %{{.*}}) : tensor<?x1x4x?x?xf32>
+func.func @conv_dynamic(%x: tensor<?x3x?x?xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<?x4x?x?xf32> {
+  %0 = xf.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<?x3x?x?xf32>, tensor<4x3x3x3xf32> -> tensor<?x4x?x?xf32>
+  return %0 : tensor<?x4x?x?xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @pool_dynamic
+// CHECK: arith.divsi %{{.*}}, %c2
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}, %{{.*}}) : tensor<?x4x?x?xf32>
+func.func @pool_dynamic(%x: tensor<?x4x?x?xf32>) -> tensor<?x4x?x?xf32> {
+  %0 = xf.pool max %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, count_include_pad = false} : tensor<?x4x?x?xf32> -> tensor<?x4x?x?xf32>
+  return %0 : tensor<?x4x?x?xf32>
+}
