@@ -36,9 +36,11 @@ ArrayAttr describe(OpBuilder &b, TypeRange types,
       type = tensor.clone(IntegerType::get(b.getContext(),
                                            tensor.getElementTypeBitWidth(),
                                            IntegerType::Unsigned));
-    entries.push_back(b.getDictionaryAttr(
-        {b.getNamedAttr("name", name),
-         b.getNamedAttr("type", TypeAttr::get(type))}));
+    SmallVector<NamedAttribute> entry{b.getNamedAttr("name", name),
+                                      b.getNamedAttr("type", TypeAttr::get(type))};
+    if (auto dims = attrs ? attrs.getAs<ArrayAttr>(kDimNamesAttrName) : nullptr)
+      entry.push_back(b.getNamedAttr(kDimNamesAttrName, dims));
+    entries.push_back(b.getDictionaryAttr(entry));
   }
   return b.getArrayAttr(entries);
 }

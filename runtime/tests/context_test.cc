@@ -273,16 +273,32 @@ const xfrt_tensor_desc kScalarIn[1] = {{"n", XFRT_ELEMENT_TYPE_INT32, 0, nullptr
 const xfrt_tensor_desc kDynamicOut[1] = {{"seq", XFRT_ELEMENT_TYPE_INT32, 1, kDynamic}};
 const xfrt_tensor_desc kFourOut[1] = {{"v", XFRT_ELEMENT_TYPE_INT32, 1, kFour}};
 
-// seq = [0, 1, ..., n-1]: an output whose size depends on an input value.
-int32_t RangeRun(const xfrt_exec_env *, const xfrt_buffer_ref *inputs,
-                 xfrt_buffer_ref *outputs) {
+// seq = [0, 1, ..., n-1]: an output whose size depends on an input value,
+// obtained from the runtime once the size is known.
+int32_t RangeRun(const xfrt_exec_env *env, const xfrt_buffer_ref *inputs,
+                 xfrt_buffer_ref *) {
   int32_t n = *static_cast<const int32_t *>(inputs[0].data);
-  for (int32_t i = 0; i < n; ++i) static_cast<int32_t *>(outputs[0].data)[i] = i;
-  outputs[0].shape[0] = n;
+  int64_t shape[1] = {n};
+  auto *seq = static_cast<int32_t *>(env->allocate_output(env->call_state, 0, shape));
+  if (!seq) return 0;
+  for (int32_t i = 0; i < n; ++i) seq[i] = i;
   return 0;
 }
 const xfrt_model_desc kRange = {XFRT_MODEL_ABI_VERSION, 0, "range", 1, 1,
                                 kScalarIn, kDynamicOut, RangeRun};
+
+// Two inputs whose first dimensions are both called "batch".
+const int64_t kBatchBy2[2] = {-1, 2};
+const int64_t kBatchByAny[2] = {-1, -1};
+const char *const kBatch[2] = {"batch", nullptr};
+const xfrt_tensor_desc kBatchIn[2] = {
+    {"a", XFRT_ELEMENT_TYPE_FLOAT32, 2, kBatchBy2, kBatch},
+    {"b", XFRT_ELEMENT_TYPE_FLOAT32, 2, kBatchByAny, kBatch}};
+int32_t NothingRun(const xfrt_exec_env *, const xfrt_buffer_ref *, xfrt_buffer_ref *) {
+  return 0;
+}
+const xfrt_model_desc kBatched = {XFRT_MODEL_ABI_VERSION, 0, "batched", 2, 0,
+                                  kBatchIn, nullptr, NothingRun};
 
 // Reports a shape that contradicts its own descriptor.
 int32_t LyingRun(const xfrt_exec_env *, const xfrt_buffer_ref *, xfrt_buffer_ref *outputs) {
@@ -328,27 +344,70 @@ ModelPtr Wrap(const xfrt_model_desc *desc) {
   return ModelPtr(model);
 }
 
-TEST(ContextOutputs, DynamicOutputNeedsCallerBuffer) {
+TEST(ContextOutputs, DynamicOutputIsAllocatedOnceItsShapeIsKnown) {
   ModelPtr model = Wrap(&inline_models::kRange);
   ContextPtr context = CreateContext(model.get(), nullptr);
   int32_t n = 5;
   xfrt_tensor input;
   ASSERT_OK(xfrt_tensor_wrap(XFRT_ELEMENT_TYPE_INT32, 0, nullptr, &n, sizeof n, &input));
+  Tensor out;
+  ASSERT_OK(xfrt_context_run(context.get(), &input, 1, &out.t, 1));
+  ASSERT_EQ(out.t.rank, 1);
+  EXPECT_EQ(out.t.shape[0], 5);
+  EXPECT_NE(out.t.flags & XFRT_TENSOR_FLAG_OWNS_DATA, 0u);
+  EXPECT_EQ(static_cast<int32_t *>(out.t.data)[4], 4);
+}
+
+TEST(ContextOutputs, DynamicOutputIntoCallerBuffer) {
+  ModelPtr model = Wrap(&inline_models::kRange);
+  ContextPtr context = CreateContext(model.get(), nullptr);
+  int32_t n = 5;
+  xfrt_tensor input;
+  ASSERT_OK(xfrt_tensor_wrap(XFRT_ELEMENT_TYPE_INT32, 0, nullptr, &n, sizeof n, &input));
+  int32_t buffer[16] = {0};
   xfrt_tensor out{};
-  EXPECT_ERROR(xfrt_context_run(context.get(), &input, 1, &out, 1),
-               XFRT_STATUS_UNIMPLEMENTED, "output 'seq' has a dynamic shape [?]");
-  int32_t buffer[16];
   out.data = buffer;
   out.byte_size = sizeof buffer;
   ASSERT_OK(xfrt_context_run(context.get(), &input, 1, &out, 1));
   ASSERT_EQ(out.rank, 1);
   EXPECT_EQ(out.shape[0], 5);
   EXPECT_EQ(buffer[4], 4);
-  // A result larger than the buffer is reported (the model already wrote
-  // past it here only within `buffer`, which is large enough).
-  out.byte_size = 4 * sizeof(int32_t);
-  EXPECT_ERROR(xfrt_context_run(context.get(), &input, 1, &out, 1), XFRT_STATUS_INTERNAL,
-               "larger than the 16-byte buffer");
+  EXPECT_EQ(out.flags & XFRT_TENSOR_FLAG_OWNS_DATA, 0u);
+  // A result larger than the caller's buffer is an error; the model wrote
+  // into a scratch buffer, not past the caller's.
+  n = 20;
+  EXPECT_ERROR(xfrt_context_run(context.get(), &input, 1, &out, 1),
+               XFRT_STATUS_INVALID_ARGUMENT,
+               "output 'seq': buffer has 64 bytes, shape [20] of int32 needs 80");
+  EXPECT_EQ(buffer[5], 0);
+}
+
+TEST(ContextInputs, NamedDimensionsMustAgree) {
+  ModelPtr model = Wrap(&inline_models::kBatched);
+  ContextPtr context = CreateContext(model.get(), nullptr);
+  float a[6] = {0}, b[12] = {0};
+  const int64_t a_shape[2] = {3, 2}, b_shape[2] = {3, 4}, bad_shape[2] = {2, 6};
+  xfrt_tensor inputs[2];
+  ASSERT_OK(xfrt_tensor_wrap(XFRT_ELEMENT_TYPE_FLOAT32, 2, a_shape, a, sizeof a, &inputs[0]));
+  ASSERT_OK(xfrt_tensor_wrap(XFRT_ELEMENT_TYPE_FLOAT32, 2, b_shape, b, sizeof b, &inputs[1]));
+  EXPECT_OK(xfrt_context_run(context.get(), inputs, 2, nullptr, 0));
+  ASSERT_OK(xfrt_tensor_wrap(XFRT_ELEMENT_TYPE_FLOAT32, 2, bad_shape, b, sizeof b, &inputs[1]));
+  EXPECT_ERROR(xfrt_context_run(context.get(), inputs, 2, nullptr, 0),
+               XFRT_STATUS_INVALID_ARGUMENT,
+               "input 'b': dimension 0 ('batch') is 2, but dimension 0 of input 'a', "
+               "which the model names the same, is 3");
+}
+
+TEST(ModelWrap, StaticDimensionsHaveNoNames) {
+  static const int64_t shape[2] = {4, -1};
+  static const char *const names[2] = {"batch", nullptr};
+  static const xfrt_tensor_desc in[1] = {{"x", XFRT_ELEMENT_TYPE_FLOAT32, 2, shape, names}};
+  xfrt_model_desc desc = inline_models::kBatched;
+  desc.num_inputs = 1;
+  desc.inputs = in;
+  xfrt_model *model = nullptr;
+  EXPECT_ERROR(xfrt_model_wrap(&desc, &model), XFRT_STATUS_INVALID_ARGUMENT,
+               "names its static dimension 0");
 }
 
 TEST(ContextOutputs, ReportedShapeIsChecked) {

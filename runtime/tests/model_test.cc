@@ -83,7 +83,7 @@ TEST(ModelLoad, LibraryWithoutDescriptor) {
 TEST(ModelLoad, WrongAbiVersion) {
   xfrt_model *model = nullptr;
   EXPECT_ERROR(xfrt_model_load(XFRT_TEST_BAD_ABI_MODEL, &model), XFRT_STATUS_INCOMPATIBLE,
-               "compiled for model ABI version 3, this runtime supports version 2");
+               "compiled for model ABI version 4, this runtime supports version 3");
 }
 
 TEST(ModelLoad, MalformedDescriptor) {

@@ -14,6 +14,13 @@ ends in one of:
   error        a tool could not be started (say, a build was relinking
                it): the run fails and --update refuses to write
 
+With --dynamic, every graph input's dimensions are made unknown before
+compiling (as onnx-mlir's test driver does), and the declared types of
+outputs and intermediate values lose their dimensions too, so that xfc
+compiles one model for any input size and infers every shape itself; the
+data sets then run through that one model. Its status file is
+status-node-dynamic.txt.
+
 The checked-in status file (status-node.txt) has one line per test,
 `test_name PASS` or `test_name FAIL <reason>`. The run fails if a test's
 result differs from its status, in either direction, or if anything crashed;
@@ -22,7 +29,7 @@ result differs from its status, in either direction, or if anything crashed;
 
 Usage:
   run_onnx_tests.py [--bin-dir BUILD/bin] [--status FILE] [--json FILE]
-                    [--jobs N] [--filter REGEX] [-O0] [--update] [-v]
+                    [--jobs N] [--filter REGEX] [-O0] [--dynamic] [--update] [-v]
 """
 
 import argparse
@@ -55,8 +62,12 @@ def parse_args():
     parser.add_argument("--data-dir", default=DEFAULT_DATA_DIR,
                         help="ONNX backend test data (default: %(default)s)")
     parser.add_argument("--status",
-                        default=os.path.join(SCRIPT_DIR, "status-node.txt"),
-                        help="status file (default: %(default)s)")
+                        help="status file (default: status-node.txt, or "
+                        "status-node-dynamic.txt with --dynamic, next to "
+                        "this script)")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="make every input dimension dynamic before "
+                        "compiling")
     parser.add_argument("--json", help="write the summary as JSON here")
     parser.add_argument("--work-dir", help="where compiled models go "
                         "(default: a temporary directory, removed at the end)")
@@ -74,7 +85,37 @@ def parse_args():
                         help="rewrite the status file from this run")
     parser.add_argument("--verbose", "-v", action="store_true",
                         help="print every test's result as it finishes")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if not args.status:
+        args.status = os.path.join(SCRIPT_DIR, "status-node-dynamic.txt"
+                                   if args.dynamic else "status-node.txt")
+    return args
+
+
+def make_dynamic(model_path, out_path):
+    """Writes `model_path` with every graph input dimension unknown and the
+    dimensions of outputs and intermediate values dropped (ranks and element
+    types stay), so the compiler must infer each shape from the inputs."""
+    import onnx  # only this mode needs it
+    model = onnx.load(model_path)
+    graph = model.graph
+    initializers = {i.name for i in graph.initializer}
+
+    def clear(value):
+        tensor = value.type.tensor_type
+        if not value.type.HasField("tensor_type") or not tensor.HasField("shape"):
+            return
+        for dim in tensor.shape.dim:
+            dim.ClearField("dim_value")
+            dim.ClearField("dim_param")
+
+    for value in graph.input:
+        if value.name not in initializers:
+            clear(value)
+    for value in graph.output:
+        clear(value)
+    del graph.value_info[:]
+    onnx.save(model, out_path)
 
 
 def find_bin_dir(arg):
@@ -191,6 +232,16 @@ def run_test(test, bins, args, work_dir):
     def result(category, reason=""):
         return category, one_line(reason), time.monotonic() - start
 
+    if args.dynamic:
+        dynamic_model = os.path.join(work_dir, name + ".onnx")
+        try:
+            make_dynamic(model, dynamic_model)
+        except Exception as error:  # a model onnx cannot load or save
+            return result("import-fail", "cannot make the inputs dynamic: %s"
+                          % error)
+        model = dynamic_model
+        paths.insert(0, model)
+
     compiled = Outcome([bins["xfc"], model, "-o", lib, "-O" + args.opt],
                        args.compile_timeout)
     if compiled.unrunnable:
@@ -221,8 +272,9 @@ def run_test(test, bins, args, work_dir):
                               run_failure_reason(ran.output, data_dir, paths +
                                                  ["model '%s'" % name])))
     finally:
-        if os.path.exists(lib):
-            os.remove(lib)
+        for path in (lib, model if args.dynamic else None):
+            if path and os.path.exists(path):
+                os.remove(path)
     return result("pass")
 
 
@@ -244,11 +296,13 @@ def read_status(path):
     return status
 
 
-def write_status(path, status):
+def write_status(path, status, dynamic):
     with open(path, "w") as f:
-        f.write("# ONNX backend tests through xfc and xfc-run: one line per "
+        f.write("# ONNX backend tests through xfc and xfc-run%s: one line per "
                 "test, 'name PASS' or\n# 'name FAIL reason'. Regenerate with "
-                "test/onnx/run_onnx_tests.py --update.\n")
+                "test/onnx/run_onnx_tests.py%s --update.\n" % (
+                    ", every input dimension dynamic" if dynamic else "",
+                    " --dynamic" if dynamic else ""))
         for name in sorted(status):
             state, reason = status[name]
             f.write(("%s %s %s" % (name, state, reason)).rstrip() + "\n")
@@ -309,7 +363,8 @@ def compare(results, expected, whole_suite):
 
 def summarize(results, args, elapsed, matches_status):
     """The JSON summary: counts per directory and every test's result."""
-    summary = {"opt_level": int(args.opt), "seconds": round(elapsed, 1),
+    summary = {"opt_level": int(args.opt), "dynamic": args.dynamic,
+               "seconds": round(elapsed, 1),
                "status_file": os.path.abspath(args.status),
                "matches_status": matches_status, "suites": {}, "tests": {}}
     for suite in SUITES:
@@ -357,7 +412,7 @@ def main():
         status = dict(expected) if args.filter else {}
         for name, (_, category, reason, _) in results.items():
             status[name] = status_of(category, reason)
-        write_status(args.status, status)
+        write_status(args.status, status, args.dynamic)
         print("updated %s (%d tests)" % (args.status, len(status)))
     else:
         for title, lines in compare(results, expected,
@@ -394,8 +449,10 @@ def main():
     verdict = ""
     if not args.update and not failed:
         verdict = ": all as in the status file"
-    print("%d tests in %.0f s at -O%s with %d jobs%s" % (
-        len(results), elapsed, args.opt, args.jobs, verdict))
+    print("%d tests in %.0f s at -O%s%s with %d jobs%s" % (
+        len(results), elapsed, args.opt,
+        " with dynamic input dimensions" if args.dynamic else "", args.jobs,
+        verdict))
     return 1 if failed else 0
 
 

@@ -14,6 +14,7 @@
 
 #include "xfc/Import/ONNX/Importer.h"
 #include "xfc/InitAll.h"
+#include "xfc/Support/NodeLocation.h"
 #include "xfc/Target/Target.h"
 #include "xfc/Transforms/Passes.h"
 
@@ -110,41 +111,14 @@ std::string sanitizePrefix(StringRef path) {
   return out;
 }
 
-/// ONNX node name and op type recorded by the importer in a location:
-/// NameLoc("NAME") possibly inside a FusedLoc whose metadata is the op type.
-void describeLocation(Location loc, std::string &node, std::string &opType) {
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    if (auto type = dyn_cast_or_null<StringAttr>(fused.getMetadata()))
-      opType = type.str();
-    for (Location inner : fused.getLocations()) {
-      describeLocation(inner, node, opType);
-      if (!node.empty())
-        return;
-    }
-    return;
-  }
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    node = name.getName().str();
-    return;
-  }
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    describeLocation(callSite.getCallee(), node, opType);
-}
-
 /// Prints MLIR diagnostics as `file: node 'NAME' (OpType): message`.
 LogicalResult printDiagnostic(Diagnostic &diag) {
   if (diag.getSeverity() == DiagnosticSeverity::Note ||
       diag.getSeverity() == DiagnosticSeverity::Remark)
     return success();
-  std::string node, opType;
-  describeLocation(diag.getLocation(), node, opType);
   llvm::errs() << inputPath << ": ";
-  if (!node.empty()) {
-    llvm::errs() << "node '" << node << "'";
-    if (!opType.empty())
-      llvm::errs() << " (" << opType << ")";
-    llvm::errs() << ": ";
-  }
+  if (std::string node = xfc::nodeDescription(diag.getLocation()); !node.empty())
+    llvm::errs() << node << ": ";
   if (diag.getSeverity() == DiagnosticSeverity::Warning)
     llvm::errs() << "warning: ";
   llvm::errs() << diag.str() << "\n";

@@ -163,6 +163,16 @@ LogicalResult AssertOp::verify() {
   return success();
 }
 
+LogicalResult OutputBufferOp::verify() {
+  auto type = cast<MemRefType>(getType());
+  if (!type.getLayout().isIdentity())
+    return emitOpError("result must be a dense row-major memref");
+  if (static_cast<int64_t>(getDynamicSizes().size()) != type.getNumDynamicDims())
+    return emitOpError("needs one size per dynamic dimension (")
+           << type.getNumDynamicDims() << "), got " << getDynamicSizes().size();
+  return success();
+}
+
 LogicalResult SelectOp::verify() {
   RankedTensorType a = tensorType(getOnTrue()), b = tensorType(getOnFalse());
   if (a.getElementType() != b.getElementType() ||

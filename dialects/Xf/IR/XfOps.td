@@ -232,6 +232,30 @@ def Xf_AssertOp : Op<Xf_Dialect, "assert", [MemoryEffects<[MemWrite]>]> {
   let hasVerifier = 1;
 }
 
+// A call into the runtime: read and write effects keep it from being
+// removed or merged. No allocation effect: the runtime owns the buffer, so
+// MLIR's buffer deallocation must never free it.
+def Xf_OutputBufferOp : Op<Xf_Dialect, "output_buffer",
+                           [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "the runtime's buffer for an output with dynamic dimensions";
+  let description = [{
+    The memory of graph output `index`, whose shape is only known at run
+    time, obtained from the runtime once `dynamic_sizes` (one per `?` of the
+    result type, in order) are known. Compiled code writes the output there
+    instead of returning it. The CPU target binds it to
+    `xfrt_exec_env.allocate_output`.
+
+    ```mlir
+    %buf = xf.output_buffer 0 (%batch) : memref<?x16xf32>
+    ```
+  }];
+  let arguments = (ins I32Attr:$index, Variadic<Index>:$dynamic_sizes);
+  let results = (outs AnyMemRef:$result);
+  let assemblyFormat =
+      "$index `(` $dynamic_sizes `)` attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
 def Xf_CastOp : Xf_Op<"cast"> {
   let summary = "element type conversion (ONNX Cast)";
   let description = [{

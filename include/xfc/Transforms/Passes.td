@@ -97,4 +97,24 @@ def ReadOnlyInputsPass : Pass<"xfc-read-only-inputs", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
 }
 
+def DynamicOutputsPass : Pass<"xfc-dynamic-outputs", "mlir::ModuleOp"> {
+  let summary = "Write outputs with dynamic dimensions into runtime buffers";
+  let description = [{
+    A graph output whose shape is only known at run time cannot be a
+    caller-provided buffer sized in advance. For each such result of
+    `@main`, this pass asks the runtime for the buffer once the sizes are
+    known (`xf.output_buffer`, bound by the CPU target to
+    `xfrt_exec_env.allocate_output`), makes the op chain that produces the
+    result write into it (the destination `tensor.empty` at the root of the
+    chain becomes a `bufferization.to_tensor` of the buffer, so One-Shot
+    Bufferize computes in place), stores the result there with
+    `bufferization.materialize_in_destination` (a copy only where the
+    result could not be computed in place) and drops it from `@main`'s
+    results. Results with static shapes are left to
+    `buffer-results-to-out-params`. Run it right before bufferization.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "xfc::xf::XfDialect"];
+}
+
 #endif // XFC_TRANSFORMS_PASSES_TD

@@ -10,7 +10,9 @@
 
 #include "dialects/Xf/IR/XfDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace xfc::xf;
@@ -21,9 +23,13 @@ namespace {
 struct LowerReshape : OpRewritePattern<ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
-    if (!op.getType().hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic reshape is not supported yet");
-    rewriter.replaceOp(op, reshape(rewriter, op.getLoc(), op.getInput(), op.getType()));
+    Value result = reshape(rewriter, op.getLoc(), op.getInput(), op.getType());
+    if (!result)
+      return op.emitError("reshape from ")
+             << op.getInput().getType() << " to " << op.getType()
+             << ": cannot tell the run-time sizes of several dynamic dimensions "
+                "that one input dimension splits into";
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -31,9 +37,10 @@ struct LowerReshape : OpRewritePattern<ReshapeOp> {
 struct LowerTranspose : OpRewritePattern<TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TransposeOp op, PatternRewriter &rewriter) const override {
-    if (!op.getType().hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic transpose is not supported yet");
-    Value init = createEmpty(rewriter, op.getLoc(), op.getType(), {});
+    ArrayRef<int64_t> perm = op.getPerm();
+    Value init = createEmptySized(rewriter, op.getLoc(), op.getType(), [&](int64_t d) -> Value {
+      return tensor::DimOp::create(rewriter, op.getLoc(), op.getInput(), perm[d]);
+    });
     auto t = linalg::TransposeOp::create(rewriter, op.getLoc(), op.getInput(),
                                          init, op.getPerm());
     rewriter.replaceOp(op, t.getResult());
@@ -44,6 +51,9 @@ struct LowerTranspose : OpRewritePattern<TransposeOp> {
 struct LowerBroadcast : OpRewritePattern<BroadcastOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(BroadcastOp op, PatternRewriter &rewriter) const override {
+    if (!broadcastSizesKnown(op.getType(), op.getInput()))
+      return op.emitError("broadcast to a dynamic size that the input does not "
+                          "have is not supported yet");
     rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(),
                                             op.getInput(),
                                             [](OpBuilder &, Location, ValueRange a) {
@@ -56,20 +66,59 @@ struct LowerBroadcast : OpRewritePattern<BroadcastOp> {
 struct LowerConcat : OpRewritePattern<ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ConcatOp op, PatternRewriter &rewriter) const override {
-    if (!op.getType().hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic concat is not supported yet");
     Location loc = op.getLoc();
-    int64_t rank = op.getType().getRank(), axis = op.getAxis(), offset = 0;
-    Value result = createEmpty(rewriter, loc, op.getType(), {});
-    for (Value input : op.getInputs()) {
+    int64_t rank = op.getType().getRank(), axis = op.getAxis();
+    ValueRange inputs = op.getInputs();
+    // Sizes: along the axis, the inputs' sum; elsewhere, the first input's
+    // (which the others must match).
+    auto size = [&](Value v, int64_t d) -> OpFoldResult {
+      auto t = cast<RankedTensorType>(v.getType());
+      if (t.isDynamicDim(d))
+        return tensor::DimOp::create(rewriter, loc, v, d).getResult();
+      return rewriter.getIndexAttr(t.getDimSize(d));
+    };
+    auto add = [&](OpFoldResult a, OpFoldResult b) -> OpFoldResult {
+      std::optional<int64_t> ca = getConstantIntValue(a), cb = getConstantIntValue(b);
+      if (ca && cb)
+        return rewriter.getIndexAttr(*ca + *cb);
+      return arith::AddIOp::create(rewriter, loc,
+                                   getValueOrCreateConstantIndexOp(rewriter, loc, a),
+                                   getValueOrCreateConstantIndexOp(rewriter, loc, b))
+          .getResult();
+    };
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == axis)
+        continue;
+      for (Value input : inputs.drop_front()) {
+        auto t = cast<RankedTensorType>(input.getType());
+        auto t0 = cast<RankedTensorType>(inputs.front().getType());
+        if (!t.isDynamicDim(d) && !t0.isDynamicDim(d))
+          continue;
+        Value ok = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::eq,
+            getValueOrCreateConstantIndexOp(rewriter, loc, size(input, d)),
+            getValueOrCreateConstantIndexOp(rewriter, loc, size(inputs.front(), d)));
+        buildSizeCheck(rewriter, loc, ok,
+                       "the inputs must agree on dimension " + llvm::Twine(d));
+      }
+    }
+    OpFoldResult total = rewriter.getIndexAttr(0);
+    for (Value input : inputs)
+      total = add(total, size(input, axis));
+    Value result = createEmptySized(rewriter, loc, op.getType(), [&](int64_t d) {
+      return getValueOrCreateConstantIndexOp(
+          rewriter, loc, d == axis ? total : size(inputs.front(), d));
+    });
+    OpFoldResult offset = rewriter.getIndexAttr(0);
+    for (Value input : inputs) {
       auto t = cast<RankedTensorType>(input.getType());
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
       SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
-      for (int64_t s : t.getShape())
-        sizes.push_back(rewriter.getIndexAttr(s));
-      offsets[axis] = rewriter.getIndexAttr(offset);
-      offset += t.getDimSize(axis);
-      if (t.getNumElements() == 0)
+      for (int64_t d = 0; d < rank; ++d)
+        sizes.push_back(size(input, d));
+      offsets[axis] = offset;
+      offset = add(offset, sizes[axis]);
+      if (t.hasStaticShape() && t.getNumElements() == 0)
         continue;
       result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
                                              offsets, sizes, strides);
@@ -85,7 +134,7 @@ struct LowerSlice : OpRewritePattern<SliceOp> {
   LogicalResult matchAndRewrite(SliceOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
     if (!type.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic slice is not supported yet");
+      return op.emitError("slice with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
     ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
     if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
@@ -141,9 +190,16 @@ Value buildGather(OpBuilder &b, Location loc, Value data, Value indices,
   SmallVector<AffineMap> maps{AffineMap::get(rank, 0, idxExprs, ctx),
                               AffineMap::getMultiDimIdentityMap(rank, ctx)};
   SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  int64_t axisSize = dt.getDimSize(axis);
+  Value axisSize = dt.isDynamicDim(axis)
+                      ? (Value)tensor::DimOp::create(b, loc, data, axis)
+                      : (Value)arith::ConstantIndexOp::create(b, loc, dt.getDimSize(axis));
+  Value init = createEmptySized(b, loc, resultType, [&](int64_t d) -> Value {
+    if (d >= axis && d < axis + idxRank)
+      return tensor::DimOp::create(b, loc, indices, d - axis);
+    return tensor::DimOp::create(b, loc, data, d < axis ? d : d - idxRank + 1);
+  });
   return linalg::GenericOp::create(
-             b, loc, resultType, indices, createEmpty(b, loc, resultType, {}),
+             b, loc, resultType, indices, init,
              maps, iterators,
              [&](OpBuilder &nb, Location l, ValueRange a) {
                SmallVector<Value> coords;
@@ -161,9 +217,6 @@ Value buildGather(OpBuilder &b, Location loc, Value data, Value indices,
 struct LowerGather : OpRewritePattern<GatherOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GatherOp op, PatternRewriter &rewriter) const override {
-    if (!op.getType().hasStaticShape() ||
-        !cast<RankedTensorType>(op.getData().getType()).hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic gather is not supported yet");
     rewriter.replaceOp(op, buildGather(rewriter, op.getLoc(), op.getData(),
                                        op.getIndices(), op.getAxis(), op.getType()));
     return success();
@@ -173,8 +226,6 @@ struct LowerGather : OpRewritePattern<GatherOp> {
 struct LowerEmbedding : OpRewritePattern<EmbeddingOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(EmbeddingOp op, PatternRewriter &rewriter) const override {
-    if (!op.getType().hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic embedding is not supported yet");
     rewriter.replaceOp(op, buildGather(rewriter, op.getLoc(), op.getTable(),
                                        op.getIndices(), 0, op.getType()));
     return success();
@@ -187,20 +238,32 @@ struct LowerGatherElements : OpRewritePattern<GatherElementsOp> {
   LogicalResult matchAndRewrite(GatherElementsOp op, PatternRewriter &rewriter) const override {
     auto dt = cast<RankedTensorType>(op.getData().getType());
     RankedTensorType type = op.getType();
-    if (!type.hasStaticShape() || !dt.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic gather_elements is not supported yet");
     int64_t rank = type.getRank(), axis = op.getAxis();
+    Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<AffineMap> maps(2, AffineMap::getMultiDimIdentityMap(rank, ctx));
-    Value data = op.getData();
+    Value data = op.getData(), indices = op.getIndices();
+    auto it = cast<RankedTensorType>(indices.getType());
+    // Off the axis, the result walks the data along with the indices: the
+    // indices must not be larger there (the verifier checks static sizes).
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == axis || (!dt.isDynamicDim(d) && !it.isDynamicDim(d)))
+        continue;
+      checkDims(rewriter, loc, indices, d, arith::CmpIPredicate::ule, data, d,
+                "dimension " + llvm::Twine(d) +
+                    " of the indices must not exceed the data's");
+    }
+    Value axisSize = dt.isDynamicDim(axis)
+                         ? (Value)tensor::DimOp::create(rewriter, loc, data, axis)
+                         : (Value)arith::ConstantIndexOp::create(rewriter, loc,
+                                                                 dt.getDimSize(axis));
     auto generic = linalg::GenericOp::create(
-        rewriter, op.getLoc(), type, op.getIndices(),
-        createEmpty(rewriter, op.getLoc(), type, {}), maps,
+        rewriter, loc, type, indices, createEmpty(rewriter, loc, type, indices), maps,
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange a) {
           SmallVector<Value> coords;
           for (int64_t d = 0; d < rank; ++d)
-            coords.push_back(d == axis ? normalizeIndex(b, l, a[0], dt.getDimSize(d))
+            coords.push_back(d == axis ? normalizeIndex(b, l, a[0], axisSize)
                                        : (Value)linalg::IndexOp::create(b, l, d));
           linalg::YieldOp::create(
               b, l, tensor::ExtractOp::create(b, l, data, coords).getResult());
@@ -218,7 +281,7 @@ struct LowerGatherND : OpRewritePattern<GatherNDOp> {
     auto it = cast<RankedTensorType>(op.getIndices().getType());
     RankedTensorType type = op.getType();
     if (!type.hasStaticShape() || !dt.hasStaticShape() || !it.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic gather_nd is not supported yet");
+      return op.emitError("gather_nd with dynamic dimensions is not supported yet");
     int64_t rank = type.getRank(), batch = op.getBatchDims();
     int64_t outer = it.getRank() - 1, m = it.getShape().back();
     Value data = op.getData(), indices = op.getIndices();
@@ -254,7 +317,7 @@ struct LowerPad : OpRewritePattern<PadOp> {
     RankedTensorType type = op.getType();
     auto inType = cast<RankedTensorType>(op.getInput().getType());
     if (!type.hasStaticShape() || !inType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic pad is not supported yet");
+      return op.emitError("pad with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
     int64_t rank = type.getRank();
     ArrayRef<int64_t> pads = op.getPads();

@@ -24,10 +24,52 @@ Value buildGeluScalar(OpBuilder &b, Location loc, Value x, bool useTanh);
 namespace {
 
 Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type,
-                 ValueRange sources) {
-  Value empty = createEmpty(b, loc, type, sources);
+                 function_ref<Value(int64_t)> dynamicSize) {
+  Value empty = createEmptySized(b, loc, type, dynamicSize);
   Value zero = scalar(b, loc, type.getElementType(), 0.0);
   return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+}
+
+/// Dimension `d` of a contraction result [batch..., m, n] of `lhs` [...,
+/// m, k] and `rhs` [..., k, n] (or [..., n, k] when `rhsTransposed`), whose
+/// batch dimensions numpy-broadcast.
+Value contractionDim(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                     bool rhsTransposed, int64_t rank, int64_t d) {
+  auto lt = cast<RankedTensorType>(lhs.getType());
+  auto rt = cast<RankedTensorType>(rhs.getType());
+  if (d == rank - 2)
+    return tensor::DimOp::create(b, loc, lhs, lt.getRank() - 2);
+  if (d == rank - 1)
+    return tensor::DimOp::create(b, loc, rhs, rt.getRank() - (rhsTransposed ? 2 : 1));
+  for (auto [v, t] : {std::pair{lhs, lt}, {rhs, rt}}) {
+    int64_t sd = d - (rank - t.getRank());
+    if (sd >= 0 && t.getDimSize(sd) != 1)
+      return tensor::DimOp::create(b, loc, v, sd);
+  }
+  llvm::report_fatal_error("xfc: dynamic contraction size with no source");
+}
+
+/// Run-time checks that the reduced dimension, and batch dimensions that
+/// are dynamic, agree between `lhs` and `rhs`.
+void checkContractionSizes(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                           bool rhsTransposed) {
+  auto lt = cast<RankedTensorType>(lhs.getType());
+  auto rt = cast<RankedTensorType>(rhs.getType());
+  int64_t lk = lt.getRank() - 1, rk = rt.getRank() - (rhsTransposed ? 1 : 2);
+  if (lt.isDynamicDim(lk) || rt.isDynamicDim(rk))
+    checkDims(b, loc, lhs, lk, arith::CmpIPredicate::eq, rhs, rk,
+              "the operands' reduced dimensions must agree");
+  int64_t lb = lt.getRank() - 2, rb = rt.getRank() - 2, batch = std::max(lb, rb);
+  for (int64_t d = 0; d < batch; ++d) {
+    int64_t ld = d - (batch - lb), rd = d - (batch - rb);
+    if (ld < 0 || rd < 0 || lt.getDimSize(ld) == 1 || rt.getDimSize(rd) == 1 ||
+        (!lt.isDynamicDim(ld) && !rt.isDynamicDim(rd)))
+      continue;
+    checkDims(b, loc, lhs, ld, arith::CmpIPredicate::eq, rhs, rd,
+              "batch dimension " + llvm::Twine(d) +
+                  " of the operands must agree (a dynamic dimension "
+                  "broadcasts only where it is 1 at compile time)");
+  }
 }
 
 Value multiplyAdd(OpBuilder &b, Location loc, Value x, Value y, Value acc) {
@@ -44,7 +86,10 @@ Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
   auto lt = cast<RankedTensorType>(lhs.getType());
   auto rt = cast<RankedTensorType>(rhs.getType());
   int64_t rank = resultType.getRank(); // batch + 2
-  Value init = zeroFilled(b, loc, resultType, {lhs, rhs});
+  checkContractionSizes(b, loc, lhs, rhs, rhsTransposed);
+  Value init = zeroFilled(b, loc, resultType, [&](int64_t d) {
+    return contractionDim(b, loc, lhs, rhs, rhsTransposed, rank, d);
+  });
   if (rank == 2 && !rhsTransposed)
     return linalg::MatmulOp::create(b, loc, ValueRange{lhs, rhs}, init)
         .getResult(0);
@@ -82,6 +127,28 @@ RankedTensorType withShape(RankedTensorType t, ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, t.getElementType());
 }
 
+/// The sizes of the dynamic dimensions of `type`: `[rows..., n]` where
+/// `rows` are the leading dimensions of `input` and n is `cols`'s
+/// dimension `colsDim`, for a product computed on collapsed rows.
+SmallVector<Value> rowMajorSizes(OpBuilder &b, Location loc, RankedTensorType type,
+                                 Value input, Value cols, int64_t colsDim) {
+  SmallVector<Value> sizes;
+  int64_t rank = type.getRank();
+  for (int64_t d = 0; d < rank; ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(d == rank - 1 ? tensor::DimOp::create(b, loc, cols, colsDim)
+                                    : tensor::DimOp::create(b, loc, input, d));
+  return sizes;
+}
+
+/// Whether the rows of `t` ([d0, ..., dn-2, K]) may be collapsed into one
+/// dimension and expanded back: at most one of them is dynamic, because
+/// upstream's expand-strided-metadata cannot expand a dimension into
+/// several dynamic ones.
+bool rowsCollapsible(RankedTensorType t) {
+  return llvm::count_if(t.getShape().drop_back(), ShapedType::isDynamic) <= 1;
+}
+
 /// Collapses [d0, ..., dn-2, K] to [d0*...*dn-2, K].
 Value collapseRows(OpBuilder &b, Location loc, Value v) {
   auto t = cast<RankedTensorType>(v.getType());
@@ -111,13 +178,22 @@ struct LowerMatMul : OpRewritePattern<MatMulOp> {
     lt = cast<RankedTensorType>(lhs.getType());
     rt = cast<RankedTensorType>(rhs.getType());
     Value result;
-    if (rt.getRank() == 2 && lt.getRank() > 2 && lt.hasStaticShape()) {
+    if (rt.getRank() == 2 && lt.getRank() > 2 && rowsCollapsible(lt)) {
       // [..., M, K] x [K, N]: one big matrix product over all rows.
       Value rows = collapseRows(rewriter, loc, lhs);
       int64_t m = cast<RankedTensorType>(rows.getType()).getDimSize(0);
       result = buildContraction(
           rewriter, loc, rows, rhs,
           withShape(resultType, {m, rt.getDimSize(1)}), false);
+      // Back to [..., M, N] (the 1-D promotions above keep the rank 2 rhs
+      // as is, so the result is exactly that shape).
+      auto fullType = withShape(resultType, [&] {
+        SmallVector<int64_t> shape(lt.getShape().drop_back());
+        shape.push_back(rt.getDimSize(1));
+        return shape;
+      }());
+      result = reshape(rewriter, loc, result, fullType,
+                       rowMajorSizes(rewriter, loc, fullType, lhs, rhs, 1));
     } else {
       auto batch = broadcastShapesOf(lt, rt);
       SmallVector<int64_t> shape(batch);
@@ -164,16 +240,24 @@ struct LowerLinear : OpRewritePattern<LinearOp> {
   LogicalResult matchAndRewrite(LinearOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
-    Value rows = collapseRows(rewriter, loc, op.getInput());
+    // One matrix product over all rows, or a batched one where the rows
+    // cannot be collapsed.
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    Value rows = rowsCollapsible(inType) ? collapseRows(rewriter, loc, op.getInput())
+                                         : op.getInput();
     auto rowsType = cast<RankedTensorType>(rows.getType());
     if (rowsType.getRank() == 1)
       rows = reshape(rewriter, loc, rows,
                      withShape(rowsType, {1, rowsType.getDimSize(0)}));
     auto wt = cast<RankedTensorType>(op.getWeight().getType());
-    int64_t m = cast<RankedTensorType>(rows.getType()).getDimSize(0);
-    RankedTensorType flatType = withShape(resultType, {m, wt.getDimSize(0)});
+    SmallVector<int64_t> flatShape(
+        cast<RankedTensorType>(rows.getType()).getShape().drop_back());
+    flatShape.push_back(wt.getDimSize(0));
+    RankedTensorType flatType = withShape(resultType, flatShape);
     Value y = buildContraction(rewriter, loc, rows, op.getWeight(), flatType,
                                /*rhsTransposed=*/true);
+    SmallVector<Value> resultSizes =
+        rowMajorSizes(rewriter, loc, resultType, op.getInput(), op.getWeight(), 0);
     Activation act = op.getActivation();
     if (Value bias = op.getBias()) {
       y = buildElementwise(rewriter, loc, flatType, {y, bias},
@@ -187,7 +271,7 @@ struct LowerLinear : OpRewritePattern<LinearOp> {
                              return applyActivation(b, l, act, a[0]);
                            });
     }
-    rewriter.replaceOp(op, reshape(rewriter, loc, y, resultType));
+    rewriter.replaceOp(op, reshape(rewriter, loc, y, resultType, resultSizes));
     return success();
   }
 };
@@ -196,8 +280,6 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AttentionOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    if (!cast<RankedTensorType>(op.getKey().getType()).hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic attention is not supported yet");
     auto qt = cast<RankedTensorType>(op.getQuery().getType());
     auto kt = cast<RankedTensorType>(op.getKey().getType());
     RankedTensorType scoresType = withShape(
@@ -208,10 +290,15 @@ struct LowerAttention : OpRewritePattern<AttentionOp> {
     SmallVector<int64_t> kTShape{kt.getDimSize(0), kt.getDimSize(1),
                                  kt.getDimSize(3), kt.getDimSize(2)};
     auto kTType = withShape(kt, kTShape);
+    const int64_t kTPerm[] = {0, 1, 3, 2};
     Value kT = linalg::TransposeOp::create(
                    rewriter, loc, op.getKey(),
-                   createEmpty(rewriter, loc, kTType, {}),
-                   ArrayRef<int64_t>{0, 1, 3, 2})
+                   createEmptySized(rewriter, loc, kTType,
+                                    [&](int64_t d) -> Value {
+                                 return tensor::DimOp::create(rewriter, loc, op.getKey(),
+                                                              kTPerm[d]);
+                               }),
+                   kTPerm)
                    .getResult()[0];
     Value scores = buildContraction(rewriter, loc, op.getQuery(), kT,
                                     scoresType, /*rhsTransposed=*/false);

@@ -15,29 +15,88 @@ using namespace mlir;
 
 namespace xfc::lowering {
 
+Value createEmptySized(OpBuilder &b, Location loc, RankedTensorType type,
+                       function_ref<Value(int64_t)> dynamicSize) {
+  SmallVector<Value> dynamicSizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynamicSizes.push_back(dynamicSize(d));
+  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(),
+                                 dynamicSizes);
+}
+
+/// The first of `sources` whose dimension aligned (from the right) with
+/// result dimension `d` of a rank-`rank` result is not statically 1, and that
+/// dimension; {null, -1} when none.
+static std::pair<Value, int64_t> broadcastSource(ValueRange sources, int64_t rank,
+                                                 int64_t d) {
+  for (Value source : sources) {
+    auto st = cast<RankedTensorType>(source.getType());
+    int64_t sd = d - (rank - st.getRank());
+    if (sd >= 0 && st.getDimSize(sd) != 1)
+      return {source, sd};
+  }
+  return {nullptr, -1};
+}
+
 Value createEmpty(OpBuilder &b, Location loc, RankedTensorType type,
                   ValueRange sources) {
-  SmallVector<Value> dynamicSizes;
+  return createEmptySized(b, loc, type, [&](int64_t d) -> Value {
+    auto [source, sd] = broadcastSource(sources, type.getRank(), d);
+    // Every caller passes the operands the result shape derives from; a
+    // dynamic size no operand carries is a bug in the caller.
+    if (!source)
+      llvm::report_fatal_error("xfc: dynamic result size with no source");
+    return tensor::DimOp::create(b, loc, source, sd);
+  });
+}
+
+bool broadcastSizesKnown(RankedTensorType type, ValueRange sources) {
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d) && !broadcastSource(sources, type.getRank(), d).first)
+      return false;
+  return true;
+}
+
+void checkDims(OpBuilder &b, Location loc, Value a, int64_t ad,
+               arith::CmpIPredicate pred, Value other, int64_t od,
+               const llvm::Twine &what) {
+  Value ok = arith::CmpIOp::create(b, loc, pred, tensor::DimOp::create(b, loc, a, ad),
+                                   tensor::DimOp::create(b, loc, other, od));
+  buildSizeCheck(b, loc, ok, what);
+}
+
+void checkBroadcastSizes(OpBuilder &b, Location loc, RankedTensorType type,
+                         ValueRange sources) {
   int64_t rank = type.getRank();
   for (int64_t d = 0; d < rank; ++d) {
-    if (!type.isDynamicDim(d))
+    // The size every operand that does not broadcast must have: static, or
+    // that of the first such operand (which createEmpty took).
+    auto [first, firstDim] = broadcastSource(sources, rank, d);
+    if (!first)
       continue;
-    Value size;
+    Value want;
     for (Value source : sources) {
       auto st = cast<RankedTensorType>(source.getType());
       int64_t sd = d - (rank - st.getRank());
-      if (sd >= 0 && st.getDimSize(sd) != 1) {
-        size = tensor::DimOp::create(b, loc, source, sd);
-        break;
-      }
+      if (sd < 0 || st.getDimSize(sd) == 1)
+        continue;
+      if (!type.isDynamicDim(d) && !st.isDynamicDim(sd))
+        continue; // checked by the verifier
+      if (source == first && type.isDynamicDim(d))
+        continue;
+      if (!want)
+        want = type.isDynamicDim(d)
+                   ? (Value)tensor::DimOp::create(b, loc, first, firstDim)
+                   : (Value)arith::ConstantIndexOp::create(b, loc, type.getDimSize(d));
+      Value have = tensor::DimOp::create(b, loc, source, sd);
+      Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, have, want);
+      buildSizeCheck(b, loc, ok,
+                     "dimension " + llvm::Twine(d) +
+                         " of the operands must agree (a dynamic dimension "
+                         "broadcasts only where it is 1 at compile time)");
     }
-    // Every caller passes the operands the result shape derives from; a
-    // dynamic size no operand carries would be an importer bug.
-    assert(size && "dynamic result size with no source");
-    dynamicSizes.push_back(size);
   }
-  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(),
-                                 dynamicSizes);
 }
 
 AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
@@ -62,6 +121,7 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
         ctx, cast<RankedTensorType>(input.getType()).getShape(),
         resultType.getShape()));
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  checkBroadcastSizes(b, loc, resultType, inputs);
   Value init = createEmpty(b, loc, resultType, inputs);
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
@@ -184,7 +244,51 @@ TypedAttr highestAttr(Type type) {
   return IntegerAttr::get(type, APInt::getSignedMaxValue(width));
 }
 
-Value reshape(OpBuilder &b, Location loc, Value input, RankedTensorType type) {
+/// expand_shape of `input` to `type` along `reassociation`, with the sizes
+/// of dynamic result dimensions from `dynamicSizes` (in order) or, when
+/// empty, inferred: a group with one dynamic dimension gets the input
+/// dimension divided by the group's static sizes. Null when a group has
+/// several dynamic dimensions and no sizes were given.
+static Value expandShape(OpBuilder &b, Location loc, Value input,
+                         RankedTensorType type,
+                         ArrayRef<ReassociationIndices> reassociation,
+                         ValueRange dynamicSizes) {
+  SmallVector<OpFoldResult> sizes;
+  // From a 0-d tensor: every result dimension is a static 1.
+  if (reassociation.empty())
+    for (int64_t d : type.getShape())
+      sizes.push_back(b.getIndexAttr(d));
+  auto next = dynamicSizes.begin();
+  for (auto [g, group] : llvm::enumerate(reassociation)) {
+    int64_t staticProduct = 1, dynamicCount = 0;
+    for (int64_t d : group) {
+      if (type.isDynamicDim(d))
+        ++dynamicCount;
+      else
+        staticProduct *= type.getDimSize(d);
+    }
+    if (dynamicCount > 1 && dynamicSizes.empty())
+      return nullptr;
+    for (int64_t d : group) {
+      if (!type.isDynamicDim(d)) {
+        sizes.push_back(b.getIndexAttr(type.getDimSize(d)));
+      } else if (!dynamicSizes.empty()) {
+        sizes.push_back(*next++);
+      } else {
+        Value whole = tensor::DimOp::create(b, loc, input, g);
+        sizes.push_back(staticProduct == 1
+                            ? whole
+                            : (Value)arith::DivUIOp::create(
+                                  b, loc, whole,
+                                  arith::ConstantIndexOp::create(b, loc, staticProduct)));
+      }
+    }
+  }
+  return tensor::ExpandShapeOp::create(b, loc, type, input, reassociation, sizes);
+}
+
+Value reshape(OpBuilder &b, Location loc, Value input, RankedTensorType type,
+              ValueRange dynamicSizes) {
   auto inType = cast<RankedTensorType>(input.getType());
   if (inType == type)
     return input;
@@ -195,7 +299,7 @@ Value reshape(OpBuilder &b, Location loc, Value input, RankedTensorType type) {
   } else if (type.getRank() > inType.getRank()) {
     if (auto reassoc = getReassociationIndicesForCollapse(type.getShape(),
                                                           inType.getShape()))
-      return tensor::ExpandShapeOp::create(b, loc, type, input, *reassoc);
+      return expandShape(b, loc, input, type, *reassoc, dynamicSizes);
   }
   // General case: through a 1-D tensor. Both steps are pure views after
   // bufferization.
@@ -216,7 +320,7 @@ Value reshape(OpBuilder &b, Location loc, Value input, RankedTensorType type) {
     all[0].push_back(d);
   if (type.getRank() == 0)
     all.clear();
-  return tensor::ExpandShapeOp::create(b, loc, type, flat, all);
+  return expandShape(b, loc, flat, type, all, dynamicSizes);
 }
 
 Value buildMax(OpBuilder &b, Location loc, Value x, Value y) {
@@ -265,16 +369,30 @@ Value castScalar(OpBuilder &b, Location loc, Value value, Type to) {
   return arith::TruncIOp::create(b, loc, to, value);
 }
 
-Value normalizeIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+/// normalizeIndex with the last valid index `last` (= size - 1) given.
+static Value normalizeIndex(OpBuilder &b, Location loc, Value raw, Value size,
+                            function_ref<Value()> last) {
   Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value n = arith::ConstantIndexOp::create(b, loc, size);
   Value isNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, idx, zero);
   idx = arith::SelectOp::create(b, loc, isNeg,
-                                arith::AddIOp::create(b, loc, idx, n), idx);
+                                arith::AddIOp::create(b, loc, idx, size), idx);
   idx = arith::MaxSIOp::create(b, loc, idx, zero);
-  return arith::MinSIOp::create(
-      b, loc, idx, arith::ConstantIndexOp::create(b, loc, size - 1));
+  return arith::MinSIOp::create(b, loc, idx, last());
+}
+
+Value normalizeIndex(OpBuilder &b, Location loc, Value raw, Value size) {
+  return normalizeIndex(b, loc, raw, size, [&]() -> Value {
+    return arith::SubIOp::create(b, loc, size,
+                                 arith::ConstantIndexOp::create(b, loc, 1));
+  });
+}
+
+Value normalizeIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
+  return normalizeIndex(b, loc, raw, arith::ConstantIndexOp::create(b, loc, size),
+                        [&]() -> Value {
+                          return arith::ConstantIndexOp::create(b, loc, size - 1);
+                        });
 }
 
 } // namespace xfc::lowering

@@ -10,6 +10,7 @@
 #ifndef XFC_LIB_CONVERSION_XFTOLINALG_LOWERINGUTILS_H
 #define XFC_LIB_CONVERSION_XFTOLINALG_LOWERINGUTILS_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Builders.h"
@@ -22,11 +23,38 @@ using BodyBuilder =
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                    mlir::ValueRange)>;
 
-/// A tensor.empty of `type`; dynamic sizes are read (tensor.dim) from the
-/// first of `sources` whose same trailing-aligned dimension is dynamic.
+/// A tensor.empty of `type`, the size of each dynamic dimension d given by
+/// `dynamicSize(d)`.
+mlir::Value createEmptySized(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType type,
+                             llvm::function_ref<mlir::Value(int64_t)> dynamicSize);
+
+/// A tensor.empty of `type` for a result that numpy-broadcasts `sources`:
+/// each dynamic size is read (tensor.dim) from the first source whose
+/// trailing-aligned dimension is not statically 1.
+///
+/// The broadcasting rule for dynamic dimensions (as in onnx-mlir and IREE):
+/// a dimension broadcasts only when it is 1 at compile time; a dynamic one
+/// is assumed to equal the other operands' sizes there, which
+/// checkBroadcastSizes verifies at run time.
 mlir::Value createEmpty(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type,
                         mlir::ValueRange sources = {});
+
+/// buildSizeCheck that dimension `ad` of `a` and `bd` of `b` compare with
+/// `pred` (e.g. eq, ule).
+void checkDims(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a, int64_t ad,
+               mlir::arith::CmpIPredicate pred, mlir::Value other, int64_t od,
+               const llvm::Twine &what);
+
+/// Whether createEmpty(type, sources) finds a source for every dynamic
+/// dimension of `type`.
+bool broadcastSizesKnown(mlir::RankedTensorType type, mlir::ValueRange sources);
+
+/// Run-time checks (buildSizeCheck) that `sources` agree on every dimension
+/// of `type` that involves a dynamic size, under createEmpty's rule.
+void checkBroadcastSizes(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, mlir::ValueRange sources);
 
 /// Indexing map that reads an operand of `operandShape` numpy-broadcast to
 /// `resultShape`: leading dims dropped, size-1 dims read at 0.
@@ -62,9 +90,13 @@ mlir::TypedAttr scalarAttr(mlir::Type type, double value);
 mlir::TypedAttr lowestAttr(mlir::Type type);
 mlir::TypedAttr highestAttr(mlir::Type type);
 
-/// Reshapes `input` (row-major) to `type` with collapse/expand_shape.
+/// Reshapes `input` (row-major) to `type` with collapse/expand_shape. The
+/// sizes of `type`'s dynamic dimensions are `dynamicSizes` (in order) when
+/// given, else inferred where each expanded group has at most one dynamic
+/// dimension; null when they cannot be.
 mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
-                    mlir::RankedTensorType type);
+                    mlir::RankedTensorType type,
+                    mlir::ValueRange dynamicSizes = {});
 
 /// Element-wise max/min that propagate NaN like ONNX (arith.maximumf).
 mlir::Value buildMax(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
@@ -81,6 +113,9 @@ mlir::Value castScalar(mlir::OpBuilder &b, mlir::Location loc,
 /// address outside the dimension.
 mlir::Value normalizeIndex(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value raw, int64_t size);
+/// The same for a size known only at run time (an index value).
+mlir::Value normalizeIndex(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value raw, mlir::Value size);
 
 /// Keys cubic convolution weights (coefficient `a`) of the taps at
 /// floor(x) - 1 ... floor(x) + 2 for the f64 fraction `r` = x - floor(x), in
@@ -102,6 +137,12 @@ void populateCheckPatterns(mlir::RewritePatternSet &patterns);
 /// attribute and declares the function failed checks call; run before the
 /// check patterns.
 void numberCheckMessages(mlir::ModuleOp module);
+
+/// A run-time check of sizes the lowering relies on (e.g. two dynamic
+/// dimensions that broadcasting assumes equal): when the i1 `ok` is false,
+/// the call stops with "node 'NAME' (Op): <what>".
+void buildSizeCheck(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ok,
+                    const llvm::Twine &what);
 void populateResizePatterns(mlir::RewritePatternSet &patterns);
 void populateGridSamplePatterns(mlir::RewritePatternSet &patterns);
 void populateRoiAlignPatterns(mlir::RewritePatternSet &patterns);

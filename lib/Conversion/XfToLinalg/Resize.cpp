@@ -210,7 +210,7 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
     RankedTensorType type = op.getType();
     auto inType = cast<RankedTensorType>(op.getInput().getType());
     if (!type.hasStaticShape() || !inType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic resize is not supported yet");
+      return op.emitError("resize with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     int64_t rank = type.getRank();

@@ -78,7 +78,7 @@ struct LowerCumSum : OpRewritePattern<CumSumOp> {
   LogicalResult matchAndRewrite(CumSumOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
     if (!type.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic cumsum is not supported yet");
+      return op.emitError("cumsum with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
     int64_t rank = type.getRank(), axis = op.getAxis();
     int64_t n = rank ? type.getDimSize(axis) : 1;
@@ -158,7 +158,7 @@ struct LowerTopK : OpRewritePattern<TopKOp> {
     RankedTensorType valType = op.getValues().getType(),
                      idxType = op.getIndices().getType();
     if (!inType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic topk is not supported yet");
+      return op.emitError("topk with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
     int64_t rank = inType.getRank(), axis = op.getAxis(), k = op.getK();
     int64_t n = inType.getDimSize(axis);
@@ -254,7 +254,7 @@ struct LowerScatterElements : OpRewritePattern<ScatterElementsOp> {
     RankedTensorType type = op.getType();
     auto updType = cast<RankedTensorType>(op.getUpdates().getType());
     if (!type.hasStaticShape() || !updType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic scatter is not supported yet");
+      return op.emitError("scatter with dynamic dimensions is not supported yet");
     int64_t axis = op.getAxis(), dim = type.getDimSize(axis);
     Value indices = op.getIndices(), updates = op.getUpdates();
     ScatterReduction kind = op.getReduction();
@@ -285,7 +285,7 @@ struct LowerScatterND : OpRewritePattern<ScatterNDOp> {
     auto idxType = cast<RankedTensorType>(op.getIndices().getType());
     if (!type.hasStaticShape() || !updType.hasStaticShape() ||
         !idxType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic scatter is not supported yet");
+      return op.emitError("scatter with dynamic dimensions is not supported yet");
     int64_t outer = idxType.getRank() - 1, m = idxType.getShape().back();
     Value indices = op.getIndices(), updates = op.getUpdates();
     ScatterReduction kind = op.getReduction();

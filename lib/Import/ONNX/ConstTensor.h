@@ -12,6 +12,13 @@
 // Unsqueeze, Mul, ...) so that a Reshape target can still be resolved with a
 // single dynamic dimension. They never become runtime values.
 //
+// An unknown element may also name the run-time size it stands for (Shape
+// of a tensor with dynamic dimensions): its placeholder value is then
+// kDimSymbolBase + k, symbol k of the graph importer's table (a tensor and
+// one of its dimensions). Ops that only move elements (Gather, Concat,
+// Unsqueeze, Slice, ...) copy placeholders and so keep symbols; arithmetic
+// marks its result unknown with another placeholder, an anonymous size.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef XFC_LIB_IMPORT_ONNX_CONSTTENSOR_H
@@ -60,6 +67,10 @@ double roundFloat(int32_t dtype, double v);
 /// No dimension of a tensor xfc handles is larger than this (2^40): it keeps
 /// all shape arithmetic far from int64 overflow.
 constexpr int64_t kMaxDim = int64_t(1) << 40;
+
+/// Placeholder values of unknown elements at or above this (and below
+/// twice it) name a dimension symbol; see the file comment.
+constexpr int64_t kDimSymbolBase = int64_t(1) << 52;
 
 /// Product of `shape`, or -1 on overflow or a negative dimension.
 int64_t checkedNumElements(llvm::ArrayRef<int64_t> shape);

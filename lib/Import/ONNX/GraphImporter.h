@@ -97,6 +97,11 @@ public:
   mlir::LogicalResult convertSubgraph(const onnx::GraphProto &graph,
                                       llvm::StringRef prefix);
   llvm::StringRef modelDir() const { return modelDir_; }
+  /// The placeholder of an unknown shape element that stands for dimension
+  /// `dim` of `tensor` (see kDimSymbolBase).
+  int64_t dimSymbol(mlir::Value tensor, int64_t dim);
+  /// The tensor and dimension a placeholder stands for, if it is a symbol.
+  std::optional<std::pair<mlir::Value, int64_t>> lookupDimSymbol(int64_t placeholder) const;
   void addProblem(llvm::StringRef node, llvm::StringRef opType,
                   llvm::StringRef domain, int64_t opset,
                   const llvm::Twine &reason);
@@ -110,6 +115,10 @@ private:
   std::optional<mlir::RankedTensorType>
   tensorType(const onnx::TypeProto &type, std::string &error);
   mlir::LogicalResult readInitializers();
+  /// A partially known integer tensor whose unknown elements all name
+  /// run-time sizes, built from them (tensor.from_elements); null when some
+  /// unknown element is anonymous.
+  mlir::Value materializeDimSymbols(const ConstTensor &t, mlir::Location loc);
   mlir::LogicalResult convertNode(const onnx::NodeProto &node,
                                  llvm::StringRef name);
   /// Names read by nodes of `graph` and of its subgraphs.
@@ -143,6 +152,7 @@ private:
   std::deque<Scope> scopes_;
   llvm::StringSet<> used_;
   llvm::StringMap<std::string> nodeOpTypes_; ///< node name -> op type
+  std::vector<std::pair<mlir::Value, int64_t>> dimSymbols_;
   NodeContext *current_ = nullptr;
   int64_t opset_ = 0;
   bool versionGap_ = false;

@@ -74,6 +74,43 @@ ValueState *GraphImporter::lookup(llvm::StringRef name) {
   return nullptr;
 }
 
+int64_t GraphImporter::dimSymbol(Value tensor, int64_t dim) {
+  std::pair<Value, int64_t> key{tensor, dim};
+  auto it = llvm::find(dimSymbols_, key);
+  int64_t k = it - dimSymbols_.begin();
+  if (it == dimSymbols_.end())
+    dimSymbols_.push_back(key);
+  return kDimSymbolBase + k;
+}
+
+std::optional<std::pair<Value, int64_t>>
+GraphImporter::lookupDimSymbol(int64_t placeholder) const {
+  int64_t k = placeholder - kDimSymbolBase;
+  if (k < 0 || k >= static_cast<int64_t>(dimSymbols_.size()))
+    return std::nullopt;
+  return dimSymbols_[k];
+}
+
+Value GraphImporter::materializeDimSymbols(const ConstTensor &t, Location loc) {
+  Type elt = dtypeToType(&ctx_, t.dtype());
+  if (t.isFloat() || !elt || t.isSplat() || t.numElements() > 64)
+    return {};
+  SmallVector<Value> elements;
+  for (int64_t i = 0; i < t.numElements(); ++i) {
+    if (t.known(i)) {
+      elements.push_back(arith::ConstantOp::create(
+          builder_, loc, IntegerAttr::get(elt, t.intAt(i))));
+      continue;
+    }
+    auto symbol = lookupDimSymbol(t.intAt(i));
+    if (!symbol)
+      return {};
+    Value size = tensor::DimOp::create(builder_, loc, symbol->first, symbol->second);
+    elements.push_back(arith::IndexCastOp::create(builder_, loc, elt, size));
+  }
+  return tensor::FromElementsOp::create(builder_, loc, t.type(&ctx_), elements);
+}
+
 void GraphImporter::define(llvm::StringRef name, ValueState state) {
   scopes_.back().values[name] = std::move(state);
 }
@@ -102,8 +139,14 @@ Value GraphImporter::materialize(llvm::StringRef name) {
 
 Value GraphImporter::materialize(ValueState &s, llvm::StringRef name) {
   if (!s.value && s.constant && !s.constant->fullyKnown()) {
-    // A partially known shape has no runtime value: only shape-like operands
-    // may use it.
+    // A shape whose unknown elements all name run-time sizes becomes a
+    // tensor of those sizes.
+    if (Value v = materializeDimSymbols(*s.constant, Location(s.loc))) {
+      s.value = v;
+      return v;
+    }
+    // Other partially known shapes have no run-time value: only shape-like
+    // operands may use them.
     if (current_)
       (void)current_->fail("'" + name +
                            "' depends on a dynamic dimension and cannot be "
@@ -636,10 +679,27 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       return builder_.getStringAttr(dtypeName(dtype));
     return {};
   };
+  // ONNX's symbolic dimension names (dim_param) of the inputs: the runtime
+  // checks that dimensions sharing a name agree.
+  auto dimNames = [&](const onnx::TypeProto &t) -> ArrayAttr {
+    if (!t.has_tensor_type())
+      return {};
+    SmallVector<Attribute> names;
+    bool any = false;
+    for (const auto &dim : t.tensor_type().shape().dim()) {
+      any |= dim.has_dim_param() && !dim.dim_param().empty();
+      names.push_back(builder_.getStringAttr(dim.has_dim_param() ? dim.dim_param() : ""));
+    }
+    return any ? builder_.getArrayAttr(names) : ArrayAttr();
+  };
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "xf.name", builder_.getStringAttr(name));
     if (StringAttr t = onnxType(argDtypes[i]))
       func.setArgAttr(i, "xf.onnx_type", t);
+    for (const onnx::ValueInfoProto &input : graph.input())
+      if (input.name() == name)
+        if (ArrayAttr dims = dimNames(input.type()))
+          func.setArgAttr(i, "xf.dim_names", dims);
   }
   for (auto [i, r] : llvm::enumerate(results)) {
     func.setResultAttr(i, "xf.name", builder_.getStringAttr(r.name));

@@ -91,6 +91,20 @@ Value NodeContext::in(unsigned i) {
   return graph_.materialize(node_.input(i));
 }
 
+Value NodeContext::runtimeDim(unsigned i, int64_t k) {
+  const ConstTensor *t = partial(i);
+  if (!t || t->known(k) || t->isFloat())
+    return {};
+  auto symbol = graph_.lookupDimSymbol(t->intAt(k));
+  if (!symbol)
+    return {};
+  return tensor::DimOp::create(b(), loc_, symbol->first, symbol->second);
+}
+
+int64_t NodeContext::dimSymbol(unsigned i, int64_t d) {
+  return graph_.dimSymbol(in(i), d);
+}
+
 RankedTensorType NodeContext::type(unsigned i) const {
   return graph_.lookup(node_.input(i))->type;
 }

@@ -94,6 +94,13 @@ public:
   /// back as ShapedType::kDynamic.
   mlir::FailureOr<llvm::SmallVector<int64_t>> constDims(unsigned i,
                                                         llvm::StringRef what);
+  /// The run-time size that element `k` of a partially known shape-like
+  /// input `i` stands for (tensor.dim of the tensor its Shape was taken
+  /// of), or null when the element is known or an anonymous size.
+  mlir::Value runtimeDim(unsigned i, int64_t k);
+  /// The placeholder for dimension `d` of input `i` in a partially known
+  /// shape (see kDimSymbolBase).
+  int64_t dimSymbol(unsigned i, int64_t d);
   /// A one-element compile-time input as a double.
   mlir::FailureOr<double> constScalar(unsigned i, llvm::StringRef what);
 

@@ -212,6 +212,9 @@ FailureOr<Window> readWindow(NodeContext &c, llvm::ArrayRef<int64_t> kernel,
     return c.fail("auto_pad '" + autoPad + "' is not supported");
   }
   for (int64_t i = 0; i < spatial; ++i) {
+    // The lowering computes dynamic output sizes with the floor formula.
+    if (ceilMode && ShapedType::isDynamic(in[i]))
+      return c.fail("ceil_mode needs static spatial dimensions");
     int64_t out = xf::windowOutputSize(in[i], w.kernel[i], w.strides[i],
                                        w.pads[i], w.pads[spatial + i],
                                        w.dilations[i], ceilMode);

@@ -20,6 +20,9 @@
 
 #include "dialects/Xf/IR/XfShapes.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
 #include <cmath>
 #include <limits>
 
@@ -318,13 +321,15 @@ LogicalResult convertShape(NodeContext &c) {
     start = clampDim(start);
     end = clampDim(end);
   }
-  // Dynamic dimensions become unknown elements of a partially known shape.
+  // Dynamic dimensions become unknown elements of a partially known shape
+  // that name the input's dimension, so that Slice, Reshape, ... can read
+  // the size at run time.
   std::vector<int64_t> dims;
   std::vector<uint8_t> unknown;
   for (int64_t d = start; d < end; ++d) {
     int64_t size = c.shape(0)[d];
     unknown.push_back(ShapedType::isDynamic(size));
-    dims.push_back(ShapedType::isDynamic(size) ? 0 : size);
+    dims.push_back(ShapedType::isDynamic(size) ? c.dimSymbol(0, d) : size);
   }
   int64_t n = dims.size();
   return c.doneConst(ConstTensor::ofInts(dt::Int64, {n}, std::move(dims))
@@ -458,8 +463,35 @@ LogicalResult convertFlatten(NodeContext &c) {
   if (axis < 0)
     axis += rank;
   llvm::ArrayRef<int64_t> in = c.shape(0);
-  return reshapeTo(c, {dimProduct(in.take_front(axis)),
-                       dimProduct(in.drop_front(axis))});
+  int64_t rows = dimProduct(in.take_front(axis)),
+          cols = dimProduct(in.drop_front(axis));
+  // With several dynamic dimensions the result type alone does not say
+  // which input dimensions form each output one (xf.reshape's lowering
+  // could only guess): collapse them explicitly.
+  if (llvm::count_if(in, ShapedType::isDynamic) > 1 && !c.partial(0)) {
+    OpBuilder &b = c.b();
+    Value x = c.in(0);
+    Type elt = c.elt(0);
+    if (axis > 0 && axis < rank) {
+      SmallVector<ReassociationIndices> groups(2);
+      for (int64_t d = 0; d < rank; ++d)
+        groups[d < axis ? 0 : 1].push_back(d);
+      return c.done(tensor::CollapseShapeOp::create(
+          b, c.loc(), RankedTensorType::get({rows, cols}, elt), x, groups));
+    }
+    // [1, n] or [n, 1]: everything into one dimension, then a unit one.
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < rank; ++d)
+      all[0].push_back(d);
+    Value flat = tensor::CollapseShapeOp::create(
+        b, c.loc(), RankedTensorType::get({kDyn}, elt), x, all);
+    SmallVector<OpFoldResult> sizes{b.getIndexAttr(1), b.getIndexAttr(1)};
+    sizes[axis == 0 ? 1 : 0] = tensor::DimOp::create(b, c.loc(), flat, 0).getResult();
+    return c.done(tensor::ExpandShapeOp::create(
+        b, c.loc(), RankedTensorType::get({rows, cols}, elt), flat,
+        SmallVector<ReassociationIndices>{{0, 1}}, sizes));
+  }
+  return reshapeTo(c, {rows, cols});
 }
 
 /// The axes of Squeeze/Unsqueeze: attribute before opset 13, input after.
@@ -789,8 +821,65 @@ LogicalResult convertSplit(NodeContext &c) {
   return success();
 }
 
+/// Slice whose bounds are only known at run time: a dynamic dimension, or an
+/// end (or start) that is the run-time size of another tensor (PyTorch's
+/// `x[:, :s]` with s = y.shape[1]). Positive constant steps only. Becomes a
+/// tensor.extract_slice with the ONNX clamping computed on index values.
+/// `starts`/`ends` hold the constant bounds; `runtimeStarts`/`runtimeEnds`
+/// the run-time ones (null where constant).
+LogicalResult buildRuntimeSlice(NodeContext &c, llvm::ArrayRef<int64_t> starts,
+                                llvm::ArrayRef<int64_t> ends,
+                                llvm::ArrayRef<Value> runtimeStarts,
+                                llvm::ArrayRef<Value> runtimeEnds,
+                                llvm::ArrayRef<int64_t> axes,
+                                llvm::ArrayRef<int64_t> steps) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  Value x = c.in(0);
+  int64_t rank = c.rank(0);
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes,
+      strides(rank, b.getIndexAttr(1));
+  for (int64_t d = 0; d < rank; ++d)
+    sizes.push_back(c.type(0).isDynamicDim(d)
+                        ? OpFoldResult(tensor::DimOp::create(b, loc, x, d).getResult())
+                        : OpFoldResult(b.getIndexAttr(c.shape(0)[d])));
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t axis = axes[i];
+    if (steps[i] <= 0)
+      return c.fail("slicing with a negative step along a dimension whose size "
+                    "is only known at run time is not supported");
+    Value dim = getValueOrCreateConstantIndexOp(b, loc, sizes[axis]);
+    // ONNX: a negative bound counts from the end; then clamp to [0, dim].
+    auto bound = [&](int64_t constant, Value runtime) -> Value {
+      if (runtime)
+        return b.createOrFold<arith::MinSIOp>(loc, runtime, dim);
+      Value v = index(std::clamp<int64_t>(constant, -kMaxDim, kMaxDim));
+      if (constant < 0)
+        v = b.createOrFold<arith::AddIOp>(loc, v, dim);
+      v = b.createOrFold<arith::MaxSIOp>(loc, v, index(0));
+      return b.createOrFold<arith::MinSIOp>(loc, v, dim);
+    };
+    Value start = bound(starts[i], runtimeStarts[i]);
+    Value end = bound(ends[i], runtimeEnds[i]);
+    Value span = b.createOrFold<arith::MaxSIOp>(
+        loc, b.createOrFold<arith::SubIOp>(loc, end, start), index(0));
+    Value step = index(std::min<int64_t>(steps[i], kMaxDim));
+    Value size = b.createOrFold<arith::CeilDivSIOp>(loc, span, step);
+    offsets[axis] = getAsOpFoldResult(start);
+    sizes[axis] = getAsOpFoldResult(size);
+    strides[axis] = b.getIndexAttr(std::min<int64_t>(steps[i], kMaxDim));
+  }
+  return c.done(tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides));
+}
+
 LogicalResult convertSlice(NodeContext &c) {
   llvm::SmallVector<int64_t> starts, ends, axes, steps;
+  // Bounds that are run-time sizes (an element of a partially known shape
+  // that names a dimension); null where the bound is a constant.
+  llvm::SmallVector<Value> runtimeStarts, runtimeEnds;
   if (c.since() < 10) {
     auto s = c.attrInts("starts"), e = c.attrInts("ends");
     if (!s || !e)
@@ -802,17 +891,33 @@ LogicalResult convertSlice(NodeContext &c) {
     if (c.failed())
       return failure();
   } else {
+    // Inputs without any compile-time knowledge are read at run time
+    // (ShapeInputs.cpp); the unknown elements of partially known ones that
+    // name a run-time size (from Shape) become run-time bounds here.
     for (unsigned i = 1; i <= 4; ++i)
-      if (c.has(i) && !c.constant(i))
+      if (c.has(i) && !c.partial(i))
         return convertSliceAtRunTime(c);
-    auto s = c.constInts(1, "the starts");
-    if (failed(s))
+    auto bounds = [&](unsigned i, llvm::StringRef what,
+                      llvm::SmallVector<int64_t> &values,
+                      llvm::SmallVector<Value> &runtime) -> LogicalResult {
+      auto v = c.constDims(i, what);
+      if (failed(v))
+        return failure();
+      values = *v;
+      runtime.assign(values.size(), Value());
+      for (size_t k = 0; k < values.size(); ++k) {
+        if (!ShapedType::isDynamic(values[k]))
+          continue;
+        runtime[k] = c.runtimeDim(i, k);
+        if (!runtime[k])
+          return c.fail(what + " must be compile-time constants or sizes of "
+                               "dimensions (Shape)");
+      }
+      return success();
+    };
+    if (failed(bounds(1, "the starts", starts, runtimeStarts)) ||
+        failed(bounds(2, "the ends", ends, runtimeEnds)))
       return failure();
-    auto e = c.constInts(2, "the ends");
-    if (failed(e))
-      return failure();
-    starts = *s;
-    ends = *e;
     if (c.has(3)) {
       auto a = c.constInts(3, "the axes");
       if (failed(a))
@@ -836,26 +941,35 @@ LogicalResult convertSlice(NodeContext &c) {
   if (ends.size() != starts.size() || axes.size() != starts.size() ||
       steps.size() != starts.size())
     return c.fail("starts, ends, axes and steps differ in length");
+  runtimeStarts.resize(starts.size());
+  runtimeEnds.resize(starts.size());
+  bool runtimeBounds = llvm::any_of(runtimeStarts, [](Value v) { return v; }) ||
+                       llvm::any_of(runtimeEnds, [](Value v) { return v; });
+  for (int64_t &axis : axes) {
+    FailureOr<int64_t> norm = c.normAxis(axis, rank);
+    if (failed(norm))
+      return failure();
+    axis = *norm;
+    runtimeBounds |= ShapedType::isDynamic(in[axis]);
+  }
+  for (size_t i = 0; i < axes.size(); ++i)
+    if (llvm::is_contained(llvm::ArrayRef(axes).take_front(i), axes[i]))
+      return c.fail("axis " + llvm::Twine(axes[i]) + " is sliced twice");
+  if (runtimeBounds)
+    return buildRuntimeSlice(c, starts, ends, runtimeStarts, runtimeEnds, axes, steps);
 
   llvm::SmallVector<int64_t> outStarts(rank, 0), outSteps(rank, 1),
       sizes(in);
-  llvm::SmallVector<bool> seen(rank, false);
   for (size_t i = 0; i < starts.size(); ++i) {
     FailureOr<int64_t> axis = c.normAxis(axes[i], rank);
     if (failed(axis))
       return failure();
-    if (seen[*axis])
-      return c.fail("axis " + llvm::Twine(*axis) + " is sliced twice");
-    seen[*axis] = true;
     int64_t step = steps[i], dim = in[*axis];
     if (step == 0)
       return c.fail("steps must not be 0");
     // A step beyond the dimension takes at most one element either way;
     // clamping it keeps the arithmetic below in range.
     step = std::clamp<int64_t>(step, -kMaxDim, kMaxDim);
-    if (ShapedType::isDynamic(dim))
-      return c.fail("slicing dynamic dimension " + llvm::Twine(*axis) + " of " +
-                    shapeStr(in) + " is not supported");
     // ONNX clamping: negative values count from the end, then clamp to
     // [0, dim] (step > 0) or [-1, dim - 1] (step < 0).
     int64_t start = starts[i], end = ends[i];

@@ -1,7 +1,8 @@
 //===- CPUTarget.cpp - the `cpu` target: linalg → LLVM → shared library ---===//
 //
 // Wires the shared lowering into a CPU pipeline: fuse elementwise linalg
-// ops, bufferize with the outputs as caller-provided buffers, lower to loops
+// ops, bufferize with the outputs as caller-provided buffers (or, for
+// dynamically shaped outputs, runtime-provided ones), lower to loops
 // and the LLVM dialect, and emit the runtime entry point. Code generation
 // (object, shared library) is the shared host emitter.
 //
@@ -29,6 +30,7 @@ constexpr llvm::StringLiteral kBufferizeAndLower =
     "func.func(xfc-distinct-results),"
     "func.func(xfc-read-only-inputs),"
     "func.func(xfc-split-empty-tensors),"
+    "xfc-dynamic-outputs,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map "
     "allow-return-allocs-from-loops},"

@@ -6,6 +6,11 @@
 // `<prefix>_descriptor()` and the weak `xfrt_model_descriptor()`. `@main`
 // becomes internal so that several models link into one program.
 //
+// Dynamic input dimensions are read from the buffer refs' shape arrays.
+// Outputs with dynamic dimensions are not @main arguments: @main obtains
+// their buffers from env->allocate_output (xfc-dynamic-outputs), and the
+// runtime learns their shapes there.
+//
 //===----------------------------------------------------------------------===//
 
 #include "xfc/Target/Passes.h"
@@ -62,6 +67,8 @@ int32_t elementTypeCode(Type t) {
 struct IoValue {
   std::string name;
   RankedTensorType type;
+  /// ONNX's dim_param per dimension ("" where none), or empty.
+  SmallVector<std::string> dimNames;
 };
 
 class EntryPointBuilder {
@@ -106,33 +113,53 @@ private:
     SmallVector<Value> callArgs{entry->getArgument(0)};
     auto unpack = [&](Value base, ArrayRef<IoValue> values, bool isOutput) {
       for (auto [i, io] : llvm::enumerate(values)) {
+        ArrayRef<int64_t> shape = io.type.getShape();
+        // Dynamic outputs get their buffers from env->allocate_output.
+        if (isOutput && !io.type.hasStaticShape())
+          continue;
         int32_t idx = static_cast<int32_t>(i);
         Value dataAddr = LLVM::GEPOp::create(ob, loc, ptrTy, bufferRefTy, base,
                                              ArrayRef<LLVM::GEPArg>{idx, 0});
         Value data = LLVM::LoadOp::create(ob, loc, ptrTy, dataAddr);
-        ArrayRef<int64_t> shape = io.type.getShape();
+        Value shapePtr;
+        if (!shape.empty()) {
+          Value shapeAddr = LLVM::GEPOp::create(ob, loc, ptrTy, bufferRefTy, base,
+                                                ArrayRef<LLVM::GEPArg>{idx, 1});
+          shapePtr = LLVM::LoadOp::create(ob, loc, ptrTy, shapeAddr);
+        }
+        auto slot = [&](int64_t d) {
+          return LLVM::GEPOp::create(ob, loc, ptrTy, i64, shapePtr,
+                                     ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(d)});
+        };
         callArgs.append({data, data, i64Const(ob, 0)});
-        for (int64_t d : shape)
-          callArgs.push_back(i64Const(ob, d));
-        int64_t stride = 1;
+        // Sizes: static ones as constants, dynamic ones from the input's
+        // shape array (the runtime has checked them against each other).
+        SmallVector<Value> sizes;
+        for (auto [d, size] : llvm::enumerate(shape))
+          sizes.push_back(ShapedType::isDynamic(size)
+                              ? (Value)LLVM::LoadOp::create(ob, loc, i64, slot(d))
+                              : i64Const(ob, size));
+        callArgs.append(sizes.begin(), sizes.end());
+        // Dense row-major strides; constants while the suffix is static.
         SmallVector<Value> strides(shape.size());
+        std::optional<int64_t> staticStride = 1;
+        Value stride;
         for (int64_t d = shape.size() - 1; d >= 0; --d) {
-          strides[d] = i64Const(ob, stride);
-          stride *= shape[d];
+          strides[d] = staticStride ? i64Const(ob, *staticStride) : stride;
+          if (staticStride && !ShapedType::isDynamic(shape[d])) {
+            *staticStride *= shape[d];
+            continue;
+          }
+          if (d > 0)
+            stride = LLVM::MulOp::create(ob, loc, strides[d], sizes[d]);
+          staticStride.reset();
         }
         callArgs.append(strides.begin(), strides.end());
-        if (!isOutput || shape.empty())
+        if (!isOutput)
           continue;
-        // Outputs report their shape through the caller's array.
-        Value shapeAddr = LLVM::GEPOp::create(ob, loc, ptrTy, bufferRefTy, base,
-                                              ArrayRef<LLVM::GEPArg>{idx, 1});
-        Value shapePtr = LLVM::LoadOp::create(ob, loc, ptrTy, shapeAddr);
-        for (auto [d, size] : llvm::enumerate(shape)) {
-          Value slot = LLVM::GEPOp::create(
-              ob, loc, ptrTy, i64, shapePtr,
-              ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(d)});
-          LLVM::StoreOp::create(ob, loc, i64Const(ob, size), slot);
-        }
+        // Static outputs report their shape through the caller's array.
+        for (auto [d, size] : llvm::enumerate(shape))
+          LLVM::StoreOp::create(ob, loc, i64Const(ob, size), slot(d));
       }
     };
     unpack(entry->getArgument(1), inputs, /*isOutput=*/false);
@@ -173,13 +200,35 @@ private:
     return LLVM::AddressOfOp::create(ob, loc, g);
   }
 
-  /// Array of xfrt_tensor_desc {name, element_type, rank, shape}.
+  /// `const char *[]` of the dimension names of `io`, or null when it has
+  /// none.
+  LLVM::GlobalOp dimNames(const std::string &base, const IoValue &io) {
+    if (llvm::all_of(io.dimNames, [](const std::string &n) { return n.empty(); }))
+      return nullptr;
+    SmallVector<LLVM::GlobalOp> strings;
+    for (auto [d, n] : llvm::enumerate(io.dimNames))
+      strings.push_back(n.empty() ? nullptr
+                                  : stringGlobal(base + "_dim" + std::to_string(d), n));
+    auto arrTy = LLVM::LLVMArrayType::get(ptrTy, strings.size());
+    return global(base + "_dim_names", arrTy, [&](OpBuilder &ob) {
+      Value arr = LLVM::UndefOp::create(ob, loc, arrTy);
+      for (auto [d, str] : llvm::enumerate(strings))
+        arr = LLVM::InsertValueOp::create(
+            ob, loc, arr,
+            str ? addressOf(ob, str) : (Value)LLVM::ZeroOp::create(ob, loc, ptrTy),
+            (int64_t)d);
+      return arr;
+    });
+  }
+
+  /// Array of xfrt_tensor_desc {name, element_type, rank, shape, dim_names}.
   LLVM::GlobalOp tensorDescs(StringRef kind, ArrayRef<IoValue> values,
                              Type descTy) {
-    SmallVector<LLVM::GlobalOp> names, shapes;
+    SmallVector<LLVM::GlobalOp> names, shapes, dimNameLists;
     for (auto [i, io] : llvm::enumerate(values)) {
       std::string base = prefix + "_" + kind.str() + std::to_string(i);
       names.push_back(stringGlobal(base + "_name", io.name));
+      dimNameLists.push_back(dimNames(base, io));
       ArrayRef<int64_t> shape = io.type.getShape();
       if (shape.empty()) {
         shapes.push_back(nullptr);
@@ -208,6 +257,9 @@ private:
         Value shape = shapes[i] ? addressOf(ob, shapes[i])
                                 : (Value)LLVM::ZeroOp::create(ob, loc, ptrTy);
         d = LLVM::InsertValueOp::create(ob, loc, d, shape, 3);
+        Value dims = dimNameLists[i] ? addressOf(ob, dimNameLists[i])
+                                     : (Value)LLVM::ZeroOp::create(ob, loc, ptrTy);
+        d = LLVM::InsertValueOp::create(ob, loc, d, dims, 4);
         arr = LLVM::InsertValueOp::create(ob, loc, arr, d, (int64_t)i);
       }
       return arr;
@@ -243,7 +295,8 @@ private:
 
   void buildDescriptor(LLVM::LLVMFuncOp run, ArrayRef<IoValue> inputs,
                        ArrayRef<IoValue> outputs) {
-    auto descTy = LLVM::LLVMStructType::getLiteral(ctx, {ptrTy, i32, i32, ptrTy});
+    auto descTy =
+        LLVM::LLVMStructType::getLiteral(ctx, {ptrTy, i32, i32, ptrTy, ptrTy});
     LLVM::GlobalOp in = tensorDescs("input", inputs, descTy);
     LLVM::GlobalOp out = tensorDescs("output", outputs, descTy);
     LLVM::GlobalOp name = stringGlobal(prefix + "_model_name", prefix);
@@ -295,13 +348,15 @@ LogicalResult readIo(ModuleOp module, StringRef key, SmallVectorImpl<IoValue> &o
   for (Attribute a : list) {
     auto dict = cast<DictionaryAttr>(a);
     auto type = cast<RankedTensorType>(dict.getAs<TypeAttr>("type").getValue());
-    if (!type.hasStaticShape())
-      return module.emitError("dynamic shapes are not supported by the CPU "
-                              "entry point yet: ")
-             << dict.getAs<StringAttr>("name") << " has type " << type;
     if (!elementTypeCode(type.getElementType()))
       return module.emitError("unsupported element type ") << type;
-    out.push_back({dict.getAs<StringAttr>("name").str(), type});
+    IoValue io{dict.getAs<StringAttr>("name").str(), type, {}};
+    // Only dynamic dimensions keep a name (the runtime relies on it).
+    if (auto dims = dict.getAs<ArrayAttr>(kDimNamesAttrName))
+      for (auto [d, n] : llvm::enumerate(dims.getAsValueRange<StringAttr>()))
+        io.dimNames.push_back(
+            d < (size_t)type.getRank() && type.isDynamicDim(d) ? n.str() : "");
+    out.push_back(std::move(io));
   }
   return success();
 }

@@ -4,13 +4,18 @@
 // @main becomes a task function over one linear index, and the loop becomes
 // a call that xfc-cpu-lower-dispatch-calls later turns into the runtime's
 // parallel_for. The runtime environment pointer becomes @main's first
-// argument, which the entry point passes through.
+// argument, which the entry point passes through; the requests for output
+// buffers (xf.output_buffer) become calls that take it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "xfc/Target/Passes.h"
+#include "xfc/Transforms/Passes.h"
+
+#include "dialects/Xf/IR/XfDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -57,24 +62,71 @@ struct CpuOutlineDispatchesPass
     SymbolTable symbols(module);
     for (auto [n, loop] : llvm::enumerate(loops))
       outline(loop, env, symbols, main.getName().str() + "_task" + std::to_string(n));
+    WalkResult walk = main.walk([&](xf::OutputBufferOp op) {
+      return failed(bindOutputBuffer(op, env, symbols)) ? WalkResult::interrupt()
+                                                        : WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      signalPassFailure();
+  }
+
+  /// xf.output_buffer → call @__xfc_output_buffer<i>(env, every dimension).
+  LogicalResult bindOutputBuffer(xf::OutputBufferOp op, Value env,
+                                 SymbolTable &symbols) {
+    if (op->getParentOp() != env.getParentBlock()->getParentOp())
+      return op.emitError("an output buffer must be requested in @main itself");
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    auto type = cast<MemRefType>(op.getType());
+    SmallVector<Value> operands{env};
+    auto dynamicSizes = op.getDynamicSizes().begin();
+    for (int64_t size : type.getShape())
+      operands.push_back(ShapedType::isDynamic(size)
+                             ? *dynamicSizes++
+                             : arith::ConstantIndexOp::create(b, loc, size));
+    std::string name = (kOutputBufferFnPrefix + Twine(op.getIndex())).str();
+    auto fnType = b.getFunctionType(ValueRange(operands).getTypes(), type);
+    auto decl = symbols.lookup<func::FuncOp>(name);
+    if (!decl) {
+      OpBuilder mb(op->getParentOfType<func::FuncOp>());
+      decl = func::FuncOp::create(mb, loc, name, fnType);
+      decl.setPrivate();
+      symbols.insert(decl);
+    }
+    op.replaceAllUsesWith(func::CallOp::create(b, loc, decl, operands).getResult(0));
+    op.erase();
+    return success();
   }
 
   void outline(scf::ForallOp loop, Value env, SymbolTable &symbols,
                const std::string &taskName) {
-    std::optional<SmallVector<int64_t>> lbs = getConstantIntValues(loop.getMixedLowerBound());
-    std::optional<SmallVector<int64_t>> ubs = getConstantIntValues(loop.getMixedUpperBound());
-    std::optional<SmallVector<int64_t>> steps = getConstantIntValues(loop.getMixedStep());
-    // Dynamic trip counts and loops with results stay serial (scf-forall-to-for).
-    if (!lbs || !ubs || !steps || loop.getNumResults() != 0)
+    // Loops with results stay serial (scf-forall-to-for).
+    if (loop.getNumResults() != 0)
       return;
-    SmallVector<int64_t> counts;
-    int64_t total = 1;
-    for (auto [lb, ub, step] : llvm::zip(*lbs, *ubs, *steps)) {
-      counts.push_back(ub > lb ? (ub - lb + step - 1) / step : 0);
-      total *= counts.back();
+    // Trip counts, computed before the loop (folded to constants when the
+    // bounds are; run-time sizes give run-time counts).
+    Location loc = loop.getLoc();
+    OpBuilder lb(loop);
+    auto value = [&](OpFoldResult v) { return getValueOrCreateConstantIndexOp(lb, loc, v); };
+    SmallVector<Value> lbs, steps, counts;
+    Value total = arith::ConstantIndexOp::create(lb, loc, 1);
+    Value zero = arith::ConstantIndexOp::create(lb, loc, 0);
+    for (auto [l, u, s] : llvm::zip(loop.getMixedLowerBound(), loop.getMixedUpperBound(),
+                                    loop.getMixedStep())) {
+      lbs.push_back(value(l));
+      steps.push_back(value(s));
+      Value span = lb.createOrFold<arith::MaxSIOp>(
+          loc, lb.createOrFold<arith::SubIOp>(loc, value(u), lbs.back()), zero);
+      counts.push_back(lb.createOrFold<arith::CeilDivSIOp>(loc, span, steps.back()));
+      total = lb.createOrFold<arith::MulIOp>(loc, total, counts.back());
     }
     llvm::SetVector<Value> used, captures;
     getUsedValuesDefinedAbove(loop.getRegion(), used);
+    // The delinearization needs the bounds and inner counts (the outermost
+    // count is not needed) that are not constants.
+    for (Value v : llvm::concat<Value>(lbs, steps,
+                                       MutableArrayRef<Value>(counts).drop_front()))
+      used.insert(v);
     // Constants are rematerialized in the task instead of being passed.
     SmallVector<Operation *> constants;
     for (Value v : used) {
@@ -85,7 +137,6 @@ struct CpuOutlineDispatchesPass
         captures.insert(v);
     }
 
-    Location loc = loop.getLoc();
     OpBuilder b(loop->getParentOfType<func::FuncOp>());
     SmallVector<Type> taskArgs{b.getIndexType()};
     for (Value v : captures)
@@ -105,14 +156,12 @@ struct CpuOutlineDispatchesPass
     Value rem = entry->getArgument(0);
     SmallVector<Value> ivs(counts.size());
     for (int64_t d = counts.size() - 1; d >= 0; --d) {
-      Value count = arith::ConstantIndexOp::create(tb, loc, counts[d]);
+      Value count = mapping.lookup(counts[d]);
       Value idx = d == 0 ? rem : (Value)arith::RemUIOp::create(tb, loc, rem, count);
       if (d > 0)
         rem = arith::DivUIOp::create(tb, loc, rem, count);
-      Value scaled = arith::MulIOp::create(
-          tb, loc, idx, arith::ConstantIndexOp::create(tb, loc, (*steps)[d]));
-      ivs[d] = arith::AddIOp::create(
-          tb, loc, scaled, arith::ConstantIndexOp::create(tb, loc, (*lbs)[d]));
+      Value scaled = arith::MulIOp::create(tb, loc, idx, mapping.lookup(steps[d]));
+      ivs[d] = arith::AddIOp::create(tb, loc, scaled, mapping.lookup(lbs[d]));
     }
     for (auto [iv, value] : llvm::zip(loop.getInductionVars(), ivs))
       mapping.map(iv, value);
@@ -129,8 +178,7 @@ struct CpuOutlineDispatchesPass
     dispatch.setPrivate();
     symbols.insert(dispatch);
 
-    OpBuilder lb(loop);
-    SmallVector<Value> operands{arith::ConstantIndexOp::create(lb, loc, total), env};
+    SmallVector<Value> operands{total, env};
     operands.append(captures.begin(), captures.end());
     func::CallOp::create(lb, loc, dispatch, operands);
     loop.erase();

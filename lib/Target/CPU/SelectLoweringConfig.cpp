@@ -11,6 +11,12 @@
 // Tile sizes divide the loop sizes so that every tile has a static shape and
 // vectorizes without masks.
 //
+// Loops over sizes known only at run time are walked one iteration at a
+// time inside a thread's block, so vector tiles stay static: vectors still
+// run along the innermost loop when its size is static (a model's hidden
+// sizes usually are; batch and sequence are not). Threads take blocks of
+// the dynamic parallel loops (the last one in blocks of several rows).
+//
 //===----------------------------------------------------------------------===//
 
 #include "LoweringConfig.h"
@@ -124,6 +130,41 @@ LoweringConfig genericConfig(linalg::LinalgOp op, ArrayRef<int64_t> ranges) {
   return config;
 }
 
+/// Some loop range is dynamic: one iteration of every dynamic loop (and of
+/// every outer static one) per vector tile, vectors along a static innermost
+/// loop; none when the innermost loop is dynamic (the op stays scalar
+/// loops). Threads take one iteration of each dynamic parallel loop but the
+/// last, and blocks of `kRowsPerTask` of that one.
+std::optional<LoweringConfig> dynamicConfig(linalg::LinalgOp op,
+                                            ArrayRef<int64_t> ranges) {
+  constexpr int64_t kRowsPerTask = 8;
+  int64_t n = ranges.size();
+  LoweringConfig config;
+  config.distribute.assign(n, 0);
+  config.vector.assign(n, 1);
+  // Contractions [..., m, n, k] with a static n: vectors along n, k one at a
+  // time (k may be dynamic: attention's probabilities times values).
+  bool alongN = linalg::isaContractionOpInterface(op) && n >= 3 &&
+                !ShapedType::isDynamic(ranges[n - 2]) && ranges[n - 2] > 1;
+  int64_t vectorLoop = alongN ? n - 2 : n - 1;
+  if (ShapedType::isDynamic(ranges[vectorLoop]) || ranges[vectorLoop] <= 1)
+    return std::nullopt;
+  config.vector[vectorLoop] = alongN ? pickTile(ranges[vectorLoop], 32, 16)
+                                     : pickTile(ranges[vectorLoop], 64);
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  int64_t last = -1;
+  for (int64_t i = 0; i < n; ++i) {
+    if (i == vectorLoop || iters[i] != utils::IteratorType::parallel ||
+        !ShapedType::isDynamic(ranges[i]))
+      continue;
+    config.distribute[i] = 1;
+    last = i;
+  }
+  if (last >= 0)
+    config.distribute[last] = kRowsPerTask;
+  return config;
+}
+
 struct CpuSelectLoweringConfigPass
     : impl::CpuSelectLoweringConfigPassBase<CpuSelectLoweringConfigPass> {
   void runOnOperation() override {
@@ -132,9 +173,14 @@ struct CpuSelectLoweringConfigPass
           !op.hasPureTensorSemantics())
         return;
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      if (llvm::any_of(ranges, ShapedType::isDynamic) || ranges.empty())
+      if (ranges.empty())
         return;
       std::optional<LoweringConfig> config;
+      if (llvm::any_of(ranges, ShapedType::isDynamic)) {
+        if ((config = dynamicConfig(op, ranges)))
+          setLoweringConfig(op, *config);
+        return;
+      }
       if (linalg::isaContractionOpInterface(op))
         config = contractionConfig(op, ranges);
       if (!config)

@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever any structure below changes layout or meaning. */
-#define XFRT_MODEL_ABI_VERSION 2u
+#define XFRT_MODEL_ABI_VERSION 3u
 
 /* ONNX TensorProto.DataType codes. */
 typedef enum xfrt_element_type {
@@ -44,12 +44,17 @@ typedef enum xfrt_element_type {
 } xfrt_element_type;
 
 /* One input or output. `shape` has `rank` entries; -1 marks a dimension that
- * is only known at run time. */
+ * is only known at run time. `dim_names` (version 3) is NULL or has `rank`
+ * entries: the model's symbolic name of each dynamic dimension (ONNX's
+ * dim_param, e.g. "batch"), NULL where it has none. Inputs whose dimensions
+ * share a name must agree on their size; the runtime checks that before the
+ * call. */
 typedef struct xfrt_tensor_desc {
   const char *name;
   int32_t element_type; /* xfrt_element_type */
   int32_t rank;
   const int64_t *shape;
+  const char *const *dim_names;
 } xfrt_tensor_desc;
 
 /* Services the runtime lends to compiled code for the duration of one call.
@@ -66,17 +71,32 @@ typedef struct xfrt_exec_env {
                        void *closure);
   /* Records that run-time check `code` (1-based, see xfrt_model_desc's
    * check_messages) failed; the first report of a call wins. Compiled code
-   * reports and keeps going: a check guards a value the compiled shapes do
-   * not depend on, so the rest of the call stays in bounds, and the runtime
-   * turns the report into an error status when run returns. Thread-safe. */
+   * reports and keeps going when a check guards a value the compiled shapes
+   * do not depend on (the rest of the call stays in bounds); after a failed
+   * check of run-time sizes (two dynamic dimensions that must agree) it
+   * returns at once instead. Either way the runtime turns the report into an
+   * error status when run returns. Thread-safe. */
   void (*check_failed)(void *call_state, int32_t code);
   void *call_state; /* opaque to compiled code */
+  /* Version 3. The buffer of output `index`, whose descriptor has dynamic
+   * dimensions, once compiled code knows its `shape` (rank entries): the
+   * caller's buffer when it is large enough, else one the runtime
+   * allocates. Compiled code calls it at most once per such output and per
+   * call, from the thread that called run, and writes the output there.
+   * NULL means the call cannot go on (out of memory): compiled code returns
+   * at once and the runtime reports the error. Outputs with static shapes
+   * keep coming in xfrt_buffer_ref. */
+  void *(*allocate_output)(void *call_state, int32_t index,
+                           const int64_t *shape);
 } xfrt_exec_env;
 
 /* A buffer handed to or returned from compiled code: dense, row-major,
  * `shape` holds the tensor's rank entries. For inputs the runtime fills both
- * fields; for outputs the runtime provides `data` sized from the descriptor's
- * shape and compiled code writes `shape`. */
+ * fields (the actual sizes of dynamic dimensions included); for outputs with
+ * a static shape the runtime provides `data` sized from the descriptor's
+ * shape and compiled code writes `shape`; for outputs with dynamic
+ * dimensions compiled code ignores the ref and calls
+ * xfrt_exec_env.allocate_output instead. */
 typedef struct xfrt_buffer_ref {
   void *data;
   int64_t *shape;

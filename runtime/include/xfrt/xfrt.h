@@ -269,19 +269,25 @@ const xfrt_model *xfrt_context_model(const xfrt_context *context);
  *   input 'x': dimension 1 is 7, the model expects 16
  * Input buffers need no particular alignment and are only read.
  *
+ * Inputs with dynamic dimensions take any size there; dimensions that the
+ * model names the same (ONNX's dim_param, see xfrt_tensor_desc.dim_names)
+ * must agree across inputs. Sizes the model relates otherwise (two
+ * dimensions that must broadcast) are checked by the compiled code, and a
+ * mismatch is an INVALID_ARGUMENT naming the node.
+ *
  * Outputs: `num_outputs` tensors, each either
  *   - empty (data == NULL, e.g. zero-initialized): the runtime allocates a
- *     64-byte aligned buffer from the descriptor's shape and the tensor owns
- *     it (release with xfrt_tensor_release). This needs a fully static
- *     output shape;
+ *     64-byte aligned buffer and the tensor owns it (release with
+ *     xfrt_tensor_release). For an output with dynamic dimensions this
+ *     happens during the call, once the compiled code knows the shape;
  *   - a buffer (data != NULL, byte_size = its capacity), caller-owned or left
- *     from a previous run: the model writes into it. For a static shape the
- *     capacity is checked; for an output with dynamic dimensions the model
- *     ABI gives the runtime no way to know the size in advance, so the caller
- *     must provide a buffer large enough for any result (the size the model
- *     reports is checked afterwards).
+ *     from a previous run: the model writes into it. Its capacity is checked
+ *     against the output's shape (for dynamic dimensions, the shape this call
+ *     computes), and too small a buffer is an INVALID_ARGUMENT error that
+ *     leaves the buffer untouched. To reuse an owned output of another size,
+ *     release it first.
  * On success every output's element_type, rank and shape are set from the
- * descriptor and the shape the model reported. On failure runtime-allocated
+ * descriptor and the shape the model computed. On failure runtime-allocated
  * outputs of this call are freed again and the output structs are left as
  * they were.
  *

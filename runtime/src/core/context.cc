@@ -3,7 +3,11 @@
 //
 // The tables (buffer refs, shape arrays) are sized once at creation, so a
 // run allocates nothing unless it has to allocate outputs.
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <algorithm>
 
 #include <atomic>
 #include <new>
@@ -28,6 +32,15 @@ struct xfrt_context {
   std::atomic<bool> running{false};
   // The code of the first run-time check that failed in this call, 0 if none.
   std::atomic<int32_t> failed_check{0};
+  // The caller's output tensors during a call, for env->allocate_output.
+  xfrt_tensor *call_outputs = nullptr;
+  // Which outputs compiled code obtained through allocate_output this call.
+  std::vector<char> allocated_by_model;
+  // The first allocate_output problem of the call ("" if none), and buffers
+  // lent instead of a too-small caller buffer, freed when the call ends.
+  // Fixed storage, written from inside compiled code.
+  char output_error[256] = "";
+  std::vector<void *> scratch;  // capacity reserved: one per output
 };
 
 namespace xfrt {
@@ -43,9 +56,79 @@ void PoolParallelFor(void *state, int64_t count, TaskFn task, void *closure) {
 
 // env->check_failed: remembers the first failed check of the call.
 void RecordFailedCheck(void *call_state, int32_t code) {
-  auto *failed = static_cast<std::atomic<int32_t> *>(call_state);
+  auto *context = static_cast<xfrt_context *>(call_state);
   int32_t none = 0;
-  failed->compare_exchange_strong(none, code);
+  context->failed_check.compare_exchange_strong(none, code);
+}
+
+bool IsStatic(const xfrt_tensor_desc &desc) {
+  for (int32_t d = 0; d < desc.rank; ++d)
+    if (desc.shape[d] < 0) return false;
+  return true;
+}
+
+// Records the first allocate_output problem of the call.
+__attribute__((format(printf, 2, 3))) void *OutputError(xfrt_context *context,
+                                                        const char *format, ...) {
+  if (context->output_error[0]) return nullptr;
+  va_list args;
+  va_start(args, format);
+  vsnprintf(context->output_error, sizeof context->output_error, format, args);
+  va_end(args);
+  return nullptr;
+}
+
+// env->allocate_output: the buffer of a dynamically shaped output, once
+// compiled code knows its shape. A caller's buffer that is too small is an
+// error, but the model still gets a scratch buffer of the right size, so
+// the call runs to its end and frees what it allocated on the way.
+void *AllocateOutputOrThrow(xfrt_context *context, int32_t index,
+                            const int64_t *shape) {
+  const xfrt_model_desc *desc = context->model->desc;
+  if (index < 0 || index >= desc->num_outputs || IsStatic(desc->outputs[index]) ||
+      context->allocated_by_model[index] || !context->call_outputs)
+    return OutputError(context,
+                       "the model asked for output buffer %d, which is not a "
+                       "dynamic output or was already given",
+                       index);
+  const xfrt_tensor_desc &output_desc = desc->outputs[index];
+  size_t bytes = 0;
+  if (!DenseByteSize(output_desc.element_type, output_desc.rank, shape, &bytes))
+    return OutputError(context, "output '%s': the model computed shape %s",
+                       output_desc.name, FormatShape(output_desc.rank, shape).c_str());
+  xfrt_tensor &tensor = context->call_outputs[index];
+  xfrt_buffer_ref &ref = context->output_refs[index];
+  if (output_desc.rank > 0)
+    memcpy(ref.shape, shape, sizeof(int64_t) * output_desc.rank);
+  context->allocated_by_model[index] = 1;
+  if (tensor.data && tensor.byte_size >= bytes) return tensor.data;
+  void *data = AllocateBuffer(bytes);
+  if (!data)
+    return OutputError(context, "output '%s': cannot allocate %zu bytes",
+                       output_desc.name, bytes);
+  if (tensor.data) {
+    context->scratch.push_back(data);
+    OutputError(context, "output '%s': buffer has %zu bytes, shape %s of %s needs %zu",
+                output_desc.name, tensor.byte_size,
+                FormatShape(output_desc.rank, shape).c_str(),
+                xfrt_element_type_name(output_desc.element_type), bytes);
+    return data;
+  }
+  tensor.data = data;
+  tensor.byte_size = bytes;
+  tensor.flags |= XFRT_TENSOR_FLAG_OWNS_DATA;
+  context->allocated_here[index] = 1;
+  return data;
+}
+
+// No exception may unwind through compiled code.
+void *AllocateOutput(void *call_state, int32_t index, const int64_t *shape) {
+  auto *context = static_cast<xfrt_context *>(call_state);
+  try {
+    return AllocateOutputOrThrow(context, index, shape);
+  } catch (...) {
+    return OutputError(context, "out of memory while allocating output %d", index);
+  }
 }
 
 void InlineParallelFor(void *, int64_t count, TaskFn task, void *closure) {
@@ -115,10 +198,34 @@ xfrt_status CheckInput(const xfrt_tensor_desc &desc, const xfrt_tensor *tensor) 
   return nullptr;
 }
 
-bool IsStatic(const xfrt_tensor_desc &desc) {
-  for (int32_t d = 0; d < desc.rank; ++d)
-    if (desc.shape[d] < 0) return false;
-  return true;
+// Inputs whose dynamic dimensions share a name (ONNX's dim_param) must
+// agree on their size: the compiled code assumes they are equal.
+xfrt_status CheckNamedDims(const xfrt_model_desc &desc, const xfrt_tensor *inputs) {
+  for (int32_t i = 0; i < desc.num_inputs; ++i) {
+    const xfrt_tensor_desc &a = desc.inputs[i];
+    if (!a.dim_names) continue;
+    for (int32_t d = 0; d < a.rank; ++d) {
+      if (!a.dim_names[d]) continue;
+      // The first dimension with this name is the reference.
+      for (int32_t j = 0; j <= i; ++j) {
+        const xfrt_tensor_desc &b = desc.inputs[j];
+        if (!b.dim_names) continue;
+        int32_t e = 0;
+        while (e < b.rank && !(b.dim_names[e] && strcmp(b.dim_names[e], a.dim_names[d]) == 0))
+          ++e;
+        if (e == b.rank || (j == i && e == d)) continue;
+        if (inputs[j].shape[e] != inputs[i].shape[d])
+          return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                            "input '%s': dimension %d ('%s') is %lld, but dimension "
+                            "%d of input '%s', which the model names the same, is %lld",
+                            a.name, d, a.dim_names[d],
+                            static_cast<long long>(inputs[i].shape[d]), e, b.name,
+                            static_cast<long long>(inputs[j].shape[e]));
+        break;
+      }
+    }
+  }
+  return nullptr;
 }
 
 // Gives output `desc` a buffer: the caller's, checked, or a new one.
@@ -132,15 +239,9 @@ xfrt_status PrepareOutput(const xfrt_tensor_desc &desc, xfrt_tensor *tensor,
                       "output '%s': element type is %s, the model produces %s", name,
                       xfrt_element_type_name(tensor->element_type),
                       xfrt_element_type_name(desc.element_type));
-  if (!IsStatic(desc)) {
-    if (!tensor->data)
-      return MakeStatus(XFRT_STATUS_UNIMPLEMENTED,
-                        "output '%s' has a dynamic shape %s; the runtime cannot "
-                        "size it in advance, so pass a buffer large enough for "
-                        "any result",
-                        name, FormatShape(desc.rank, desc.shape).c_str());
-    return nullptr;
-  }
+  // A dynamic output gets its buffer once the model knows its shape
+  // (AllocateOutput).
+  if (!IsStatic(desc)) return nullptr;
   size_t bytes = 0;
   if (!DenseByteSize(desc.element_type, desc.rank, desc.shape, &bytes))
     return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT, "output '%s': shape %s is too large",
@@ -205,6 +306,8 @@ xfrt_status xfrt_context_create(xfrt_model *model, xfrt_thread_pool *pool,
     context->input_refs.resize(static_cast<size_t>(desc->num_inputs));
     context->output_refs.resize(static_cast<size_t>(desc->num_outputs));
     context->allocated_here.resize(static_cast<size_t>(desc->num_outputs));
+    context->allocated_by_model.resize(static_cast<size_t>(desc->num_outputs));
+    context->scratch.reserve(static_cast<size_t>(desc->num_outputs));
     context->shapes.resize(static_cast<size_t>(model->total_rank));
   } catch (const std::bad_alloc &) {
     delete context;
@@ -223,7 +326,8 @@ xfrt_status xfrt_context_create(xfrt_model *model, xfrt_thread_pool *pool,
   context->model = model;
   context->env.abi_version = XFRT_MODEL_ABI_VERSION;
   context->env.check_failed = RecordFailedCheck;
-  context->env.call_state = &context->failed_check;
+  context->env.call_state = context;
+  context->env.allocate_output = AllocateOutput;
   if (pool) {
     xfrt_thread_pool_retain(pool);
     context->pool = pool;
@@ -286,6 +390,8 @@ xfrt_status xfrt_context_run(xfrt_context *context, const xfrt_tensor *inputs,
       memcpy(ref.shape, inputs[i].shape, sizeof(int64_t) * input_desc.rank);
   }
 
+  XFRT_RETURN_IF_ERROR(CheckNamedDims(*desc, inputs));
+
   // Output tensors are only modified once the whole call succeeded, except
   // for buffers allocated here, which are undone on failure.
   auto undo_allocations = [&](int32_t upto) {
@@ -309,19 +415,27 @@ xfrt_status xfrt_context_run(xfrt_context *context, const xfrt_tensor *inputs,
     }
     xfrt_buffer_ref &ref = context->output_refs[i];
     ref.data = outputs[i].data ? outputs[i].data : g_empty_buffer;
-    // Pre-fill with the descriptor's shape; the model overwrites it.
+    // Pre-fill with the descriptor's shape (-1 where dynamic, so an output
+    // the model never allocated is caught below); the model overwrites it.
     if (output_desc.rank > 0)
       memcpy(ref.shape, output_desc.shape, sizeof(int64_t) * output_desc.rank);
   }
 
   context->failed_check.store(0);
+  context->output_error[0] = '\0';
+  context->call_outputs = outputs;
+  std::fill(context->allocated_by_model.begin(), context->allocated_by_model.end(), 0);
   int32_t code = desc->run(&context->env, context->input_refs.data(),
                            context->output_refs.data());
+  context->call_outputs = nullptr;
+  for (void *scratch : context->scratch) FreeBuffer(scratch);
+  context->scratch.clear();
   if (code != 0) {
     undo_allocations(num_outputs);
     return MakeStatus(XFRT_STATUS_MODEL_ERROR, "model '%s' failed with error code %d",
                       model_name, code);
   }
+
   if (int32_t check = context->failed_check.load()) {
     undo_allocations(num_outputs);
     if (check > 0 && check <= desc->num_check_messages)
@@ -329,6 +443,11 @@ xfrt_status xfrt_context_run(xfrt_context *context, const xfrt_tensor *inputs,
                         desc->check_messages[check - 1]);
     return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
                       "model '%s': run-time check %d failed", model_name, check);
+  }
+  if (context->output_error[0]) {
+    undo_allocations(num_outputs);
+    return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT, "model '%s': %s", model_name,
+                      context->output_error);
   }
   for (int32_t i = 0; i < num_outputs; ++i) {
     xfrt_status status = CheckReportedShape(

@@ -49,11 +49,18 @@ xfrt_status ValidateTensorList(const char *kind, int32_t count,
     if (t.rank > 0 && !t.shape)
       return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
                         "malformed model descriptor: %s '%s' has no shape", kind, t.name);
-    for (int32_t d = 0; d < t.rank; ++d)
+    for (int32_t d = 0; d < t.rank; ++d) {
       if (t.shape[d] < -1)
         return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
                           "malformed model descriptor: %s '%s' dimension %d is %lld",
                           kind, t.name, d, static_cast<long long>(t.shape[d]));
+      // Only dynamic dimensions have names (context.cc relies on it).
+      if (t.dim_names && t.dim_names[d] && t.shape[d] != -1)
+        return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                          "malformed model descriptor: %s '%s' names its static "
+                          "dimension %d",
+                          kind, t.name, d);
+    }
     *total_rank += t.rank;
   }
   return nullptr;

@@ -753,6 +753,14 @@ func.func @assert_message(%ok: tensor<i1>) {
 
 // -----
 
+func.func @output_buffer_sizes(%n: index) {
+  // expected-error @+1 {{needs one size per dynamic dimension (2), got 1}}
+  %0 = xf.output_buffer 0 (%n) : memref<?x?xf32>
+  return
+}
+
+// -----
+
 func.func @resize_rank(%x: tensor<1x1x2x4xf32>, %s: tensor<4xf32>) {
   // expected-error @+1 {{result must have the input's rank and element type}}
   %0 = xf.resize nearest %x, %s coordinates asymmetric nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32> -> tensor<1x4x8xf32>

@@ -163,6 +163,15 @@ func.func @nms(%b: tensor<1x6x4xf32>, %s: tensor<1x2x6xf32>, %m: tensor<i64>, %i
 
 // -----
 
+// CHECK-LABEL: func.func @output_buffer
+func.func @output_buffer(%n: index) -> memref<?x16xf32> {
+  // CHECK: xf.output_buffer 0(%{{.*}}) : memref<?x16xf32>
+  %0 = xf.output_buffer 0 (%n) : memref<?x16xf32>
+  return %0 : memref<?x16xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @resize
 func.func @resize(%x: tensor<1x1x2x4xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32>) -> (tensor<1x1x4x8xf32>, tensor<1x1x3x3xf32>) {
   // CHECK: xf.resize cubic %{{.*}}, %{{.*}} coordinates half_pixel nearest round_prefer_floor {cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32> -> tensor<1x1x4x8xf32>

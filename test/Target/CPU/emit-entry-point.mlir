@@ -21,3 +21,4 @@ module attributes {xf.abi = {inputs = [{name = "ids", type = tensor<2x3xi64>}],
     llvm.return
   }
 }
+

@@ -47,3 +47,47 @@ func.func @pinned(%a: tensor<128x64xf32>, %b: tensor<64x64xf32>, %c: tensor<128x
       ins(%a, %b : tensor<128x64xf32>, tensor<64x64xf32>) outs(%c : tensor<128x64xf32>) -> tensor<128x64xf32>
   return %0 : tensor<128x64xf32>
 }
+
+// -----
+
+// Dynamic loop ranges: threads take one batch and 8 rows at a time, vectors
+// run along the static innermost loop, one row per vector tile.
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func @elementwise_dynamic
+// CHECK: xf.lowering_config = {distribute = array<i64: 1, 8, 0>, vector = array<i64: 1, 1, 64>}
+func.func @elementwise_dynamic(%a: tensor<?x?x256xf32>) -> tensor<?x?x256xf32> {
+  %0 = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a : tensor<?x?x256xf32>) outs(%a : tensor<?x?x256xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %e = math.exp %x : f32
+    linalg.yield %e : f32
+  } -> tensor<?x?x256xf32>
+  return %0 : tensor<?x?x256xf32>
+}
+
+// -----
+
+// A matrix product with dynamic rows: vectors along the static n, k one at
+// a time.
+// CHECK-LABEL: func @matmul_dynamic
+// CHECK: linalg.matmul {xf.lowering_config = {distribute = array<i64: 8, 0, 0>, vector = array<i64: 1, 32, 1>}}
+func.func @matmul_dynamic(%a: tensor<?x64xf32>, %b: tensor<64x128xf32>, %c: tensor<?x128xf32>) -> tensor<?x128xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<?x64xf32>, tensor<64x128xf32>) outs(%c : tensor<?x128xf32>) -> tensor<?x128xf32>
+  return %0 : tensor<?x128xf32>
+}
+
+// -----
+
+// A dynamic innermost loop (a softmax over the sequence) stays scalar loops.
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func @inner_dynamic
+// CHECK-NOT: xf.lowering_config
+func.func @inner_dynamic(%a: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  %0 = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%a : tensor<4x?xf32>) outs(%a : tensor<4x?xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %e = math.exp %x : f32
+    linalg.yield %e : f32
+  } -> tensor<4x?xf32>
+  return %0 : tensor<4x?xf32>
+}

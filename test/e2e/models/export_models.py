@@ -2,8 +2,10 @@
 """Generate the end-to-end test and benchmark models of xfc.
 
 Every model is written in plain PyTorch, initialised from a fixed seed and
-exported with torch.onnx.export with static shapes, in the ONNX backend-test
-layout that `xfc-run --test-data-dir` and `tools/ort/ort_run.js` read:
+exported with torch.onnx.export with static shapes (or, for the `_dynamic`
+models, with `dynamic_axes` and one data set per shape), in the ONNX
+backend-test layout that `xfc-run --test-data-dir` and
+`tools/ort/ort_run.js` read:
 
     OUT/<name>/model.onnx
     OUT/<name>/test_data_set_0/input_<i>.pb    (onnx.TensorProto)
@@ -28,7 +30,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import onnx
@@ -127,16 +129,29 @@ class Bert(nn.Module):
         self.register_buffer("token_type_ids",
                              torch.zeros(1, seq, dtype=torch.long))
 
+    def embed(self, input_ids: torch.Tensor) -> torch.Tensor:
+        return (self.word_emb(input_ids) + self.pos_emb(self.position_ids)
+                + self.type_emb(self.token_type_ids))
+
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
-        x = (self.word_emb(input_ids) + self.pos_emb(self.position_ids)
-             + self.type_emb(self.token_type_ids))
-        x = self.emb_ln(x)
+        x = self.emb_ln(self.embed(input_ids))
         # [B,S] int64 mask -> additive [B,1,1,S] bias (HF's -10000 convention).
         mask_bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -10000.0
         for layer in self.layers:
             x = layer(x, mask_bias)
         pooled = torch.tanh(self.pooler(x[:, 0]))
         return x, pooled
+
+
+class DynamicBert(Bert):
+    """Bert for any batch and sequence length up to max_pos: the position
+    and token-type buffers are sliced to the input's length, as in Hugging
+    Face's BertEmbeddings, which exports a Shape -> Gather -> Slice chain."""
+
+    def embed(self, input_ids: torch.Tensor) -> torch.Tensor:
+        s = input_ids.shape[1]
+        return (self.word_emb(input_ids) + self.pos_emb(self.position_ids[:, :s])
+                + self.type_emb(self.token_type_ids[:, :s]))
 
 
 # ---------------------------------------------------------------------------
@@ -381,16 +396,22 @@ class Spec:
     opset: int
     default: bool = True
     note: str = ""
+    # Exported with these dynamic axes ({input or output name: {axis: name}});
+    # `data_sets` then lists the input generators of test_data_set_0, 1, ...
+    # (the first one is the export's example input).
+    dynamic_axes: Optional[Dict[str, Dict[int, str]]] = None
+    data_sets: Optional[List[Callable[[np.random.Generator],
+                                      List[Tuple[str, np.ndarray]]]]] = None
 
 
-def token_inputs(vocab: int, seq: int, with_mask: bool):
+def token_inputs(vocab: int, seq: int, with_mask: bool, batch: int = 1):
     def make(rng: np.random.Generator):
-        ids = rng.integers(0, vocab, size=(1, seq), dtype=np.int64)
+        ids = rng.integers(0, vocab, size=(batch, seq), dtype=np.int64)
         feeds = [("input_ids", ids)]
         if with_mask:
             # A padded sequence: the last quarter is masked out, so a mask
             # applied on the wrong axis (or not at all) changes the output.
-            mask = np.ones((1, seq), dtype=np.int64)
+            mask = np.ones((batch, seq), dtype=np.int64)
             mask[:, seq - seq // 4:] = 0
             feeds.append(("attention_mask", mask))
         return feeds
@@ -413,6 +434,17 @@ def small_bert():
                             max_pos=64, seq=16))
 
 
+def small_dynamic_bert():
+    return initialised(DynamicBert(vocab=100, hidden=64, layers=2, heads=4,
+                                   intermediate=256, max_pos=64, seq=64))
+
+
+BERT_DYNAMIC_AXES = {"input_ids": {0: "batch", 1: "seq"},
+                     "attention_mask": {0: "batch", 1: "seq"},
+                     "last_hidden_state": {0: "batch", 1: "seq"},
+                     "pooler_output": {0: "batch"}}
+
+
 def make_gpt():
     m = Gpt(vocab=100, hidden=64, layers=2, heads=4, seq=16)
     init_weights(m)
@@ -427,6 +459,12 @@ MODELS: Dict[str, Spec] = {
     "bert_op17": Spec(small_bert, token_inputs(100, 16, True),
                       ["last_hidden_state", "pooler_output"], 17,
                       note="native LayerNormalization"),
+    "bert_dynamic": Spec(small_dynamic_bert, token_inputs(100, 16, True),
+                         ["last_hidden_state", "pooler_output"], 17,
+                         note="dynamic batch and sequence, run at 1x16 and 2x40",
+                         dynamic_axes=BERT_DYNAMIC_AXES,
+                         data_sets=[token_inputs(100, 16, True),
+                                    token_inputs(100, 40, True, batch=2)]),
     "gpt": Spec(make_gpt, token_inputs(100, 16, False), ["logits"], 14,
                 note="causal pre-LN decoder, tanh GELU, tied head"),
     "vit": Spec(lambda: initialised(Vit(image=32, patch=8, dim=64, depth=2, heads=4,
@@ -466,30 +504,36 @@ def export(name: str, out_dir: str) -> float:
     torch.manual_seed(seed)
     model = spec.build()
     model.eval()
-    feeds = spec.inputs(np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    data_sets = [make(rng) for make in spec.data_sets] if spec.data_sets \
+        else [spec.inputs(rng)]
+    feeds = data_sets[0]
     args = tuple(torch.from_numpy(a) for _, a in feeds)
-    with torch.no_grad():
-        ref = model(*args)
-    if isinstance(ref, torch.Tensor):
-        ref = (ref,)
 
     model_dir = os.path.join(out_dir, name)
-    data_dir = os.path.join(model_dir, "test_data_set_0")
-    os.makedirs(data_dir, exist_ok=True)
+    os.makedirs(model_dir, exist_ok=True)
     model_path = os.path.join(model_dir, "model.onnx")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(model, args, model_path, opset_version=spec.opset,
                           input_names=[n for n, _ in feeds], output_names=spec.outputs,
+                          dynamic_axes=spec.dynamic_axes,
                           do_constant_folding=True,
                           training=torch.onnx.TrainingMode.EVAL)
     # Check by path: works for any size and catches exporter mistakes early.
     onnx.checker.check_model(model_path)
 
-    for i, (n, a) in enumerate(feeds):
-        write_tensor(os.path.join(data_dir, f"input_{i}.pb"), a, n)
-    for i, (n, t) in enumerate(zip(spec.outputs, ref)):
-        write_tensor(os.path.join(data_dir, f"output_{i}.pb"), t.numpy(), n)
+    for k, data in enumerate(data_sets):
+        with torch.no_grad():
+            ref = model(*(torch.from_numpy(a) for _, a in data))
+        if isinstance(ref, torch.Tensor):
+            ref = (ref,)
+        data_dir = os.path.join(model_dir, f"test_data_set_{k}")
+        os.makedirs(data_dir, exist_ok=True)
+        for i, (n, a) in enumerate(data):
+            write_tensor(os.path.join(data_dir, f"input_{i}.pb"), a, n)
+        for i, (n, t) in enumerate(zip(spec.outputs, ref)):
+            write_tensor(os.path.join(data_dir, f"output_{i}.pb"), t.numpy(), n)
     return time.perf_counter() - start
 
 

@@ -1,0 +1,106 @@
+// RUN: xfc-opt %s --split-input-file --convert-xf-to-linalg | FileCheck %s
+
+// Dynamic dimensions: destinations take their sizes from the operands, and
+// where broadcasting assumes two dynamic sizes equal, a run-time check of
+// sizes stops the call with the node's message when they differ.
+// CHECK: module attributes {xf.check_messages = ["node 'add' (Add): dimension 0 of the operands must agree
+// CHECK-LABEL: func @add_dynamic
+// CHECK-DAG: %[[A0:.*]] = tensor.dim %arg0, %c0
+// CHECK-DAG: %[[B0:.*]] = tensor.dim %arg1, %c0
+// CHECK: %[[OK:.*]] = arith.cmpi eq, %[[B0]], %[[A0]]
+// CHECK: scf.if
+// CHECK: call @__xfc_shape_check_failed(%c1_i32)
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x8xf32>
+// CHECK: linalg.generic
+// CHECK: func.func private @__xfc_shape_check_failed(i32)
+func.func @add_dynamic(%a: tensor<?x8xf32>, %b: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %0 = xf.binary add %a, %b : tensor<?x8xf32>, tensor<?x8xf32> -> tensor<?x8xf32> loc(fused<"Add">["add"])
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// A static 1 broadcasts; nothing to check.
+// CHECK-LABEL: func @add_row
+// CHECK-NOT: scf.if
+// CHECK: linalg.generic
+func.func @add_row(%a: tensor<?x8xf32>, %b: tensor<1x8xf32>) -> tensor<?x8xf32> {
+  %0 = xf.binary add %a, %b : tensor<?x8xf32>, tensor<1x8xf32> -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// [?, S, K] x [K, N]: one matrix product over the collapsed rows, expanded
+// back with the input's size.
+// CHECK-LABEL: func @matmul_rows
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<?x8x16xf32> into tensor<?x16xf32>
+// CHECK: linalg.matmul ins(%[[ROWS]], %arg1 : tensor<?x16xf32>, tensor<16x4xf32>)
+// CHECK: %[[D0:.*]] = tensor.dim %arg0, %c0
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [%[[D0]], 8, 4]
+func.func @matmul_rows(%a: tensor<?x8x16xf32>, %b: tensor<16x4xf32>) -> tensor<?x8x4xf32> {
+  %0 = xf.matmul %a, %b : tensor<?x8x16xf32>, tensor<16x4xf32> -> tensor<?x8x4xf32>
+  return %0 : tensor<?x8x4xf32>
+}
+
+// -----
+
+// Two dynamic row dimensions cannot be expanded back after bufferization
+// (upstream expand-strided-metadata): a batched contraction instead.
+// CHECK-LABEL: func @matmul_batched
+// CHECK-NOT: collapse_shape
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+func.func @matmul_batched(%a: tensor<?x?x16xf32>, %b: tensor<16x4xf32>) -> tensor<?x?x4xf32> {
+  %0 = xf.matmul %a, %b : tensor<?x?x16xf32>, tensor<16x4xf32> -> tensor<?x?x4xf32>
+  return %0 : tensor<?x?x4xf32>
+}
+
+// -----
+
+// The contraction's n comes from the right operand, not from the left's k.
+// CHECK-LABEL: func @matmul_scores
+// CHECK-DAG: %[[M:.*]] = tensor.dim %arg0, %c1
+// CHECK-DAG: %[[N:.*]] = tensor.dim %arg1, %c2
+// CHECK: tensor.empty(%{{.*}}, %[[M]], %[[N]]) : tensor<?x?x?xf32>
+func.func @matmul_scores(%q: tensor<?x?x8xf32>, %k: tensor<?x8x?xf32>) -> tensor<?x?x?xf32> {
+  %0 = xf.matmul %q, %k : tensor<?x?x8xf32>, tensor<?x8x?xf32> -> tensor<?x?x?xf32>
+  return %0 : tensor<?x?x?xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @transpose_reshape
+// CHECK: %[[D1:.*]] = tensor.dim %arg0, %c1
+// CHECK: %[[D0:.*]] = tensor.dim %arg0, %c0
+// CHECK: tensor.empty(%[[D1]], %[[D0]]) : tensor<?x?x8xf32>
+// CHECK: linalg.transpose
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]]
+func.func @transpose_reshape(%x: tensor<?x?x8xf32>) -> tensor<?x?x2x4xf32> {
+  %0 = xf.transpose %x {perm = array<i64: 1, 0, 2>} : tensor<?x?x8xf32> -> tensor<?x?x8xf32>
+  %1 = xf.reshape %0 : tensor<?x?x8xf32> -> tensor<?x?x2x4xf32>
+  return %1 : tensor<?x?x2x4xf32>
+}
+
+// -----
+
+// Convolution over dynamic batch and spatial sizes (static weights): the
+// padded input and the output sizes are computed at run time.
+// CHECK-LABEL: func @conv_dynamic
+// CHECK: tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: arith.subi
+// CHECK: arith.divsi
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}, %{{.*}}) : tensor<?x1x4x?x?xf32>
+func.func @conv_dynamic(%x: tensor<?x3x?x?xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<?x4x?x?xf32> {
+  %0 = xf.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : tensor<?x3x?x?xf32>, tensor<4x3x3x3xf32> -> tensor<?x4x?x?xf32>
+  return %0 : tensor<?x4x?x?xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @pool_dynamic
+// CHECK: arith.divsi %{{.*}}, %c2
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}, %{{.*}}) : tensor<?x4x?x?xf32>
+func.func @pool_dynamic(%x: tensor<?x4x?x?xf32>) -> tensor<?x4x?x?xf32> {
+  %0 = xf.pool max %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, count_include_pad = false} : tensor<?x4x?x?xf32> -> tensor<?x4x?x?xf32>
+  return %0 : tensor<?x4x?x?xf32>
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""Dynamic input dimensions: one compiled model, any size, mismatches caught.
+
+Each case is a small ONNX model with symbolic or unknown input dimensions,
+compiled once at -O3 and once at -O0 and run at several sizes: sizes that
+fit must match numpy; sizes that the model relates but that disagree must
+fail with a message naming the node (or, for dimensions two inputs name
+alike, the input), never crash or print a result.
+
+  dynamic_shapes.py BIN_DIR WORK_DIR
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+F = TensorProto.FLOAT
+
+
+def graph_model(nodes, inputs, outputs, initializers=()):
+    graph = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs],
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in outputs],
+        initializer=list(initializers))
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def rand(*shape):
+    return np.random.default_rng(sum(shape) + len(shape)).standard_normal(shape).astype(np.float32)
+
+
+# name, model, [(inputs, expected outputs, or an error substring)]
+a3, b3, a5, b4 = rand(3, 4), rand(3, 4), rand(5, 4), rand(4, 4)
+m23, m37 = rand(2, 3), rand(3, 7)
+x28 = rand(2, 8)
+CASES = [
+    # Two unrelated dynamic sizes that broadcasting assumes equal.
+    ("add", graph_model([helper.make_node("Add", ["a", "b"], ["y"], name="add")],
+                        [("a", F, ["n", 4]), ("b", F, ["m", 4])], [("y", F, ["n", 4])]), [
+        ([a3, b3], [a3 + b3]),
+        ([a5, rand(5, 4)], [a5 + rand(5, 4)]),
+        ([a3, b4], "node 'add' (Add): dimension 0 of the operands must agree"),
+    ]),
+    # Dimensions the model names alike are checked before the call.
+    ("named", graph_model([helper.make_node("Sub", ["a", "b"], ["y"], name="sub")],
+                          [("a", F, ["batch", 4]), ("b", F, ["batch", 4])],
+                          [("y", F, ["batch", 4])]), [
+        ([a3, b3], [a3 - b3]),
+        ([a3, b4], "input 'b': dimension 0 ('batch') is 4, but dimension 0 of input 'a'"),
+    ]),
+    # The reduced dimension of a product, dynamic on both sides.
+    ("matmul", graph_model([helper.make_node("MatMul", ["a", "b"], ["y"], name="mm")],
+                           [("a", F, ["m", "k"]), ("b", F, ["k2", "n"])],
+                           [("y", F, ["m", "n"])]), [
+        ([m23, m37], [m23 @ m37]),
+        ([m23, rand(4, 7)], "node 'mm' (MatMul): the operands' reduced dimensions must agree"),
+    ]),
+    # Concatenation: sizes add up along the axis, must agree elsewhere.
+    ("concat", graph_model([helper.make_node("Concat", ["a", "b"], ["y"], name="cat", axis=0)],
+                           [("a", F, ["n", "c"]), ("b", F, ["m", "c2"])],
+                           [("y", F, [None, None])]), [
+        ([a3, a5], [np.concatenate([a3, a5])]),
+        ([a3, rand(2, 3)], "node 'cat' (Concat): the inputs must agree on dimension 1"),
+    ]),
+    # PyTorch's x[:, :s] with s = z.shape[1]: a slice with a run-time end,
+    # clamped to the sliced dimension like ONNX Slice.
+    ("slice", graph_model(
+        [helper.make_node("Shape", ["z"], ["s"], name="shape"),
+         helper.make_node("Gather", ["s", "i1"], ["n"], name="gather"),
+         helper.make_node("Unsqueeze", ["n", "zero"], ["end"], name="unsq"),
+         helper.make_node("Slice", ["x", "zero", "end", "one"], ["y"], name="slice")],
+        [("x", F, [2, 8]), ("z", F, [2, "s"])], [("y", F, [2, None])],
+        [numpy_helper.from_array(np.array([0], np.int64), "zero"),
+         numpy_helper.from_array(np.array([1], np.int64), "one"),
+         numpy_helper.from_array(np.array(1, np.int64), "i1")]), [
+        ([x28, rand(2, 5)], [x28[:, :5]]),
+        ([x28, rand(2, 11)], [x28]),
+    ]),
+]
+
+
+def write_case(case_dir, inputs, outputs):
+    os.makedirs(case_dir, exist_ok=True)
+    for i, a in enumerate(inputs):
+        with open(os.path.join(case_dir, f"input_{i}.pb"), "wb") as f:
+            f.write(numpy_helper.from_array(a).SerializeToString())
+    for i, a in enumerate(outputs):
+        with open(os.path.join(case_dir, f"output_{i}.pb"), "wb") as f:
+            f.write(numpy_helper.from_array(np.ascontiguousarray(a)).SerializeToString())
+
+
+def main():
+    bin_dir, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    failures = 0
+    for name, m, runs in CASES:
+        onnx_path = os.path.join(work, name + ".onnx")
+        onnx.save(m, onnx_path)
+        for level in ("-O3", "-O0"):
+            lib = os.path.join(work, f"{name}{level}.so")
+            subprocess.run([os.path.join(bin_dir, "xfc"), onnx_path, level, "-o", lib],
+                           check=True)
+            for k, (inputs, expected) in enumerate(runs):
+                case = os.path.join(work, f"{name}{level}_{k}")
+                write_case(case, inputs, expected if isinstance(expected, list) else [])
+                r = subprocess.run([os.path.join(bin_dir, "xfc-run"), lib,
+                                    "--test-data-dir", case],
+                                   capture_output=True, text=True)
+                text = r.stdout + r.stderr
+                shapes = "x".join(str(a.shape) for a in inputs)
+                if isinstance(expected, list):
+                    ok = r.returncode == 0 and "PASS" in text
+                else:
+                    ok = 0 < r.returncode < 128 and expected in text
+                print(("PASS " if ok else "FAIL ") + f"{name} {level} {shapes}" +
+                      ("" if ok or not text.strip() else ": " + text.strip().splitlines()[-1]))
+                if not ok:
+                    print(text)
+                    failures += 1
+    print(f"{failures} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
