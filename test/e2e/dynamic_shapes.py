@@ -66,6 +66,17 @@ CASES = [
         ([a3, a5], [np.concatenate([a3, a5])]),
         ([a3, rand(2, 3)], "node 'cat' (Concat): the inputs must agree on dimension 1"),
     ]),
+    # A reshape to another tensor's run-time shape (LayerNormalization's
+    # expansion): sizes read at run time, the element count checked.
+    ("reshape_like", graph_model(
+        [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+         helper.make_node("Reshape", ["y", "s"], ["z"], name="reshape")],
+        [("x", F, ["b", "t", 2]), ("y", F, ["m", "n"])], [("z", F, ["b", "t", 2])]), [
+        ([rand(3, 4, 2), rand(4, 6)],
+         [rand(4, 6).reshape(3, 4, 2)]),
+        ([rand(3, 4, 2), rand(5, 6)],
+         "node 'reshape' (Reshape): the target shape must have as many elements"),
+    ]),
     # PyTorch's x[:, :s] with s = z.shape[1]: a slice with a run-time end,
     # clamped to the sliced dimension like ONNX Slice.
     ("slice", graph_model(

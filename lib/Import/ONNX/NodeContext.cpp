@@ -91,11 +91,16 @@ Value NodeContext::in(unsigned i) {
   return graph_.materialize(node_.input(i));
 }
 
-Value NodeContext::runtimeDim(unsigned i, int64_t k) {
+std::optional<std::pair<Value, int64_t>> NodeContext::dimSymbolOf(unsigned i,
+                                                                  int64_t k) const {
   const ConstTensor *t = partial(i);
   if (!t || t->known(k) || t->isFloat())
-    return {};
-  auto symbol = graph_.lookupDimSymbol(t->intAt(k));
+    return std::nullopt;
+  return graph_.lookupDimSymbol(t->intAt(k));
+}
+
+Value NodeContext::runtimeDim(unsigned i, int64_t k) {
+  auto symbol = dimSymbolOf(i, k);
   if (!symbol)
     return {};
   return tensor::DimOp::create(b(), loc_, symbol->first, symbol->second);

@@ -98,6 +98,8 @@ public:
   /// input `i` stands for (tensor.dim of the tensor its Shape was taken
   /// of), or null when the element is known or an anonymous size.
   mlir::Value runtimeDim(unsigned i, int64_t k);
+  /// The tensor and dimension element `k` of input `i` names, if any.
+  std::optional<std::pair<mlir::Value, int64_t>> dimSymbolOf(unsigned i, int64_t k) const;
   /// The placeholder for dimension `d` of input `i` in a partially known
   /// shape (see kDimSymbolBase).
   int64_t dimSymbol(unsigned i, int64_t d);

@@ -394,6 +394,90 @@ LogicalResult convertDropout(NodeContext &c) {
 // Reshapes
 //===----------------------------------------------------------------------===//
 
+/// Reshape to `out` (the result type, from `target`) with the sizes given at
+/// run time, for targets whose dynamic sizes name dimensions of another
+/// tensor (LayerNormalization's expansion reshapes to Shape(X)): xf.reshape
+/// would have to guess which input dimensions they are. Null (xf.reshape
+/// then) when fewer than two sizes are dynamic, when each names the input's
+/// own dimension at its position (PyTorch's view(b, s, ...), which
+/// xf.reshape lowers positionally), or when one is an anonymous size.
+Value reshapeWithRuntimeSizes(NodeContext &c, llvm::ArrayRef<int64_t> target,
+                              llvm::ArrayRef<int64_t> out, int inferIndex,
+                              bool allowZero) {
+  // A constant input folds instead.
+  if (llvm::count_if(out, ShapedType::isDynamic) < 2 || c.partial(0))
+    return {};
+  bool positional = true;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!ShapedType::isDynamic(out[i]) || (int)i == inferIndex ||
+        (target[i] == 0 && !allowZero))
+      continue;
+    auto symbol = c.dimSymbolOf(1, i);
+    if (!symbol)
+      return {};
+    positional &= symbol->first == c.in(0) && symbol->second == static_cast<int64_t>(i);
+  }
+  if (positional)
+    return {};
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  Value x = c.in(0);
+  SmallVector<Value> sizes(out.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    if ((int)i == inferIndex)
+      continue;
+    if (!ShapedType::isDynamic(out[i]))
+      sizes[i] = arith::ConstantIndexOp::create(b, loc, out[i]);
+    else if (target[i] == 0 && !allowZero)
+      sizes[i] = tensor::DimOp::create(b, loc, x, i);
+    else
+      sizes[i] = c.runtimeDim(1, i);
+  }
+  Value total = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t d = 0; d < c.rank(0); ++d)
+    total = arith::MulIOp::create(b, loc, total, tensor::DimOp::create(b, loc, x, d));
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto productOf = [&](ArrayRef<Value> values) {
+    Value p = one;
+    for (Value v : values)
+      if (v)
+        p = arith::MulIOp::create(b, loc, p, v);
+    return p;
+  };
+  // -1: the input's element count over the other sizes.
+  if (inferIndex >= 0)
+    sizes[inferIndex] = arith::DivUIOp::create(
+        b, loc, total, arith::MaxUIOp::create(b, loc, productOf(sizes), one));
+  // Sizes from other tensors may not multiply to the input's count: that is
+  // reported, and the view then stays within the input (dynamic sizes 1,
+  // the last one the count over the static sizes) so the call stays in
+  // bounds.
+  Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, productOf(sizes), total);
+  int64_t staticProduct = 1, lastDynamic = -1;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (ShapedType::isDynamic(out[i]))
+      lastDynamic = i;
+    else
+      staticProduct *= out[i];
+  }
+  Value rest = arith::DivUIOp::create(
+      b, loc, total, arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(staticProduct, 1)));
+  for (size_t i = 0; i < sizes.size(); ++i)
+    if (ShapedType::isDynamic(out[i]))
+      sizes[i] = arith::SelectOp::create(b, loc, ok, sizes[i],
+                                         (int64_t)i == lastDynamic ? rest : one);
+  c.check(tensor::FromElementsOp::create(b, loc, RankedTensorType::get({}, b.getI1Type()),
+                                         ValueRange{ok}),
+          "the target shape must have as many elements as the input");
+  SmallVector<Value> elements;
+  for (Value s : sizes)
+    elements.push_back(arith::IndexCastOp::create(b, loc, b.getI64Type(), s));
+  Value shape = tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({static_cast<int64_t>(out.size())}, b.getI64Type()),
+      elements);
+  return tensor::ReshapeOp::create(b, loc, RankedTensorType::get(out, c.elt(0)), x, shape);
+}
+
 LogicalResult convertReshape(NodeContext &c) {
   bool allowZero = c.since() >= 14 && c.attrInt("allowzero", 0) != 0;
   if (c.failed())
@@ -449,6 +533,8 @@ LogicalResult convertReshape(NodeContext &c) {
     return c.fail("cannot reshape " + shapeStr(in) + " (" +
                   llvm::Twine(total) + " elements) to " + shapeStr(out) +
                   " (" + llvm::Twine(outTotal) + " elements)");
+  if (Value reshaped = reshapeWithRuntimeSizes(c, *target, out, inferIndex, allowZero))
+    return c.done(reshaped);
   return reshapeTo(c, out);
 }
 
