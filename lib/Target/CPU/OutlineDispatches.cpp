@@ -156,10 +156,13 @@ struct CpuOutlineDispatchesPass
     Value rem = entry->getArgument(0);
     SmallVector<Value> ivs(counts.size());
     for (int64_t d = counts.size() - 1; d >= 0; --d) {
-      Value count = mapping.lookup(counts[d]);
-      Value idx = d == 0 ? rem : (Value)arith::RemUIOp::create(tb, loc, rem, count);
-      if (d > 0)
+      // The outermost index is what remains; its count was not passed.
+      Value idx = rem;
+      if (d > 0) {
+        Value count = mapping.lookup(counts[d]);
+        idx = arith::RemUIOp::create(tb, loc, rem, count);
         rem = arith::DivUIOp::create(tb, loc, rem, count);
+      }
       Value scaled = arith::MulIOp::create(tb, loc, idx, mapping.lookup(steps[d]));
       ivs[d] = arith::AddIOp::create(tb, loc, scaled, mapping.lookup(lbs[d]));
     }
