@@ -18,6 +18,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from e2e_cases import write_test_data
+
 F = TensorProto.FLOAT
 
 
@@ -94,16 +96,6 @@ CASES = [
 ]
 
 
-def write_case(case_dir, inputs, outputs):
-    os.makedirs(case_dir, exist_ok=True)
-    for i, a in enumerate(inputs):
-        with open(os.path.join(case_dir, f"input_{i}.pb"), "wb") as f:
-            f.write(numpy_helper.from_array(a).SerializeToString())
-    for i, a in enumerate(outputs):
-        with open(os.path.join(case_dir, f"output_{i}.pb"), "wb") as f:
-            f.write(numpy_helper.from_array(np.ascontiguousarray(a)).SerializeToString())
-
-
 def main():
     bin_dir, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
@@ -118,7 +110,7 @@ def main():
                            check=True)
             for k, (inputs, expected) in enumerate(runs):
                 case = os.path.join(work, f"{name}{level}_{k}")
-                write_case(case, inputs, expected if isinstance(expected, list) else [])
+                write_test_data(case, inputs, expected if isinstance(expected, list) else [])
                 r = subprocess.run([os.path.join(bin_dir, "xfc-run"), lib,
                                     "--test-data-dir", case],
                                    capture_output=True, text=True)

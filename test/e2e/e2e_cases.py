@@ -75,6 +75,16 @@ def write_test_dir(directory, model, inputs, outputs):
                 f.write(t.SerializeToString())
 
 
+def write_test_data(directory, inputs, outputs):
+    """input_N.pb / output_N.pb in `directory` from numpy arrays (0-D ones
+    stay 0-D: np.ascontiguousarray would make them 1-D)."""
+    os.makedirs(directory, exist_ok=True)
+    for kind, arrays in (("input", inputs), ("output", outputs)):
+        for i, a in enumerate(arrays):
+            with open(os.path.join(directory, "%s_%d.pb" % (kind, i)), "wb") as f:
+                f.write(numpy_helper.from_array(np.asarray(a, order="C")).SerializeToString())
+
+
 def compile_and_check(bin_dir, directory, name):
     """Compiles directory/model.onnx at each level and runs xfc-run on its
     test data; prints PASS/FAIL lines and returns the number of failures."""

@@ -21,6 +21,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from e2e_cases import write_test_data
+
 F, I64, I32, B = TensorProto.FLOAT, TensorProto.INT64, TensorProto.INT32, TensorProto.BOOL
 
 
@@ -237,16 +239,6 @@ CASES = [
 ]
 
 
-def write_case(case_dir, inputs, outputs):
-    os.makedirs(case_dir, exist_ok=True)
-    for i, a in enumerate(inputs):
-        with open(os.path.join(case_dir, f"input_{i}.pb"), "wb") as f:
-            f.write(numpy_helper.from_array(a).SerializeToString())
-    for i, a in enumerate(outputs):
-        with open(os.path.join(case_dir, f"output_{i}.pb"), "wb") as f:
-            f.write(numpy_helper.from_array(np.ascontiguousarray(a)).SerializeToString())
-
-
 def main():
     bin_dir, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
@@ -263,7 +255,7 @@ def main():
             for k, (inputs, expected) in enumerate(cases):
                 case = os.path.join(work, f"{name}{level}_{k}")
                 # A wrong run still needs output files of the right types.
-                write_case(case, inputs, expected if expected is not None else
+                write_test_data(case, inputs, expected if expected is not None else
                            [np.zeros(1, np.float32)])
                 r = subprocess.run([os.path.join(bin_dir, "xfc-run"), lib,
                                     "--test-data-dir", case],
