@@ -2,7 +2,7 @@
 """Image ops with dynamic input dimensions: one compiled model, any size.
 
 Resize (run-time scales or sizes, or constant scales on a dynamic batch),
-Upsample, DepthToSpace, SpaceToDepth, LRN and GridSample, each compiled
+Upsample, DepthToSpace, SpaceToDepth, LRN, GridSample and RoiAlign, each compiled
 once with every input dimension unknown and run at two sizes against NumPy
 (the ONNX backend tests' own Resize reference), and run with values or
 sizes that cannot be valid: those must fail with a message naming the
@@ -140,6 +140,17 @@ CASES = [
         ([x1, grid(1, 2, 3, 2)], [grid_sample_bilinear(x1, grid(1, 2, 3, 2))]),
         ([x2, grid(2, 4, 1, 2)], [grid_sample_bilinear(x2, grid(2, 4, 1, 2))]),
         ([x2, grid(1, 4, 1, 2)], "node 'GridSample' (GridSample): the grid's batch size"),
+    ]),
+    # Boxes inside a constant image average to that constant, at any size.
+    ("roi_align", model("RoiAlign", [("x", F, 4), ("rois", F, 2), ("i", I64, 1)], opset=16,
+                        output_height=2, output_width=3, sampling_ratio=2), [
+        ([np.ones((1, 2, 6, 6), np.float32), np.array([[1, 1, 4, 3]], np.float32), sizes(0)],
+         [np.ones((1, 2, 2, 3), np.float32)]),
+        ([np.full((2, 3, 8, 5), 2, np.float32),
+          np.array([[1, 1, 3, 6], [0.5, 2, 2.5, 4]], np.float32), sizes(1, 0)],
+         [np.full((2, 3, 2, 3), 2, np.float32)]),
+        ([np.ones((1, 2, 6, 6), np.float32), np.array([[1, 1, 4, 3]], np.float32), sizes(0, 0)],
+         "node 'RoiAlign' (RoiAlign): batch_indices must have one entry per roi"),
     ]),
 ]
 

@@ -779,7 +779,7 @@ LogicalResult ResizeOp::verify() {
       return emitOpError("roi must be a 1-D tensor of ")
              << 2 * in.getRank() << " elements";
   }
-  if (static_cast<int64_t>(getOutputSizes().size()) != out.getNumDynamicDims())
+  if (getOutputSizes().size() != static_cast<size_t>(out.getNumDynamicDims()))
     return emitOpError("needs one output size per dynamic result dimension");
   return success();
 }

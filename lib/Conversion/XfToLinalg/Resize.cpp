@@ -10,7 +10,9 @@
 // input (tensor.extract) at every combination of taps. Coordinates are
 // computed in f64 from the scale values, read at run time when the scales
 // are not constants, exactly as the ONNX reference maps them (the resized
-// length is scale * input length, not the integer output size).
+// length is scale * input length, not the integer output size). Dynamic
+// input sizes are read with tensor.dim, dynamic output sizes come from the
+// op's output_sizes operands.
 //
 //===----------------------------------------------------------------------===//
 

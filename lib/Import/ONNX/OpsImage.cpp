@@ -5,8 +5,12 @@
 // Resize/Upsample by integer factors (each pixel repeated), and LRN (a sum of
 // squares over neighbouring channels, computed as an average pool). Every
 // other Resize/Upsample becomes xf.resize; scales or sizes given at run time
-// take the output shape from the model's declaration. GridSample becomes
-// xf.grid_sample, RoiAlign xf.roi_align.
+// take the output shape from the model's declaration when the input shape is
+// static, else the output sizes are computed at run time (xf.resize's
+// output_sizes). Dynamic C, H or W make DepthToSpace/SpaceToDepth and LRN
+// explicit expand_shape/collapse_shape with run-time sizes. GridSample
+// becomes xf.grid_sample, RoiAlign xf.roi_align (their lowerings read and
+// check dynamic sizes).
 //
 //===----------------------------------------------------------------------===//
 
