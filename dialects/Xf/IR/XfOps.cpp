@@ -725,7 +725,8 @@ LogicalResult RoiAlignOp::verify() {
                    idx = tensorType(getBatchIndices()), out = getType();
   if (in.getRank() != 4 || out.getRank() != 4)
     return emitOpError("input and result must be [N, C, H, W] and [R, C, oh, ow]");
-  if (rois.getRank() != 2 || rois.getDimSize(1) != 4 || idx.getRank() != 1)
+  if (rois.getRank() != 2 || idx.getRank() != 1 ||
+      (rois.getDimSize(1) != 4 && !rois.isDynamicDim(1)))
     return emitOpError("rois must be [R, 4] and batch_indices [R]");
   if (out.getElementType() != in.getElementType() ||
       rois.getElementType() != in.getElementType())
@@ -773,10 +774,13 @@ LogicalResult ResizeOp::verify() {
     return emitOpError("roi is given exactly for tf_crop_and_resize");
   if (Value roi = getRoi()) {
     RankedTensorType rt = tensorType(roi);
-    if (rt.getRank() != 1 || rt.getDimSize(0) != 2 * in.getRank())
+    if (rt.getRank() != 1 || (rt.getDimSize(0) != 2 * in.getRank() &&
+                              !rt.isDynamicDim(0)))
       return emitOpError("roi must be a 1-D tensor of ")
              << 2 * in.getRank() << " elements";
   }
+  if (getOutputSizes().size() != static_cast<size_t>(out.getNumDynamicDims()))
+    return emitOpError("needs one output size per dynamic result dimension");
   return success();
 }
 

@@ -861,7 +861,7 @@ def Xf_NmsOp : Xf_Op<"nms"> {
   let hasVerifier = 1;
 }
 
-def Xf_ResizeOp : Xf_Op<"resize"> {
+def Xf_ResizeOp : Xf_Op<"resize", [AttrSizedOperandSegments]> {
   let summary = "nearest, N-linear or cubic resampling (ONNX Resize)";
   let description = [{
     Output element `o` reads the input around `x[d] = f(o[d])` in every
@@ -876,21 +876,32 @@ def Xf_ResizeOp : Xf_Op<"resize"> {
     (`[starts..., ends...]`, normalized) and yields `extrapolation_value`
     where the window leaves the input.
 
+    A result with dynamic dimensions takes their sizes from `output_sizes`
+    (one index per `?` of the result type, in order): the importer computes
+    them from the run-time scales or sizes, since they are values, not a
+    function of the input's shape. A `roi` of unknown length is checked at
+    run time to have `2 * rank` elements.
+
     ```mlir
     %y = xf.resize linear %x, %scales coordinates half_pixel
            nearest round_prefer_floor {cubic_coeff_a = -7.5e-01 : f64,
            exclude_outside = false, extrapolation_value = 0.0 : f64}
          : tensor<1x1x2x2xf32>, tensor<4xf64> -> tensor<1x1x4x4xf32>
+    %z = xf.resize nearest %d, %s2 sizes(%h, %w) coordinates asymmetric
+           nearest floor {cubic_coeff_a = -7.5e-01 : f64,
+           exclude_outside = false, extrapolation_value = 0.0 : f64}
+         : tensor<1x1x?x?xf32>, tensor<4xf32> -> tensor<1x1x?x?xf32>
     ```
   }];
   let arguments = (ins Xf_ResizeMode:$mode, Xf_Tensor:$input,
                        Xf_FloatTensor:$scales, Optional<Xf_FloatTensor>:$roi,
+                       Variadic<Index>:$output_sizes,
                        Xf_CoordinateMode:$coordinate_mode,
                        Xf_NearestMode:$nearest_mode, F64Attr:$cubic_coeff_a,
                        BoolAttr:$exclude_outside, F64Attr:$extrapolation_value);
   let results = (outs Xf_Tensor:$result);
   let assemblyFormat = "$mode $input `,` $scales (`,` `roi` $roi^)? "
-      "`coordinates` $coordinate_mode `nearest` $nearest_mode attr-dict "
+      "(`sizes` `(` $output_sizes^ `)`)? `coordinates` $coordinate_mode `nearest` $nearest_mode attr-dict "
       "`:` type($input) `,` type($scales) (`,` type($roi)^)? `->` type($result)";
   let hasVerifier = 1;
 }

@@ -37,14 +37,15 @@ struct Taps {
   SmallVector<Value> index, inside, weight;
 };
 
-Taps buildTaps(const F64Builder &f, GridSampleOp op, Value g, int64_t size) {
-  double d = static_cast<double>(size);
+/// The taps along an input dimension of size `d` (f64) for position `g`.
+Taps buildTaps(const F64Builder &f, GridSampleOp op, Value g, Value d) {
   bool corners = op.getAlignCorners();
+  Value one = f.c(1), last = f.sub(d, one);
   // The normalized position g in input coordinates, and the borders of the
   // input in the same coordinates.
-  Value x = corners ? f.mul(f.div(f.add(g, f.c(1)), f.c(2)), f.c(d - 1))
-                    : f.div(f.sub(f.mul(f.add(g, f.c(1)), f.c(d)), f.c(1)), f.c(2));
-  double lo = corners ? 0.0 : -0.5, hi = corners ? d - 1 : d - 0.5;
+  Value x = corners ? f.mul(f.div(f.add(g, one), f.c(2)), last)
+                    : f.div(f.sub(f.mul(f.add(g, one), d), one), f.c(2));
+  Value lo = corners ? f.c(0.0) : f.c(-0.5), hi = corners ? last : f.sub(d, f.c(0.5));
   if (op.getMode() == ResizeMode::nearest)
     x = math::RoundEvenOp::create(f.b, f.l, x);
   // Nearest and linear bring an outside position back into the input
@@ -54,8 +55,7 @@ Taps buildTaps(const F64Builder &f, GridSampleOp op, Value g, int64_t size) {
   GridPadding padding = op.getPadding();
   if (op.getMode() != ResizeMode::cubic) {
     if (padding == GridPadding::border)
-      x = f.select(f.lt(x, f.c(lo)), f.c(0),
-                   f.select(f.lt(f.c(hi), x), f.c(d - 1), x));
+      x = f.select(f.lt(x, lo), f.c(0), f.select(f.lt(hi, x), last, x));
     else if (padding == GridPadding::reflection)
       x = f.reflect(f.clamp(x, -1e9, 1e9), lo, hi);
   }
@@ -66,7 +66,7 @@ Taps buildTaps(const F64Builder &f, GridSampleOp op, Value g, int64_t size) {
   if (padding == GridPadding::reflection)
     x = f.clamp(x, -1e9, 1e9);
   else
-    x = f.clamp(x, -8.0, d + 8.0);
+    x = f.clamp(x, f.c(-8.0), f.add(d, f.c(8.0)));
 
   SmallVector<Value> positions;
   Taps taps;
@@ -91,12 +91,12 @@ Taps buildTaps(const F64Builder &f, GridSampleOp op, Value g, int64_t size) {
   for (Value p : positions) {
     if (padding == GridPadding::zeros)
       taps.inside.push_back(arith::AndIOp::create(
-          f.b, f.l, f.le(f.c(0), p), f.le(p, f.c(d - 1))));
+          f.b, f.l, f.le(f.c(0), p), f.le(p, last)));
     if (padding == GridPadding::reflection)
       p = f.reflect(p, lo, hi);
     // Reflected taps lie in [lo, hi] and truncate into the input; clamping
     // covers border padding and the reads of taps that zeros discards.
-    taps.index.push_back(f.toIndex(f.clamp(p, 0, d - 1)));
+    taps.index.push_back(f.toIndex(f.clamp(p, f.c(0), last)));
   }
   return taps;
 }
@@ -106,14 +106,42 @@ struct LowerGridSample : OpRewritePattern<GridSampleOp> {
   LogicalResult matchAndRewrite(GridSampleOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
     auto inType = cast<RankedTensorType>(op.getInput().getType());
-    if (!type.hasStaticShape() || !inType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic grid sample is not supported yet");
+    auto gridType = cast<RankedTensorType>(op.getGrid().getType());
     Location loc = op.getLoc();
     int64_t rank = type.getRank(), spatial = rank - 2;
     Type elt = type.getElementType();
     Value input = op.getInput(), grid = op.getGrid();
+    // Dynamic sizes: the grid must fit the input, checked before any read.
+    if (inType.isDynamicDim(0) || gridType.isDynamicDim(0))
+      checkDims(rewriter, loc, grid, 0, arith::CmpIPredicate::eq, input, 0,
+                "the grid's batch size must be the input's");
+    if (gridType.isDynamicDim(spatial + 1)) {
+      Value ok = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq,
+          tensor::DimOp::create(rewriter, loc, grid, spatial + 1),
+          arith::ConstantIndexOp::create(rewriter, loc, spatial));
+      buildSizeCheck(rewriter, loc, ok,
+                     "the grid's last dimension must be " + Twine(spatial));
+    }
+    SmallVector<Value> dynamicInSize(spatial);
+    F64Builder outside{rewriter, loc};
+    for (int64_t d = 0; d < spatial; ++d) {
+      if (!inType.isDynamicDim(2 + d))
+        continue;
+      // Every tap reads a pixel: the sampled sizes must not be 0.
+      Value ok = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt,
+                                       tensor::DimOp::create(rewriter, loc, input, 2 + d),
+                                       arith::ConstantIndexOp::create(rewriter, loc, 0));
+      buildSizeCheck(rewriter, loc, ok, "the input's spatial sizes must not be 0");
+      dynamicInSize[d] = outside.size(input, 2 + d);
+    }
+    Value empty = createEmptySized(rewriter, loc, type, [&](int64_t d) -> Value {
+      if (d < 2)
+        return tensor::DimOp::create(rewriter, loc, input, d);
+      return tensor::DimOp::create(rewriter, loc, grid, d - 1);
+    });
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, createEmpty(rewriter, loc, type, {}),
+        rewriter, loc, type, ValueRange{}, empty,
         AffineMap::getMultiDimIdentityMap(rank, getContext()),
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange) {
@@ -131,7 +159,10 @@ struct LowerGridSample : OpRewritePattern<GridSampleOp> {
             gridIndex.back() = arith::ConstantIndexOp::create(b, l, spatial - 1 - d);
             Value g = castScalar(b, l, tensor::ExtractOp::create(b, l, grid, gridIndex),
                                  b.getF64Type());
-            dims.push_back(buildTaps(f, op, g, inType.getDimSize(2 + d)));
+            Value size = dynamicInSize[d]
+                             ? dynamicInSize[d]
+                             : f.c(static_cast<double>(inType.getDimSize(2 + d)));
+            dims.push_back(buildTaps(f, op, g, size));
           }
           int64_t perDim = dims.front().index.size(), combos = 1;
           for (int64_t d = 0; d < spatial; ++d)

@@ -10,7 +10,9 @@
 // input (tensor.extract) at every combination of taps. Coordinates are
 // computed in f64 from the scale values, read at run time when the scales
 // are not constants, exactly as the ONNX reference maps them (the resized
-// length is scale * input length, not the integer output size).
+// length is scale * input length, not the integer output size). Dynamic
+// input sizes are read with tensor.dim, dynamic output sizes come from the
+// op's output_sizes operands.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,9 +50,33 @@ Value extractF64(OpBuilder &b, Location loc, Value t, int64_t i) {
   return arith::TruncFOp::create(b, loc, f64, v);
 }
 
+/// A dimension's size: static, or the run-time index `value`.
+struct Size {
+  int64_t fixed;
+  Value value;
+  bool isDynamic() const { return ShapedType::isDynamic(fixed); }
+};
+
+/// Size `s` plus `offset` as an f64 (a constant when static).
+Value sizeF64(OpBuilder &b, Location l, Size s, double offset) {
+  if (!s.isDynamic())
+    return scalar(b, l, b.getF64Type(), static_cast<double>(s.fixed) + offset);
+  Value f = arith::SIToFPOp::create(b, l, b.getF64Type(),
+                                    arith::IndexCastOp::create(b, l, b.getI64Type(), s.value));
+  return offset == 0 ? f
+                     : (Value)arith::AddFOp::create(b, l, f, scalar(b, l, b.getF64Type(), offset));
+}
+
+/// Size `s` minus one as an index.
+Value lastIndex(OpBuilder &b, Location l, Size s) {
+  if (!s.isDynamic())
+    return arith::ConstantIndexOp::create(b, l, s.fixed - 1);
+  return arith::SubIOp::create(b, l, s.value, arith::ConstantIndexOp::create(b, l, 1));
+}
+
 /// Builds the tables of dimension `d` (input size `in`, output size `out`).
 AxisTables buildAxisTables(OpBuilder &b, Location loc, ResizeOp op, int64_t d,
-                           int64_t in, int64_t out, Value scale, Value scaledLen,
+                           Size in, Size out, Value scale, Value scaledLen,
                            Value roiStart, Value roiEnd) {
   Type elt = op.getType().getElementType();
   ResizeMode mode = op.getMode();
@@ -60,8 +86,10 @@ AxisTables buildAxisTables(OpBuilder &b, Location loc, ResizeOp op, int64_t d,
   SmallVector<Type> types;
   SmallVector<Value> inits;
   auto addTable = [&](Type t) {
-    types.push_back(RankedTensorType::get({out}, t));
-    inits.push_back(tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{out}, t));
+    types.push_back(RankedTensorType::get({out.fixed}, t));
+    inits.push_back(tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{out.fixed}, t,
+        out.isDynamic() ? ValueRange{out.value} : ValueRange{}));
   };
   for (int64_t t = 0; t < taps; ++t)
     addTable(b.getIndexType());
@@ -98,7 +126,7 @@ AxisTables buildAxisTables(OpBuilder &b, Location loc, ResizeOp op, int64_t d,
         Value len = scaledLen;
         Value lenIsOne = cmp(arith::CmpFPredicate::OEQ, len, c(1.0));
         Value halfPixel = sub(div(add(o, c(0.5)), scale), c(0.5));
-        Value inLast = c(static_cast<double>(in - 1));
+        Value inLast = sizeF64(nb, l, in, -1.0);
         Value x, inside;
         switch (ctm) {
         case CoordinateMode::half_pixel:
@@ -129,13 +157,13 @@ AxisTables buildAxisTables(OpBuilder &b, Location loc, ResizeOp op, int64_t d,
         // Far outside (or NaN from a zero scale) is as good as just outside:
         // clamping keeps the float -> int conversion defined.
         x = arith::MaxNumFOp::create(nb, l, x, c(-4.0));
-        x = arith::MinNumFOp::create(nb, l, x, c(static_cast<double>(in + 4)));
+        x = arith::MinNumFOp::create(nb, l, x, sizeF64(nb, l, in, 4.0));
         Value x0 = math::FloorOp::create(nb, l, x);
         Value r = sub(x, x0);
         Value base = arith::IndexCastOp::create(
             nb, l, nb.getIndexType(), arith::FPToSIOp::create(nb, l, nb.getI64Type(), x0));
         Value zero = arith::ConstantIndexOp::create(nb, l, 0);
-        Value last = arith::ConstantIndexOp::create(nb, l, in - 1);
+        Value last = lastIndex(nb, l, in);
         auto clampIndex = [&](Value i) {
           return (Value)arith::MinSIOp::create(nb, l, arith::MaxSIOp::create(nb, l, i, zero),
                                                last);
@@ -204,14 +232,32 @@ AxisTables buildAxisTables(OpBuilder &b, Location loc, ResizeOp op, int64_t d,
   return tables;
 }
 
+/// Whether `v` is `tensor.dim` of the resize's input at dimension `d`.
+bool isInputDimOf(ResizeOp op, Value v, int64_t d) {
+  auto dim = v ? v.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  return dim && dim.getSource() == op.getInput() && index == d;
+}
+
 struct LowerResize : OpRewritePattern<ResizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ResizeOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
     auto inType = cast<RankedTensorType>(op.getInput().getType());
-    if (!type.hasStaticShape() || !inType.hasStaticShape())
-      return op.emitError("resize with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
+    // Dynamic sizes: the input's from tensor.dim, the result's from the
+    // output_sizes operands.
+    SmallVector<Value> outSizes(type.getRank());
+    for (auto [k, d] : llvm::enumerate(llvm::make_filter_range(
+             llvm::seq<int64_t>(0, type.getRank()),
+             [&](int64_t d) { return type.isDynamicDim(d); })))
+      outSizes[d] = op.getOutputSizes()[k];
+    auto inSize = [&](int64_t d) -> Size {
+      if (!inType.isDynamicDim(d))
+        return {inType.getDimSize(d), Value()};
+      return {ShapedType::kDynamic, tensor::DimOp::create(rewriter, loc, op.getInput(), d)};
+    };
+    auto outSize = [&](int64_t d) -> Size { return {type.getDimSize(d), outSizes[d]}; };
     MLIRContext *ctx = getContext();
     int64_t rank = type.getRank();
     Type elt = type.getElementType();
@@ -229,7 +275,12 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
       int64_t in = inType.getDimSize(d), out = type.getDimSize(d);
       if (in == 1 && out == 1)
         return true;
-      if (in != out || !constScales ||
+      // A dynamic size is the same as the input's only when it is read
+      // from the input (the importer does that for a constant scale of 1).
+      bool sameSize = ShapedType::isDynamic(in)
+                          ? ShapedType::isDynamic(out) && isInputDimOf(op, outSizes[d], d)
+                          : in == out;
+      if (!sameSize || !constScales ||
           constScales.getValues<APFloat>()[d].convertToDouble() != 1.0 ||
           ctm == CoordinateMode::tf_half_pixel_for_nn)
         return false;
@@ -239,19 +290,45 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
              constRoi.getValues<APFloat>()[rank + d].convertToDouble() == 1.0;
     };
 
+    // A roi of unknown length must have 2 * rank elements before it is
+    // read.
+    if (crop && cast<RankedTensorType>(op.getRoi().getType()).isDynamicDim(0)) {
+      Value ok = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, tensor::DimOp::create(rewriter, loc, op.getRoi(), 0),
+          arith::ConstantIndexOp::create(rewriter, loc, 2 * rank));
+      buildSizeCheck(rewriter, loc, ok, "the roi must have " + Twine(2 * rank) + " elements");
+    }
+
     SmallVector<AxisTables> axes;
     for (int64_t d = 0; d < rank; ++d) {
       if (isIdentity(d))
         continue;
-      int64_t in = inType.getDimSize(d);
+      Size in = inSize(d), out = outSize(d);
+      // Nothing can be read from an empty dimension.
+      if (in.isDynamic()) {
+        Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+        Value outIndex = out.isDynamic()
+                             ? out.value
+                             : (Value)arith::ConstantIndexOp::create(rewriter, loc, out.fixed);
+        Value ok = arith::OrIOp::create(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, in.value, zero),
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, outIndex, zero));
+        buildSizeCheck(rewriter, loc, ok,
+                       "dimension " + Twine(d) + " of the input is empty but the output's is not");
+      }
       // scale * in is formed in the scale's own precision, like the
       // reference (a float32 scale gives a float32 length).
       Value raw = tensor::ExtractOp::create(
           rewriter, loc, op.getScales(),
           ValueRange{arith::ConstantIndexOp::create(rewriter, loc, d)});
-      Value len = arith::MulFOp::create(rewriter, loc, raw,
-                                        scalar(rewriter, loc, raw.getType(),
-                                               static_cast<double>(in)));
+      Value inLen = in.isDynamic()
+                        ? castScalar(rewriter, loc,
+                                     arith::IndexCastOp::create(rewriter, loc,
+                                                                rewriter.getI64Type(), in.value),
+                                     raw.getType())
+                        : scalar(rewriter, loc, raw.getType(), static_cast<double>(in.fixed));
+      Value len = arith::MulFOp::create(rewriter, loc, raw, inLen);
       if (raw.getType() != rewriter.getF64Type()) {
         len = arith::ExtFOp::create(rewriter, loc, rewriter.getF64Type(), len);
       }
@@ -261,8 +338,8 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
         roiStart = extractF64(rewriter, loc, op.getRoi(), d);
         roiEnd = extractF64(rewriter, loc, op.getRoi(), rank + d);
       }
-      axes.push_back(buildAxisTables(rewriter, loc, op, d, in, type.getDimSize(d),
-                                     scale, len, roiStart, roiEnd));
+      axes.push_back(buildAxisTables(rewriter, loc, op, d, in, out, scale, len,
+                                     roiStart, roiEnd));
     }
 
     // The resize: tables in, output out; one gather per tap combination.
@@ -282,7 +359,8 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
     bool weighted = op.getMode() != ResizeMode::nearest;
     double extrapolation = op.getExtrapolationValue().convertToDouble();
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ins, createEmpty(rewriter, loc, type, {}), maps,
+        rewriter, loc, type, ins,
+        createEmptySized(rewriter, loc, type, [&](int64_t d) { return outSizes[d]; }), maps,
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange args) {
           // Unpack the table arguments in the order they were added.

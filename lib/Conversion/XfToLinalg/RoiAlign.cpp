@@ -31,13 +31,13 @@ struct SampleTaps {
   Value wLow, wHigh; ///< f64
 };
 
-SampleTaps sampleTaps(const F64Builder &f, Value x, Value empty, int64_t size) {
-  double last = static_cast<double>(size - 1);
-  x = f.clamp(x, 0.0, last + 2.0);
+SampleTaps sampleTaps(const F64Builder &f, Value x, Value empty, Value size) {
+  Value last = f.sub(size, f.c(1));
+  x = f.clamp(x, f.c(0.0), f.add(size, f.c(1.0)));
   Value x0 = f.floor(x);
   // At or beyond the last pixel both taps read it, with the whole weight.
-  Value atEnd = f.le(f.c(last), x0);
-  x0 = f.select(atEnd, f.c(last), x0);
+  Value atEnd = f.le(last, x0);
+  x0 = f.select(atEnd, last, x0);
   x = f.select(atEnd, x0, x);
   Value x1 = f.select(atEnd, x0, f.add(x0, f.c(1)));
   Value frac = f.sub(x, x0);
@@ -51,20 +51,52 @@ struct LowerRoiAlign : OpRewritePattern<RoiAlignOp> {
   LogicalResult matchAndRewrite(RoiAlignOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
     auto inType = cast<RankedTensorType>(op.getInput().getType());
-    if (!type.hasStaticShape() || !inType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic roi_align is not supported yet");
+    auto roisType = cast<RankedTensorType>(op.getRois().getType());
+    auto indicesType = cast<RankedTensorType>(op.getBatchIndices().getType());
     Location loc = op.getLoc();
     Type elt = type.getElementType();
-    int64_t batch = inType.getDimSize(0), height = inType.getDimSize(2),
-            width = inType.getDimSize(3);
+    Value input = op.getInput(), rois = op.getRois(), indices = op.getBatchIndices();
+    // Dynamic sizes that must agree are checked before any read.
+    if (roisType.isDynamicDim(0) || indicesType.isDynamicDim(0))
+      checkDims(rewriter, loc, indices, 0, arith::CmpIPredicate::eq, rois, 0,
+                "batch_indices must have one entry per roi");
+    if (roisType.isDynamicDim(1)) {
+      Value ok = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                       tensor::DimOp::create(rewriter, loc, rois, 1),
+                                       arith::ConstantIndexOp::create(rewriter, loc, 4));
+      buildSizeCheck(rewriter, loc, ok, "the rois must be [R, 4]");
+    }
+    // The image sizes: constants when static (built in the body as before),
+    // else read once outside it.
+    auto dynamicSize = [&](int64_t d) -> Value {
+      if (!inType.isDynamicDim(d))
+        return Value();
+      return tensor::DimOp::create(rewriter, loc, input, d);
+    };
+    Value dynBatch = dynamicSize(0), dynHeight = dynamicSize(2), dynWidth = dynamicSize(3);
+    // Every roi reads an image: none may be empty unless there are no rois.
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value noRois = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                         tensor::DimOp::create(rewriter, loc, rois, 0), zero);
+    for (Value size : {dynBatch, dynHeight, dynWidth})
+      if (size)
+        buildSizeCheck(rewriter, loc,
+                       arith::OrIOp::create(rewriter, loc, noRois,
+                                            arith::CmpIOp::create(rewriter, loc,
+                                                                  arith::CmpIPredicate::sgt,
+                                                                  size, zero)),
+                       "the input must not be empty");
+    Value empty = createEmptySized(rewriter, loc, type, [&](int64_t d) -> Value {
+      return d == 0 ? tensor::DimOp::create(rewriter, loc, rois, 0)
+                    : tensor::DimOp::create(rewriter, loc, input, 1);
+    });
     int64_t outH = type.getDimSize(2), outW = type.getDimSize(3);
     int64_t samples = op.getSamplingRatio();
     double scale = op.getSpatialScale().convertToDouble();
     double offset = op.getHalfPixel() ? 0.5 : 0.0;
     bool isMax = op.getMode() == PoolKind::max;
-    Value input = op.getInput(), rois = op.getRois(), indices = op.getBatchIndices();
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, createEmpty(rewriter, loc, type, {}),
+        rewriter, loc, type, ValueRange{}, empty,
         AffineMap::getMultiDimIdentityMap(4, getContext()),
         SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange) {
@@ -80,7 +112,13 @@ struct LowerRoiAlign : OpRewritePattern<RoiAlignOp> {
                 b, l, rois, ValueRange{r, arith::ConstantIndexOp::create(b, l, k)});
             return f.sub(f.mul(castScalar(b, l, v, b.getF64Type()), f.c(scale)), f.c(offset));
           };
-          Value image = normalizeIndex(b, l, tensor::ExtractOp::create(b, l, indices, r), batch);
+          auto sizeF64 = [&](Value dynamic, int64_t d) {
+            return dynamic ? toF64(dynamic) : f.c(static_cast<double>(inType.getDimSize(d)));
+          };
+          Value height = sizeF64(dynHeight, 2), width = sizeF64(dynWidth, 3);
+          Value rawImage = tensor::ExtractOp::create(b, l, indices, r);
+          Value image = dynBatch ? normalizeIndex(b, l, rawImage, dynBatch)
+                                 : normalizeIndex(b, l, rawImage, inType.getDimSize(0));
           Value x1 = box(0), y1 = box(1), x2 = box(2), y2 = box(3);
           Value roiW = f.sub(x2, x1), roiH = f.sub(y2, y1);
           if (!op.getHalfPixel()) {
@@ -97,8 +135,8 @@ struct LowerRoiAlign : OpRewritePattern<RoiAlignOp> {
               Value x = f.add(startX, f.mul(f.c((ix + 0.5) / samples), binW));
               Value empty = arith::OrIOp::create(
                   b, l,
-                  arith::OrIOp::create(b, l, f.lt(y, f.c(-1.0)), f.lt(f.c(height), y)),
-                  arith::OrIOp::create(b, l, f.lt(x, f.c(-1.0)), f.lt(f.c(width), x)));
+                  arith::OrIOp::create(b, l, f.lt(y, f.c(-1.0)), f.lt(height, y)),
+                  arith::OrIOp::create(b, l, f.lt(x, f.c(-1.0)), f.lt(width, x)));
               SampleTaps ty = sampleTaps(f, y, empty, height);
               SampleTaps tx = sampleTaps(f, x, empty, width);
               Value val;

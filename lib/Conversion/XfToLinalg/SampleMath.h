@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace xfc::lowering {
 
@@ -42,6 +43,19 @@ struct F64Builder {
     return mlir::arith::MinNumFOp::create(b, l, mlir::arith::MaxNumFOp::create(b, l, x, c(lo)),
                                     c(hi));
   }
+  /// clamp() with bounds known only at run time.
+  mlir::Value clamp(mlir::Value x, mlir::Value lo, mlir::Value hi) const {
+    return mlir::arith::MinNumFOp::create(b, l, mlir::arith::MaxNumFOp::create(b, l, x, lo), hi);
+  }
+  /// Size `d` of `t` as an f64: a constant when static.
+  mlir::Value size(mlir::Value t, int64_t d) const {
+    auto type = mlir::cast<mlir::RankedTensorType>(t.getType());
+    if (!type.isDynamicDim(d))
+      return c(static_cast<double>(type.getDimSize(d)));
+    mlir::Value n = mlir::tensor::DimOp::create(b, l, t, d);
+    n = mlir::arith::IndexCastOp::create(b, l, b.getI64Type(), n);
+    return mlir::arith::SIToFPOp::create(b, l, b.getF64Type(), n);
+  }
   /// An in-range f64 as an index.
   mlir::Value toIndex(mlir::Value x) const {
     mlir::Value i = mlir::arith::FPToSIOp::create(b, l, b.getI64Type(), x);
@@ -52,16 +66,26 @@ struct F64Builder {
   /// distance dx beyond a border crosses the range floor(dx / range) times,
   /// and an even count lands measured from the border it crossed first.
   mlir::Value reflect(mlir::Value x, double lo, double hi) const {
-    double range = hi - lo;
-    if (range <= 0)
+    if (hi - lo <= 0)
       return c(lo);
-    mlir::Value below = lt(x, c(lo)), above = lt(c(hi), x);
-    mlir::Value dx = select(below, sub(c(lo), x), sub(x, c(hi)));
-    mlir::Value n = floor(div(dx, c(range)));
-    mlir::Value r = sub(dx, mul(n, c(range)));
+    return reflectInRange(x, c(lo), c(hi), c(hi - lo));
+  }
+  /// reflect() with borders known only at run time (an empty range gives lo).
+  mlir::Value reflect(mlir::Value x, mlir::Value lo, mlir::Value hi) const {
+    mlir::Value range = sub(hi, lo);
+    return select(le(range, c(0)), lo, reflectInRange(x, lo, hi, range));
+  }
+
+private:
+  mlir::Value reflectInRange(mlir::Value x, mlir::Value lo, mlir::Value hi,
+                             mlir::Value range) const {
+    mlir::Value below = lt(x, lo), above = lt(hi, x);
+    mlir::Value dx = select(below, sub(lo, x), sub(x, hi));
+    mlir::Value n = floor(div(dx, range));
+    mlir::Value r = sub(dx, mul(n, range));
     mlir::Value even = mlir::arith::CmpFOp::create(b, l, mlir::arith::CmpFPredicate::OEQ,
                                        sub(n, mul(c(2), floor(div(n, c(2))))), c(0));
-    mlir::Value fromLo = add(c(lo), r), fromHi = sub(c(hi), r);
+    mlir::Value fromLo = add(lo, r), fromHi = sub(hi, r);
     mlir::Value reflectedBelow = select(even, fromLo, fromHi);
     mlir::Value reflectedAbove = select(even, fromHi, fromLo);
     return select(below, reflectedBelow, select(above, reflectedAbove, x));

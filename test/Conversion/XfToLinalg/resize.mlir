@@ -46,3 +46,26 @@ func.func @crop(%x: tensor<2x4xf32>, %s: tensor<2xf64>, %roi: tensor<4xf32>) -> 
   %0 = xf.resize nearest %x, %s, roi %roi coordinates tf_crop_and_resize nearest round_prefer_ceil {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 10.0 : f64} : tensor<2x4xf32>, tensor<2xf64>, tensor<4xf32> -> tensor<3x3xf32>
   return %0 : tensor<3x3xf32>
 }
+
+// -----
+
+// Dynamic sizes: the tables and the result take the output sizes from the
+// operands, the coordinates use the input's run-time sizes, a roi of
+// unknown length is checked before it is read, and an empty input
+// dimension may only resize to an empty one.
+// CHECK-LABEL: func @dynamic
+// CHECK:       tensor.dim %arg2
+// CHECK:       func.call @__xfc_shape_check_failed
+// CHECK:       %[[H:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x?xf32>
+// CHECK:       arith.cmpi sgt, %[[H]]
+// CHECK:       func.call @__xfc_shape_check_failed
+// CHECK:       tensor.extract %arg2
+// CHECK:       tensor.empty(%arg3) : tensor<?xindex>
+// CHECK:       linalg.generic
+// CHECK:         arith.subi %[[H]]
+// CHECK:       tensor.empty(%arg4) : tensor<?xindex>
+// CHECK:       tensor.empty(%arg3, %arg4) : tensor<?x?xf32>
+func.func @dynamic(%x: tensor<?x?xf32>, %s: tensor<2xf32>, %roi: tensor<?xf32>, %h: index, %w: index) -> tensor<?x?xf32> {
+  %0 = xf.resize linear %x, %s, roi %roi sizes(%h, %w) coordinates tf_crop_and_resize nearest round_prefer_floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<?x?xf32>, tensor<2xf32>, tensor<?xf32> -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}

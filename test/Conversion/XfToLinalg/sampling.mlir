@@ -58,3 +58,29 @@ func.func @roi_align_avg(%x: tensor<2x2x6x6xf32>, %r: tensor<3x4xf32>, %i: tenso
   %0 = xf.roi_align avg %x, %r, %i {half_pixel = true, sampling_ratio = 2 : i64, spatial_scale = 1.0 : f64} : tensor<2x2x6x6xf32>, tensor<3x4xf32>, tensor<3xi64> -> tensor<3x2x2x2xf32>
   return %0 : tensor<3x2x2x2xf32>
 }
+
+// -----
+
+// Dynamic sizes: the grid's batch size and last dimension, and non-empty
+// sampled sizes, are checked before any read; the result is [N, C] of the
+// input and the grid's spatial sizes.
+// CHECK-LABEL: func @grid_dynamic
+// CHECK-COUNT-4: func.call @__xfc_shape_check_failed
+// CHECK:       tensor.empty(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : tensor<?x?x?x?xf32>
+func.func @grid_dynamic(%x: tensor<?x?x?x?xf32>, %g: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32> {
+  %0 = xf.grid_sample linear %x, %g padding reflection {align_corners = false} : tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32> -> tensor<?x?x?x?xf32>
+  return %0 : tensor<?x?x?x?xf32>
+}
+
+// -----
+
+// RoiAlign with dynamic sizes: one batch index per roi, rois [R, 4] and a
+// non-empty image are checked; the result is [R, C, oh, ow].
+// CHECK:       xf.check_messages = ["batch_indices must have one entry per roi", "the rois must be [R, 4]", "the input must not be empty"]
+// CHECK-LABEL: func @roi_dynamic
+// CHECK-COUNT-5: func.call @__xfc_shape_check_failed
+// CHECK:       tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?x2x2xf32>
+func.func @roi_dynamic(%x: tensor<?x?x?x?xf32>, %r: tensor<?x?xf32>, %i: tensor<?xi64>) -> tensor<?x?x2x2xf32> {
+  %0 = xf.roi_align avg %x, %r, %i {half_pixel = true, sampling_ratio = 1 : i64, spatial_scale = 1.0 : f64} : tensor<?x?x?x?xf32>, tensor<?x?xf32>, tensor<?xi64> -> tensor<?x?x2x2xf32>
+  return %0 : tensor<?x?x2x2xf32>
+}

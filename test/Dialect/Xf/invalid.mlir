@@ -793,6 +793,14 @@ func.func @resize_roi(%x: tensor<1x4xf32>, %s: tensor<2xf32>) {
 
 // -----
 
+func.func @resize_sizes(%x: tensor<?x4xf32>, %s: tensor<2xf32>) {
+  // expected-error @+1 {{needs one output size per dynamic result dimension}}
+  %0 = xf.resize nearest %x, %s coordinates asymmetric nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<?x4xf32>, tensor<2xf32> -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
 func.func @resize_roi_size(%x: tensor<1x4xf32>, %s: tensor<2xf32>, %roi: tensor<2xf32>) {
   // expected-error @+1 {{roi must be a 1-D tensor of 4 elements}}
   %0 = xf.resize linear %x, %s, roi %roi coordinates tf_crop_and_resize nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<1x4xf32>, tensor<2xf32>, tensor<2xf32> -> tensor<1x8xf32>

@@ -180,3 +180,10 @@ func.func @resize(%x: tensor<1x1x2x4xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32
   %1 = xf.resize linear %x, %s, roi %roi coordinates tf_crop_and_resize nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 10.0 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32>, tensor<8xf32> -> tensor<1x1x3x3xf32>
   return %0, %1 : tensor<1x1x4x8xf32>, tensor<1x1x3x3xf32>
 }
+
+// CHECK-LABEL: func @resize_dynamic
+func.func @resize_dynamic(%x: tensor<?x1x2x4xf32>, %s: tensor<4xf32>, %n: index, %h: index) -> tensor<?x1x?x8xf32> {
+  // CHECK: xf.resize linear %{{.*}}, %{{.*}} sizes(%{{.*}}, %{{.*}}) coordinates half_pixel
+  %0 = xf.resize linear %x, %s sizes(%n, %h) coordinates half_pixel nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<?x1x2x4xf32>, tensor<4xf32> -> tensor<?x1x?x8xf32>
+  return %0 : tensor<?x1x?x8xf32>
+}
