@@ -223,9 +223,7 @@ LogicalResult tileToRunTimeSizes(NodeContext &c) {
   return c.done(y);
 }
 
-/// Range's length max(ceil((limit - start) / delta), 0) and whether delta
-/// is non-zero, as 0-D values (floats in double, as numpy.arange does).
-static std::pair<Value, Value> rangeLength(NodeContext &c, ShapeMath &m) {
+std::pair<Value, Value> rangeLength(NodeContext &c, ShapeMath &m) {
   Type elt = c.elt(0), f64 = c.b().getF64Type(), i64 = c.b().getI64Type();
   Value start = m.reshape(c.in(0), {}), limit = m.reshape(c.in(1), {}),
         delta = m.reshape(c.in(2), {});

@@ -614,30 +614,9 @@ LogicalResult convertRangeAtRunTime(NodeContext &c) {
       return c.fail("the inputs of Range must be scalars of one type");
   int64_t n = declared->getDimSize(0);
   ShapeMath m(c);
-  Type elt = c.elt(0), f64 = c.b().getF64Type();
-  bool isFloat = isa<FloatType>(elt);
-  Value start = m.reshape(c.in(0), {}), limit = m.reshape(c.in(1), {}),
-        delta = m.reshape(c.in(2), {});
-  // The length is max(ceil((limit - start) / delta), 0); floats compute it
-  // in double, as ONNX's reference (numpy.arange) does.
-  Value length, nonZero;
-  if (isFloat) {
-    Value s = m.cast(start, f64), l = m.cast(limit, f64), d = m.cast(delta, f64);
-    Value zero = c.splat(f64, 0);
-    nonZero = m.not_(m.eq(d, zero));
-    Value count = m.unary(xf::UnaryKind::ceil, m.div(m.sub(l, s), d));
-    length = m.cast(m.max(count, zero), c.b().getI64Type());
-  } else {
-    Value s = m.cast(start, c.b().getI64Type()), l = m.cast(limit, c.b().getI64Type()),
-          d = m.cast(delta, c.b().getI64Type());
-    nonZero = m.not_(m.eq(d, m.scalar(0)));
-    d = m.select(nonZero, d, m.scalar(1));
-    // ceil(span / d) with truncating division: round away from zero first.
-    Value span = m.sub(l, s);
-    Value away = m.select(m.gt(d, m.scalar(0)), m.sub(d, m.scalar(1)),
-                          m.add(d, m.scalar(1)));
-    length = m.max(m.div(m.add(span, away), d), m.scalar(0));
-  }
+  bool isFloat = isa<FloatType>(c.elt(0));
+  auto [length, nonZero] = rangeLength(c, m);
+  Value start = m.reshape(c.in(0), {}), delta = m.reshape(c.in(2), {});
   m.check(m.and_(nonZero, m.eq(length, m.scalar(n))),
           "delta must not be 0 and the inputs must give the declared length " +
               llvm::Twine(n));

@@ -142,6 +142,11 @@ matchAxisSets(NodeContext &c, ShapeMath &m, unsigned i, int64_t rank,
 mlir::Value axisMatch(NodeContext &c, ShapeMath &m, mlir::Value axes,
                       int64_t rank);
 
+/// Range's length max(ceil((limit - start) / delta), 0) and whether delta
+/// is non-zero, as 0-D i64 and i1 values (floats in double, as
+/// numpy.arange does).
+std::pair<mlir::Value, mlir::Value> rangeLength(NodeContext &c, ShapeMath &m);
+
 /// Converters for nodes whose output sizes are run-time values and only
 /// the output's rank is declared (RuntimeSizes.cpp): they compute the sizes
 /// with ShapeMath, check them, and build the result with those sizes.
