@@ -6,9 +6,10 @@
 // axes, starts, pads, repeats) are compile-time constants in exported
 // models; when the data is constant too, the result is folded so that
 // chains of shape arithmetic disappear at import. A run-time shape-like
-// input needs the declared output shape and is checked against it at run
-// time (here for Reshape, Expand, Tile, ConstantOfShape, Split; the others
-// in ShapeInputs.cpp).
+// input compiles for the declared output shape and is checked against it at
+// run time (here for Reshape, Expand, Tile, ConstantOfShape, Split; the
+// others in ShapeInputs.cpp); with only the output's rank declared, the
+// sizes are computed at run time (RuntimeSizes.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -1322,14 +1323,14 @@ void registerShapeOps(OpRegistry &r) {
   r.on("Constant", {1, 9, 11, 12, 13}, convertConstant,
        "no sparse or string values");
   r.on("ConstantOfShape", {9}, convertConstantOfShape,
-       "a run-time shape needs the output's static shape declared (checked "
-       "at run time)");
+       "a run-time shape gives run-time sizes (checked at run time)");
   r.on("Range", {11}, convertRange,
-       "folded when the inputs are constants; run-time inputs need the "
-       "output's static length declared (checked at run time)");
+       "folded when the inputs are constants; run-time inputs give a "
+       "run-time length");
   r.on("Shape", {1, 13, 15}, convertShape,
        "folded; the selected dimensions must be static");
-  r.on("Size", {1, 13}, convertSize, "folded; the shape must be static");
+  r.on("Size", {1, 13}, convertSize,
+       "folded; computed at run time from dynamic dimensions");
   r.on("Identity", {1, 13, 14, 16}, [](NodeContext &c) { return c.forward(0); },
        "tensors only");
   r.on("Dropout", {6, 7, 10, 12, 13}, convertDropout,
@@ -1340,13 +1341,17 @@ void registerShapeOps(OpRegistry &r) {
   const char *declaredShape =
       "a run-time shape input needs the output's static shape declared "
       "(checked at run time)";
-  r.on("Reshape", {5, 13, 14}, convertReshape, declaredShape);
+  // Reshape, Squeeze, Unsqueeze, Expand and Tile: compiled for a declared
+  // static output shape, else with sizes computed at run time.
+  const char *runTimeSizes =
+      "a run-time shape input gives run-time sizes (checked at run time)";
+  r.on("Reshape", {5, 13, 14}, convertReshape, runTimeSizes);
   r.on("Flatten", {1, 9, 11, 13}, convertFlatten);
-  r.on("Squeeze", {1, 11, 13}, convertSqueeze, declaredShape);
-  r.on("Unsqueeze", {1, 11, 13}, convertUnsqueeze, declaredShape);
+  r.on("Squeeze", {1, 11, 13}, convertSqueeze, runTimeSizes);
+  r.on("Unsqueeze", {1, 11, 13}, convertUnsqueeze, runTimeSizes);
   r.on("Transpose", {1, 13}, convertTranspose);
-  r.on("Expand", {8, 13}, convertExpand, declaredShape);
-  r.on("Tile", {6, 13}, convertTile, "broadcast + reshape; " + std::string(declaredShape));
+  r.on("Expand", {8, 13}, convertExpand, runTimeSizes);
+  r.on("Tile", {6, 13}, convertTile, "broadcast + reshape; " + std::string(runTimeSizes));
   r.on("Concat", {4, 11, 13}, convertConcat);
   r.on("Split", {2, 11, 13}, convertSplit,
        "run-time sizes need the outputs' static shapes declared (checked at "
@@ -1359,7 +1364,8 @@ void registerShapeOps(OpRegistry &r) {
        "modes constant/reflect/edge; " + std::string(declaredShape) +
            ": offsets computed at run time");
   r.on("Trilu", {14}, convertTrilu, "k may be a run-time value");
-  r.on("EyeLike", {9}, convertEyeLike, "static 2-D input; folded to a constant");
+  r.on("EyeLike", {9}, convertEyeLike,
+       "2-D input; folded to a constant when static");
 }
 
 } // namespace xfc::onnx_import

@@ -507,19 +507,18 @@ void registerSignalOps(OpRegistry &r) {
        "(checked at run time)");
   r.on("MelWeightMatrix", {17}, convertMelWeightMatrix,
        "computed at run time from the sample rate and band edges; "
-       "num_mel_bins and dft_length constant or implied by the declared "
-       "output (checked at run time)");
+       "run-time num_mel_bins and dft_length give run-time sizes");
   r.on("HannWindow", {17},
        [](NodeContext &c) { return convertCosineWindow(c, 0.5, 0.5, 0.0); },
-       "a constant of the size given or declared (checked at run time)");
+       "a constant of a constant or declared size, else computed at run time");
   r.on("HammingWindow", {17},
        [](NodeContext &c) {
          return convertCosineWindow(c, 25.0 / 46.0, 21.0 / 46.0, 0.0);
        },
-       "a constant of the size given or declared (checked at run time)");
+       "a constant of a constant or declared size, else computed at run time");
   r.on("BlackmanWindow", {17},
        [](NodeContext &c) { return convertCosineWindow(c, 0.42, 0.5, 0.08); },
-       "a constant of the size given or declared (checked at run time)");
+       "a constant of a constant or declared size, else computed at run time");
 }
 
 } // namespace xfc::onnx_import
