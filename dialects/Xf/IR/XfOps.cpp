@@ -501,6 +501,35 @@ OpFoldResult BroadcastOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
+/// The result of an op whose sizes are its `shape` operand: one entry per
+/// dimension.
+static LogicalResult verifySizedResult(Operation *op, Value shape,
+                                       RankedTensorType out) {
+  int64_t n = tensorType(shape).getDimSize(0);
+  if (!ShapedType::isDynamic(n) && n != out.getRank())
+    return op->emitOpError("shape has ")
+           << n << " entries for a result of rank " << out.getRank();
+  if (ShapedType::isDynamic(n))
+    return op->emitOpError("shape must have a static length");
+  return success();
+}
+
+LogicalResult ExpandOp::verify() {
+  RankedTensorType in = tensorType(getInput()), out = getType();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("element types differ");
+  if (in.getRank() > out.getRank())
+    return emitOpError("input rank ") << in.getRank() << " exceeds result rank "
+                                      << out.getRank();
+  return verifySizedResult(*this, getShape(), out);
+}
+
+LogicalResult IotaOp::verify() {
+  if (failed(verifyAxis(*this, getAxis(), getType().getRank())))
+    return failure();
+  return verifySizedResult(*this, getShape(), getType());
+}
+
 LogicalResult ConcatOp::verify() {
   if (getInputs().empty())
     return emitOpError("needs at least one input");

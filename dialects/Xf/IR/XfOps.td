@@ -603,6 +603,47 @@ def Xf_BroadcastOp : Xf_Op<"broadcast"> {
   let hasFolder = 1;
 }
 
+def Xf_ExpandOp : Xf_Op<"expand"> {
+  let summary = "broadcast a tensor to sizes known at run time (ONNX Expand)";
+  let description = [{
+    The result's sizes are the elements of `shape` (a vector as long as the
+    result's rank; a static result dimension must match it). The input is
+    aligned with the trailing result dimensions; each input dimension is 1,
+    read at index 0 whatever the result size, or equals the result size.
+    Unlike xf.broadcast, a dynamic input dimension broadcasts when it is 1 at
+    run time. The importer checks the sizes (xf.assert) before it builds the
+    op; the lowering reads an input dimension that is neither 1 nor the
+    result size clamped, so it stays in bounds.
+
+    ```mlir
+    %y = xf.expand %x, %shape : tensor<?x?xf32>, tensor<3xi64> -> tensor<?x?x?xf32>
+    ```
+  }];
+  let arguments = (ins Xf_Tensor:$input, 1DTensorOf<[I64]>:$shape);
+  let results = (outs Xf_Tensor:$result);
+  let assemblyFormat =
+      "$input `,` $shape attr-dict `:` type($input) `,` type($shape) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_IotaOp : Xf_Op<"iota"> {
+  let summary = "each element's index along one axis, of sizes known at run time";
+  let description = [{
+    The result's sizes are the elements of `shape` (as for xf.expand);
+    element `i` holds `i[axis]` converted to the element type. Range, the
+    window functions and EyeLike build on it when their sizes are run-time
+    values.
+
+    ```mlir
+    %i = xf.iota %shape {axis = 0 : i64} : tensor<1xi64> -> tensor<?xf32>
+    ```
+  }];
+  let arguments = (ins 1DTensorOf<[I64]>:$shape, I64Attr:$axis);
+  let results = (outs Xf_NumTensor:$result);
+  let assemblyFormat = "$shape attr-dict `:` type($shape) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def Xf_ConcatOp : Xf_Op<"concat"> {
   let summary = "join tensors along an axis";
   let description = [{

@@ -23,7 +23,34 @@ namespace {
 struct LowerReshape : OpRewritePattern<ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
-    Value result = reshape(rewriter, op.getLoc(), op.getInput(), op.getType());
+    Value input = op.getInput();
+    auto inType = cast<RankedTensorType>(input.getType());
+    // A dynamic input to a static shape (a constant target): flatten it,
+    // check its element count and view it as the static vector, since
+    // expand_shape cannot give a dynamic dimension static parts.
+    if (op.getType().hasStaticShape() && !inType.hasStaticShape()) {
+      Location loc = op.getLoc();
+      int64_t n = op.getType().getNumElements();
+      auto flatType = RankedTensorType::get({ShapedType::kDynamic},
+                                            inType.getElementType());
+      SmallVector<ReassociationIndices> all(1);
+      for (int64_t d = 0; d < inType.getRank(); ++d)
+        all[0].push_back(d);
+      Value flat = inType.getRank() == 1
+                       ? input
+                       : (Value)tensor::CollapseShapeOp::create(rewriter, loc, flatType,
+                                                                input, all);
+      Value ok = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq,
+          tensor::DimOp::create(rewriter, loc, flat, 0),
+          arith::ConstantIndexOp::create(rewriter, loc, n));
+      buildSizeCheck(rewriter, loc, ok,
+                     "the input must have " + llvm::Twine(n) +
+                         " elements to reshape to the target shape");
+      input = tensor::CastOp::create(
+          rewriter, loc, RankedTensorType::get({n}, inType.getElementType()), flat);
+    }
+    Value result = reshape(rewriter, op.getLoc(), input, op.getType());
     if (!result)
       return op.emitError("reshape from ")
              << op.getInput().getType() << " to " << op.getType()
@@ -59,6 +86,86 @@ struct LowerBroadcast : OpRewritePattern<BroadcastOp> {
                                             [](OpBuilder &, Location, ValueRange a) {
                                               return a[0];
                                             }));
+    return success();
+  }
+};
+
+/// A tensor.empty of `type` whose sizes are the elements of `shape` (the
+/// i64 vector operand of xf.expand and xf.iota); negative sizes read as 0.
+Value createEmptyFromShape(OpBuilder &b, Location loc, RankedTensorType type,
+                           Value shape) {
+  return createEmptySized(b, loc, type, [&](int64_t d) -> Value {
+    Value at = arith::ConstantIndexOp::create(b, loc, d);
+    Value v = tensor::ExtractOp::create(b, loc, shape, ValueRange{at});
+    v = arith::MaxSIOp::create(b, loc, v, scalar(b, loc, v.getType(), 0.0));
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+  });
+}
+
+/// Each result element reads the input at its trailing-aligned indices,
+/// index 0 where the input dimension is 1 (at compile or at run time).
+struct LowerExpand : OpRewritePattern<ExpandOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ExpandOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Value input = op.getInput();
+    auto inType = cast<RankedTensorType>(input.getType());
+    int64_t rank = type.getRank(), lead = rank - inType.getRank();
+    Value init = createEmptyFromShape(rewriter, loc, type, op.getShape());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{}, init,
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, getContext())},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> coords;
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value one = arith::ConstantIndexOp::create(b, l, 1);
+          for (int64_t j = 0; j < inType.getRank(); ++j) {
+            if (inType.getDimSize(j) == 1) {
+              coords.push_back(zero);
+              continue;
+            }
+            Value size = inType.isDynamicDim(j)
+                             ? (Value)tensor::DimOp::create(b, l, input, j)
+                             : (Value)arith::ConstantIndexOp::create(b, l, inType.getDimSize(j));
+            // Clamped: an unchecked size mismatch must not read outside.
+            Value last = arith::MaxSIOp::create(
+                b, l, arith::SubIOp::create(b, l, size, one), zero);
+            Value i = arith::MinSIOp::create(
+                b, l, linalg::IndexOp::create(b, l, lead + j), last);
+            if (inType.isDynamicDim(j))
+              i = arith::SelectOp::create(
+                  b, l,
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, size, one),
+                  zero, i);
+            coords.push_back(i);
+          }
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, input, coords).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct LowerIota : OpRewritePattern<IotaOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(IotaOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    Value init = createEmptyFromShape(rewriter, loc, type, op.getShape());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{}, init,
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, getContext())},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          Value i = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                               linalg::IndexOp::create(b, l, axis));
+          linalg::YieldOp::create(b, l, castScalar(b, l, i, type.getElementType()));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
@@ -398,7 +505,8 @@ struct LowerTrilu : OpRewritePattern<TriluOp> {
 } // namespace
 
 void populateDataMovementPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerReshape, LowerTranspose, LowerBroadcast, LowerConcat,
+  patterns.add<LowerReshape, LowerTranspose, LowerBroadcast, LowerExpand,
+               LowerIota, LowerConcat,
                LowerSlice, LowerGather, LowerGatherElements, LowerGatherND,
                LowerEmbedding, LowerPad, LowerTrilu>(
       patterns.getContext());

@@ -6,9 +6,10 @@
 // axes, starts, pads, repeats) are compile-time constants in exported
 // models; when the data is constant too, the result is folded so that
 // chains of shape arithmetic disappear at import. A run-time shape-like
-// input needs the declared output shape and is checked against it at run
-// time (here for Reshape, Expand, Tile, ConstantOfShape, Split; the others
-// in ShapeInputs.cpp).
+// input compiles for the declared output shape and is checked against it at
+// run time (here for Reshape, Expand, Tile, ConstantOfShape, Split; the
+// others in ShapeInputs.cpp); with only the output's rank declared, the
+// sizes are computed at run time (RuntimeSizes.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +22,7 @@
 #include "dialects/Xf/IR/XfShapes.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 #include <cmath>
@@ -216,9 +218,31 @@ LogicalResult convertConstant(NodeContext &c) {
   return c.doneConst(std::move(t));
 }
 
+/// ConstantOfShape's value attribute as a 0-D tensor (float 0 by default).
+FailureOr<ConstTensor> constantOfShapeValue(NodeContext &c) {
+  ConstTensor value = ConstTensor::splat(dt::Float, {}, 0.0);
+  if (c.hasAttr("value")) {
+    const onnx::TensorProto *proto = c.attrTensor("value");
+    if (!proto)
+      return failure();
+    std::string error;
+    if (!readTensorProto(*proto, c.modelDir(), value, error))
+      return c.fail("value: " + error);
+    if (value.numElements() != 1)
+      return c.fail("value must have exactly one element");
+    value = value.reshaped({});
+  }
+  return value;
+}
+
 LogicalResult convertConstantOfShape(NodeContext &c) {
   FailureOr<llvm::SmallVector<int64_t>> shape;
   bool runTimeShape = !c.partial(0);
+  if (runTimeShape && !c.declaredType(0)) {
+    FailureOr<ConstTensor> value = constantOfShapeValue(c);
+    return failed(value) ? failure()
+                         : constantOfShapeAtRunTime(c, c.constant(*value));
+  }
   if (runTimeShape) {
     FailureOr<RankedTensorType> declared = c.declaredOutput("the shape input");
     if (failed(declared))
@@ -237,17 +261,10 @@ LogicalResult convertConstantOfShape(NodeContext &c) {
                     llvm::Twine(d));
   if (checkedNumElements(*shape) < 0)
     return c.fail("the shape " + listStr(*shape) + " is too large");
-  ConstTensor value = ConstTensor::splat(dt::Float, {}, 0.0);
-  if (c.hasAttr("value")) {
-    const onnx::TensorProto *proto = c.attrTensor("value");
-    if (!proto)
-      return failure();
-    std::string error;
-    if (!readTensorProto(*proto, c.modelDir(), value, error))
-      return c.fail("value: " + error);
-    if (value.numElements() != 1)
-      return c.fail("value must have exactly one element");
-  }
+  FailureOr<ConstTensor> valueOr = constantOfShapeValue(c);
+  if (failed(valueOr))
+    return failure();
+  const ConstTensor &value = *valueOr;
   ConstTensor result =
       value.isFloat()
           ? ConstTensor::splat(value.dtype(), *shape, value.floatAt(0))
@@ -262,7 +279,7 @@ LogicalResult convertConstantOfShape(NodeContext &c) {
 
 LogicalResult convertRange(NodeContext &c) {
   if (!c.allConstant())
-    return convertRangeAtRunTime(c);
+    return c.declaredType(0) ? convertRangeAtRunTime(c) : rangeOfRunTimeLength(c);
   for (unsigned i = 0; i < 3; ++i)
     if (c.constant(i)->numElements() != 1)
       return c.fail("the inputs of Range must be scalars");
@@ -338,8 +355,12 @@ LogicalResult convertShape(NodeContext &c) {
 
 LogicalResult convertSize(NodeContext &c) {
   int64_t n = dimProduct(c.shape(0));
-  if (ShapedType::isDynamic(n))
-    return c.doneConst(ConstTensor::ofInts(dt::Int64, {}, {0}).withUnknown({1}));
+  if (ShapedType::isDynamic(n)) {
+    // The product of the run-time sizes.
+    ShapeMath m(c);
+    Value size = m.product(m.dims(c.in(0)));
+    return m.ok() ? c.done(size) : failure();
+  }
   return c.doneConst(ConstTensor::ofInts(dt::Int64, {}, {n}));
 }
 
@@ -401,23 +422,46 @@ LogicalResult convertDropout(NodeContext &c) {
 /// then) when fewer than two sizes are dynamic, when each names the input's
 /// own dimension at its position (PyTorch's view(b, s, ...), which
 /// xf.reshape lowers positionally), or when one is an anonymous size.
+/// Whether xf.reshape's lowering can tell the sizes of `out` from `in`
+/// (LoweringUtils' reshape): a collapse, or an expansion where each group
+/// of output dimensions has at most one dynamic size, or at most one
+/// dynamic size in all.
+bool lowerableReshape(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out) {
+  if (in == out || llvm::count_if(out, ShapedType::isDynamic) <= 1)
+    return true;
+  if (out.size() < in.size())
+    return getReassociationIndicesForCollapse(in, out).has_value();
+  if (out.size() == in.size())
+    return false;
+  auto groups = getReassociationIndicesForCollapse(out, in);
+  return groups && llvm::all_of(*groups, [&](const ReassociationIndices &g) {
+           return llvm::count_if(g, [&](int64_t d) {
+                    return ShapedType::isDynamic(out[d]);
+                  }) <= 1;
+         });
+}
+
 Value reshapeWithRuntimeSizes(NodeContext &c, llvm::ArrayRef<int64_t> target,
                               llvm::ArrayRef<int64_t> out, int inferIndex,
                               bool allowZero) {
   // A constant input folds instead.
   if (llvm::count_if(out, ShapedType::isDynamic) < 2 || c.partial(0))
     return {};
+  llvm::ArrayRef<int64_t> in = c.shape(0);
   bool positional = true;
   for (size_t i = 0; i < out.size(); ++i) {
-    if (!ShapedType::isDynamic(out[i]) || (int)i == inferIndex ||
-        (target[i] == 0 && !allowZero))
+    if (!ShapedType::isDynamic(out[i]) || (int)i == inferIndex)
       continue;
+    if (target[i] == 0 && !allowZero) {
+      positional &= i < in.size();
+      continue;
+    }
     auto symbol = c.dimSymbolOf(1, i);
     if (!symbol)
       return {};
     positional &= symbol->first == c.in(0) && symbol->second == static_cast<int64_t>(i);
   }
-  if (positional)
+  if (positional && lowerableReshape(c.shape(0), out))
     return {};
   OpBuilder &b = c.b();
   Location loc = c.loc();
@@ -483,7 +527,8 @@ LogicalResult convertReshape(NodeContext &c) {
   if (c.failed())
     return failure();
   if (!c.partial(1))
-    return reshapeToDeclared(c, allowZero);
+    return c.declaredType(0) ? reshapeToDeclared(c, allowZero)
+                             : reshapeToRunTimeSizes(c, allowZero);
   auto target = c.constDims(1, "the target shape");
   if (failed(target))
     return failure();
@@ -601,9 +646,16 @@ bool runTimeAxes(NodeContext &c) {
   return c.since() >= 13 && c.has(1) && !c.constant(1);
 }
 
+/// True when the output shape is declared and the input is static: the
+/// node is compiled for that shape (and checked), not for run-time sizes.
+bool declaredStatic(NodeContext &c) {
+  return c.declaredType(0) && c.type(0).hasStaticShape();
+}
+
 LogicalResult convertSqueeze(NodeContext &c) {
   if (runTimeAxes(c))
-    return convertSqueezeAtRunTime(c, /*unsqueeze=*/false);
+    return declaredStatic(c) ? convertSqueezeAtRunTime(c, /*unsqueeze=*/false)
+                             : squeezeToRunTimeSizes(c, /*unsqueeze=*/false);
   auto axes = squeezeAxes(c);
   if (failed(axes))
     return failure();
@@ -636,7 +688,8 @@ LogicalResult convertSqueeze(NodeContext &c) {
 
 LogicalResult convertUnsqueeze(NodeContext &c) {
   if (runTimeAxes(c))
-    return convertSqueezeAtRunTime(c, /*unsqueeze=*/true);
+    return declaredStatic(c) ? convertSqueezeAtRunTime(c, /*unsqueeze=*/true)
+                             : squeezeToRunTimeSizes(c, /*unsqueeze=*/true);
   auto axes = squeezeAxes(c);
   if (failed(axes))
     return failure();
@@ -685,7 +738,7 @@ LogicalResult convertTranspose(NodeContext &c) {
 
 LogicalResult convertExpand(NodeContext &c) {
   if (!c.partial(1))
-    return expandToDeclared(c);
+    return c.declaredType(0) ? expandToDeclared(c) : expandToRunTimeSizes(c);
   auto target = c.constDims(1, "the shape");
   if (failed(target))
     return failure();
@@ -742,6 +795,12 @@ FailureOr<llvm::SmallVector<int64_t>> tileRepeats(NodeContext &c) {
 }
 
 LogicalResult convertTile(NodeContext &c) {
+  // Run-time repeats without a declared shape, or a dynamic input (whose
+  // tiled dimensions the reshapes below could not tell apart): the sizes
+  // are computed at run time.
+  if ((!c.constant(1) && !c.declaredType(0)) ||
+      (!c.type(0).hasStaticShape() && !c.partial(0)))
+    return tileToRunTimeSizes(c);
   auto repeats = tileRepeats(c);
   if (failed(repeats))
     return failure();
@@ -1243,8 +1302,10 @@ LogicalResult convertEyeLike(NodeContext &c) {
     return failure();
   if (!dtypeToType(c.ctx(), dtype))
     return c.fail(dtypeName(dtype) + " is not supported");
-  if (c.rank(0) != 2 || !c.type(0).hasStaticShape())
-    return c.fail("the input must be 2-D with a static shape");
+  if (c.rank(0) != 2)
+    return c.fail("the input must be 2-D");
+  if (!c.type(0).hasStaticShape())
+    return eyeLikeAtRunTime(c, dtypeToType(c.ctx(), dtype), k);
   int64_t rows = c.shape(0)[0], cols = c.shape(0)[1];
   if (rows * cols > kFoldLimit)
     return c.fail("the input is too large");
@@ -1262,14 +1323,14 @@ void registerShapeOps(OpRegistry &r) {
   r.on("Constant", {1, 9, 11, 12, 13}, convertConstant,
        "no sparse or string values");
   r.on("ConstantOfShape", {9}, convertConstantOfShape,
-       "a run-time shape needs the output's static shape declared (checked "
-       "at run time)");
+       "a run-time shape gives run-time sizes (checked at run time)");
   r.on("Range", {11}, convertRange,
-       "folded when the inputs are constants; run-time inputs need the "
-       "output's static length declared (checked at run time)");
+       "folded when the inputs are constants; run-time inputs give a "
+       "run-time length");
   r.on("Shape", {1, 13, 15}, convertShape,
        "folded; the selected dimensions must be static");
-  r.on("Size", {1, 13}, convertSize, "folded; the shape must be static");
+  r.on("Size", {1, 13}, convertSize,
+       "folded; computed at run time from dynamic dimensions");
   r.on("Identity", {1, 13, 14, 16}, [](NodeContext &c) { return c.forward(0); },
        "tensors only");
   r.on("Dropout", {6, 7, 10, 12, 13}, convertDropout,
@@ -1280,13 +1341,17 @@ void registerShapeOps(OpRegistry &r) {
   const char *declaredShape =
       "a run-time shape input needs the output's static shape declared "
       "(checked at run time)";
-  r.on("Reshape", {5, 13, 14}, convertReshape, declaredShape);
+  // Reshape, Squeeze, Unsqueeze, Expand and Tile: compiled for a declared
+  // static output shape, else with sizes computed at run time.
+  const char *runTimeSizes =
+      "a run-time shape input gives run-time sizes (checked at run time)";
+  r.on("Reshape", {5, 13, 14}, convertReshape, runTimeSizes);
   r.on("Flatten", {1, 9, 11, 13}, convertFlatten);
-  r.on("Squeeze", {1, 11, 13}, convertSqueeze, declaredShape);
-  r.on("Unsqueeze", {1, 11, 13}, convertUnsqueeze, declaredShape);
+  r.on("Squeeze", {1, 11, 13}, convertSqueeze, runTimeSizes);
+  r.on("Unsqueeze", {1, 11, 13}, convertUnsqueeze, runTimeSizes);
   r.on("Transpose", {1, 13}, convertTranspose);
-  r.on("Expand", {8, 13}, convertExpand, declaredShape);
-  r.on("Tile", {6, 13}, convertTile, "broadcast + reshape; " + std::string(declaredShape));
+  r.on("Expand", {8, 13}, convertExpand, runTimeSizes);
+  r.on("Tile", {6, 13}, convertTile, "broadcast + reshape; " + std::string(runTimeSizes));
   r.on("Concat", {4, 11, 13}, convertConcat);
   r.on("Split", {2, 11, 13}, convertSplit,
        "run-time sizes need the outputs' static shapes declared (checked at "
@@ -1299,7 +1364,8 @@ void registerShapeOps(OpRegistry &r) {
        "modes constant/reflect/edge; " + std::string(declaredShape) +
            ": offsets computed at run time");
   r.on("Trilu", {14}, convertTrilu, "k may be a run-time value");
-  r.on("EyeLike", {9}, convertEyeLike, "static 2-D input; folded to a constant");
+  r.on("EyeLike", {9}, convertEyeLike,
+       "2-D input; folded to a constant when static");
 }
 
 } // namespace xfc::onnx_import

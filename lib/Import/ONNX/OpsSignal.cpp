@@ -11,8 +11,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "NodeContext.h"
+#include "ShapeInputs.h"
 
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include "llvm/Support/MathExtras.h"
 
@@ -357,6 +359,9 @@ LogicalResult convertCosineWindow(NodeContext &c, double a0, double a1,
   if (failed(dtype))
     return failure();
   std::optional<RankedTensorType> out = c.declaredType(0);
+  if (!c.constant(0) && !(out && out->getRank() == 1))
+    return cosineWindowAtRunTime(c, dtypeToType(c.ctx(), *dtype), periodic, a0,
+                                 a1, a2);
   FailureOr<int64_t> size = lengthInput(
       c, 0, out && out->getRank() == 1 ? out->getShape()[0] : ShapedType::kDynamic,
       "the size");
@@ -386,18 +391,58 @@ LogicalResult convertMelWeightMatrix(NodeContext &c) {
     return failure();
   std::optional<RankedTensorType> out = c.declaredType(0);
   bool declared = out && out->getRank() == 2;
-  FailureOr<int64_t> mels = lengthInput(
-      c, 0, declared ? out->getDimSize(1) : ShapedType::kDynamic, "num_mel_bins");
-  FailureOr<int64_t> length = lengthInput(
-      c, 1, declared ? 2 * (out->getDimSize(0) - 1) : ShapedType::kDynamic,
-      "dft_length");
-  if (failed(mels) || failed(length))
-    return failure();
-  if (*mels < 1 || *length < 1 || *mels > (1 << 16) || *length > (1 << 24))
-    return c.fail("num_mel_bins and dft_length must be positive");
-  int64_t rows = *length / 2 + 1;
   Type f64 = c.b().getF64Type();
   ChainedOps ops{c};
+  // The edge numbers 0 .. num_mel_bins + 1, the frequency bins 0 .. rows - 1
+  // as a column, and edges[offset + i] for i < num_mel_bins (as a row):
+  // constants when the sizes are known, else computed at run time.
+  Value edgeIds, j, lengthPlusOne, edgeCount;
+  std::function<Value(Value, int64_t)> edgeRow;
+  if (!declared && (!c.constant(0) || !c.constant(1))) {
+    ShapeMath m(c);
+    Value mels = m.reshape(m.input(0), {}), length = m.reshape(m.input(1), {});
+    Value ok = m.and_(m.and_(m.ge(mels, m.scalar(1)), m.ge(length, m.scalar(1))),
+                      m.and_(m.le(mels, m.scalar(1 << 16)),
+                             m.le(length, m.scalar(1 << 24))));
+    m.check(ok, "num_mel_bins and dft_length must be positive");
+    mels = m.select(ok, mels, m.scalar(1));
+    length = m.select(ok, length, m.scalar(1));
+    Value rows = m.add(m.div(length, m.scalar(2)), m.scalar(1));
+    edgeIds = m.iota(m.reshape(m.add(mels, m.scalar(2)), {1}), 0, f64);
+    j = m.reshape(m.iota(m.reshape(rows, {1}), 0, f64), {ShapedType::kDynamic, 1});
+    lengthPlusOne = m.cast(m.add(length, m.scalar(1)), f64);
+    edgeCount = m.cast(m.add(mels, m.scalar(2)), f64);
+    Value melIds = m.iota(m.reshape(mels, {1}), 0, c.b().getI64Type());
+    edgeRow = [&c, melIds](Value edges, int64_t offset) {
+      ShapeMath m(c);
+      return m.reshape(m.take(edges, m.add(melIds, m.scalar(offset)), 0),
+                       {1, ShapedType::kDynamic});
+    };
+    if (!m.ok())
+      return failure();
+  } else {
+    FailureOr<int64_t> mels = lengthInput(
+        c, 0, declared ? out->getDimSize(1) : ShapedType::kDynamic, "num_mel_bins");
+    FailureOr<int64_t> length = lengthInput(
+        c, 1, declared ? 2 * (out->getDimSize(0) - 1) : ShapedType::kDynamic,
+        "dft_length");
+    if (failed(mels) || failed(length))
+      return failure();
+    if (*mels < 1 || *length < 1 || *mels > (1 << 16) || *length > (1 << 24))
+      return c.fail("num_mel_bins and dft_length must be positive");
+    int64_t rows = *length / 2 + 1;
+    std::vector<double> edgeIdValues(*mels + 2), rowIds(rows);
+    std::iota(edgeIdValues.begin(), edgeIdValues.end(), 0.0);
+    std::iota(rowIds.begin(), rowIds.end(), 0.0);
+    edgeIds = c.constant(ConstTensor::ofFloats(dt::Double, {*mels + 2}, edgeIdValues));
+    j = c.constant(ConstTensor::ofFloats(dt::Double, {rows, 1}, rowIds));
+    lengthPlusOne = c.splat(f64, static_cast<double>(*length + 1));
+    edgeCount = c.splat(f64, static_cast<double>(*mels + 2));
+    int64_t n = *mels;
+    edgeRow = [&c, n](Value edges, int64_t offset) {
+      return c.reshape(c.slice(edges, {offset}, {1}, {n}), {1, n});
+    };
+  }
   auto input = [&](unsigned i) { return c.reshape(c.cast(c.in(i), f64), {}); };
   auto k = [&](double v) { return c.splat(f64, v); };
   using xf::BinaryKind;
@@ -412,14 +457,8 @@ LogicalResult convertMelWeightMatrix(NodeContext &c) {
   // The reference (and ONNX Runtime) divides the mel range by the number of
   // edges, num_mel_bins + 2, so the last edge stops short of the upper one.
   Value step = ops.bin(BinaryKind::div, ops.bin(BinaryKind::sub, high, low),
-                       k(static_cast<double>(*mels + 2)));
-  std::vector<double> edgeIds(*mels + 2), rowIds(rows);
-  std::iota(edgeIds.begin(), edgeIds.end(), 0.0);
-  std::iota(rowIds.begin(), rowIds.end(), 0.0);
-  Value edgeMel = ops.bin(BinaryKind::add,
-                          ops.bin(BinaryKind::mul,
-                                  c.constant(ConstTensor::ofFloats(dt::Double, {*mels + 2}, edgeIds)),
-                                  step),
+                       edgeCount);
+  Value edgeMel = ops.bin(BinaryKind::add, ops.bin(BinaryKind::mul, edgeIds, step),
                           low);
   Value edgeHz = ops.bin(BinaryKind::mul, k(700),
                          ops.bin(BinaryKind::sub,
@@ -429,13 +468,10 @@ LogicalResult convertMelWeightMatrix(NodeContext &c) {
   Value edges = c.unary(
       xf::UnaryKind::floor,
       ops.bin(BinaryKind::div,
-              ops.bin(BinaryKind::mul, k(static_cast<double>(*length + 1)), edgeHz),
+              ops.bin(BinaryKind::mul, lengthPlusOne, edgeHz),
               input(2)));
-  auto edge = [&](int64_t offset) {
-    return c.reshape(c.slice(edges, {offset}, {1}, {*mels}), {1, *mels});
-  };
-  Value left = edge(0), center = edge(1), right = edge(2);
-  Value j = c.constant(ConstTensor::ofFloats(dt::Double, {rows, 1}, rowIds));
+  Value left = edgeRow(edges, 0), center = edgeRow(edges, 1),
+        right = edgeRow(edges, 2);
   auto between = [&](Value lo, BinaryKind upper, Value hi) {
     return ops.bin(BinaryKind::and_, ops.bin(BinaryKind::ge, j, lo), ops.bin(upper, j, hi));
   };
@@ -471,19 +507,18 @@ void registerSignalOps(OpRegistry &r) {
        "(checked at run time)");
   r.on("MelWeightMatrix", {17}, convertMelWeightMatrix,
        "computed at run time from the sample rate and band edges; "
-       "num_mel_bins and dft_length constant or implied by the declared "
-       "output (checked at run time)");
+       "run-time num_mel_bins and dft_length give run-time sizes");
   r.on("HannWindow", {17},
        [](NodeContext &c) { return convertCosineWindow(c, 0.5, 0.5, 0.0); },
-       "a constant of the size given or declared (checked at run time)");
+       "a constant of a constant or declared size, else computed at run time");
   r.on("HammingWindow", {17},
        [](NodeContext &c) {
          return convertCosineWindow(c, 25.0 / 46.0, 21.0 / 46.0, 0.0);
        },
-       "a constant of the size given or declared (checked at run time)");
+       "a constant of a constant or declared size, else computed at run time");
   r.on("BlackmanWindow", {17},
        [](NodeContext &c) { return convertCosineWindow(c, 0.42, 0.5, 0.08); },
-       "a constant of the size given or declared (checked at run time)");
+       "a constant of a constant or declared size, else computed at run time");
 }
 
 } // namespace xfc::onnx_import

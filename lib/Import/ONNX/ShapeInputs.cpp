@@ -109,6 +109,12 @@ Value ShapeMath::reshape(Value v, llvm::ArrayRef<int64_t> shape) {
   return v ? c_.reshape(v, shape) : Value();
 }
 
+Value ShapeMath::concat(llvm::ArrayRef<Value> parts, int64_t axis) {
+  if (llvm::any_of(parts, [](Value v) { return !v; }))
+    return {};
+  return track(c_.concat(llvm::SmallVector<Value>(parts), axis));
+}
+
 Value ShapeMath::sum(Value v, llvm::ArrayRef<int64_t> axes) {
   if (!v)
     return {};
@@ -133,6 +139,91 @@ Value ShapeMath::any(llvm::ArrayRef<Value> conds) {
   for (Value cond : conds)
     acc = or_(acc, cond);
   return acc;
+}
+
+Value ShapeMath::dim(Value x, int64_t d) {
+  if (!x)
+    return {};
+  auto t = llvm::cast<RankedTensorType>(x.getType());
+  if (!t.isDynamicDim(d))
+    return scalar(t.getDimSize(d));
+  OpBuilder &b = c_.b();
+  Value size = arith::IndexCastOp::create(
+      b, c_.loc(), b.getI64Type(), tensor::DimOp::create(b, c_.loc(), x, d));
+  return tensor::FromElementsOp::create(
+      b, c_.loc(), RankedTensorType::get({}, b.getI64Type()), ValueRange{size});
+}
+
+Value ShapeMath::dims(Value x) {
+  if (!x)
+    return {};
+  auto t = llvm::cast<RankedTensorType>(x.getType());
+  if (t.hasStaticShape())
+    return ints(t.getShape());
+  if (t.getRank() == 0)
+    return ints({});
+  llvm::SmallVector<Value> parts;
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    parts.push_back(reshape(dim(x, d), {1}));
+  return concat(parts, 0);
+}
+
+Value ShapeMath::product(Value v) {
+  if (!v)
+    return {};
+  return c_.reduce(xf::ReduceKind::prod, v, {0}, /*keepDims=*/false);
+}
+
+Value ShapeMath::vector(unsigned i, int64_t n, int64_t fill, bool alignRight,
+                        Value *length) {
+  Value v = input(i);
+  if (!v)
+    return {};
+  auto t = llvm::cast<RankedTensorType>(v.getType());
+  if (t.getRank() != 1)
+    return track(c_.fail("input " + llvm::Twine(i) + " must be a vector, not " +
+                         shapeStr(t.getShape())));
+  Value len = dim(v, 0);
+  if (length)
+    *length = len;
+  if (t.getDimSize(0) == n)
+    return v;
+  // Padded with n fill values, the vector has at least n entries, so the
+  // gather below never clamps into another entry.
+  Value pad = ints(llvm::SmallVector<int64_t>(n, fill));
+  Value padded = alignRight ? concat({pad, v}, 0) : concat({v, pad}, 0);
+  Value indices = alignRight ? add(iota({n}), len) : iota({n});
+  return take(padded, indices, 0);
+}
+
+Value ShapeMath::iota(Value shape, int64_t axis, Type elt) {
+  if (!shape)
+    return {};
+  int64_t rank = llvm::cast<RankedTensorType>(shape.getType()).getDimSize(0);
+  auto type = RankedTensorType::get(
+      llvm::SmallVector<int64_t>(rank, ShapedType::kDynamic), elt);
+  return xf::IotaOp::create(c_.b(), c_.loc(), type, shape,
+                            static_cast<uint64_t>(axis));
+}
+
+Value ShapeMath::expand(Value x, Value shape) {
+  if (!x || !shape)
+    return {};
+  int64_t rank = llvm::cast<RankedTensorType>(shape.getType()).getDimSize(0);
+  auto type = RankedTensorType::get(
+      llvm::SmallVector<int64_t>(rank, ShapedType::kDynamic),
+      llvm::cast<RankedTensorType>(x.getType()).getElementType());
+  return xf::ExpandOp::create(c_.b(), c_.loc(), type, x, shape);
+}
+
+Value ShapeMath::reshapeTo(Value x, Value shape) {
+  if (!x || !shape)
+    return {};
+  int64_t rank = llvm::cast<RankedTensorType>(shape.getType()).getDimSize(0);
+  auto type = RankedTensorType::get(
+      llvm::SmallVector<int64_t>(rank, ShapedType::kDynamic),
+      llvm::cast<RankedTensorType>(x.getType()).getElementType());
+  return tensor::ReshapeOp::create(c_.b(), c_.loc(), type, x, shape);
 }
 
 void ShapeMath::check(Value cond, const llvm::Twine &what) {
@@ -180,8 +271,14 @@ axisSets(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out, int64_t k,
 }
 
 Value axisMatch(NodeContext &c, ShapeMath &m, unsigned i, int64_t rank) {
-  int64_t k = c.type(i).getNumElements();
-  Value axes = m.reshape(m.input(i), {1, k});
+  return axisMatch(c, m, m.input(i), rank);
+}
+
+Value axisMatch(NodeContext &c, ShapeMath &m, Value vector, int64_t rank) {
+  if (!vector)
+    return {};
+  int64_t k = llvm::cast<RankedTensorType>(vector.getType()).getNumElements();
+  Value axes = m.reshape(vector, {1, k});
   Value inRange = m.and_(m.ge(axes, m.scalar(-rank)), m.lt(axes, m.scalar(rank)));
   m.check(m.all(inRange), "the axes must be in [" + llvm::Twine(-rank) + ", " +
                               llvm::Twine(rank) + ")");
@@ -517,30 +614,9 @@ LogicalResult convertRangeAtRunTime(NodeContext &c) {
       return c.fail("the inputs of Range must be scalars of one type");
   int64_t n = declared->getDimSize(0);
   ShapeMath m(c);
-  Type elt = c.elt(0), f64 = c.b().getF64Type();
-  bool isFloat = isa<FloatType>(elt);
-  Value start = m.reshape(c.in(0), {}), limit = m.reshape(c.in(1), {}),
-        delta = m.reshape(c.in(2), {});
-  // The length is max(ceil((limit - start) / delta), 0); floats compute it
-  // in double, as ONNX's reference (numpy.arange) does.
-  Value length, nonZero;
-  if (isFloat) {
-    Value s = m.cast(start, f64), l = m.cast(limit, f64), d = m.cast(delta, f64);
-    Value zero = c.splat(f64, 0);
-    nonZero = m.not_(m.eq(d, zero));
-    Value count = m.unary(xf::UnaryKind::ceil, m.div(m.sub(l, s), d));
-    length = m.cast(m.max(count, zero), c.b().getI64Type());
-  } else {
-    Value s = m.cast(start, c.b().getI64Type()), l = m.cast(limit, c.b().getI64Type()),
-          d = m.cast(delta, c.b().getI64Type());
-    nonZero = m.not_(m.eq(d, m.scalar(0)));
-    d = m.select(nonZero, d, m.scalar(1));
-    // ceil(span / d) with truncating division: round away from zero first.
-    Value span = m.sub(l, s);
-    Value away = m.select(m.gt(d, m.scalar(0)), m.sub(d, m.scalar(1)),
-                          m.add(d, m.scalar(1)));
-    length = m.max(m.div(m.add(span, away), d), m.scalar(0));
-  }
+  bool isFloat = isa<FloatType>(c.elt(0));
+  auto [length, nonZero] = rangeLength(c, m);
+  Value start = m.reshape(c.in(0), {}), delta = m.reshape(c.in(2), {});
   m.check(m.and_(nonZero, m.eq(length, m.scalar(n))),
           "delta must not be 0 and the inputs must give the declared length " +
               llvm::Twine(n));

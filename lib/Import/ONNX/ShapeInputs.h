@@ -74,6 +74,7 @@ public:
   /// `x` gathered along `axis` at the 1-D `indices`.
   mlir::Value take(mlir::Value x, mlir::Value indices, int64_t axis);
   mlir::Value reshape(mlir::Value v, llvm::ArrayRef<int64_t> shape);
+  mlir::Value concat(llvm::ArrayRef<mlir::Value> parts, int64_t axis);
   /// Sum over `axes` (sorted), dropping them; an i1 tensor counts its true
   /// elements.
   mlir::Value sum(mlir::Value v, llvm::ArrayRef<int64_t> axes);
@@ -81,6 +82,28 @@ public:
   mlir::Value all(mlir::Value cond);
   /// 0-D i1: any of the 0-D conditions is true.
   mlir::Value any(llvm::ArrayRef<mlir::Value> conds);
+
+  /// The size of dimension `d` of `x` as a 0-D i64 tensor (read at run
+  /// time when dynamic), and all of them as a vector.
+  mlir::Value dim(mlir::Value x, int64_t d);
+  mlir::Value dims(mlir::Value x);
+  /// Product of a vector's elements (0-D; 1 for an empty vector).
+  mlir::Value product(mlir::Value v);
+  /// The vector input `i` (of any length, possibly dynamic) as `n` i64
+  /// entries: its first n, padded with `fill` on the right, or with
+  /// `alignRight` its last n, padded on the left. Reads stay in bounds
+  /// whatever its run-time length, returned in `length` (0-D) if asked.
+  mlir::Value vector(unsigned i, int64_t n, int64_t fill, bool alignRight,
+                     mlir::Value *length = nullptr);
+  /// A tensor of sizes `shape` (an [n] i64 vector) and element type `elt`
+  /// holding each element's index along `axis` (xf.iota).
+  mlir::Value iota(mlir::Value shape, int64_t axis, mlir::Type elt);
+  /// `x` broadcast to the sizes `shape` (xf.expand; a dimension of `x` that
+  /// is 1 at run time broadcasts).
+  mlir::Value expand(mlir::Value x, mlir::Value shape);
+  /// `x` viewed with the sizes `shape` (tensor.reshape): the caller makes
+  /// sure the element counts agree.
+  mlir::Value reshapeTo(mlir::Value x, mlir::Value shape);
 
   /// c.check(cond, what) once everything built so far succeeded.
   void check(mlir::Value cond, const llvm::Twine &what);
@@ -114,6 +137,30 @@ llvm::SmallVector<mlir::Value>
 matchAxisSets(NodeContext &c, ShapeMath &m, unsigned i, int64_t rank,
               llvm::ArrayRef<llvm::SmallVector<bool>> sets,
               const llvm::Twine &what);
+
+/// axisMatch() for a run-time axes vector `axes` ([k] i64).
+mlir::Value axisMatch(NodeContext &c, ShapeMath &m, mlir::Value axes,
+                      int64_t rank);
+
+/// Range's length max(ceil((limit - start) / delta), 0) and whether delta
+/// is non-zero, as 0-D i64 and i1 values (floats in double, as
+/// numpy.arange does).
+std::pair<mlir::Value, mlir::Value> rangeLength(NodeContext &c, ShapeMath &m);
+
+/// Converters for nodes whose output sizes are run-time values and only
+/// the output's rank is declared (RuntimeSizes.cpp): they compute the sizes
+/// with ShapeMath, check them, and build the result with those sizes.
+mlir::LogicalResult reshapeToRunTimeSizes(NodeContext &c, bool allowZero);
+mlir::LogicalResult squeezeToRunTimeSizes(NodeContext &c, bool unsqueeze);
+mlir::LogicalResult expandToRunTimeSizes(NodeContext &c);
+mlir::LogicalResult constantOfShapeAtRunTime(NodeContext &c, mlir::Value value);
+mlir::LogicalResult tileToRunTimeSizes(NodeContext &c);
+mlir::LogicalResult rangeOfRunTimeLength(NodeContext &c);
+mlir::LogicalResult eyeLikeAtRunTime(NodeContext &c, mlir::Type elt, int64_t k);
+/// A generalized cosine window of a run-time size (input 0).
+mlir::LogicalResult cosineWindowAtRunTime(NodeContext &c, mlir::Type elt,
+                                          bool periodic, double a0, double a1,
+                                          double a2);
 
 /// Converters for nodes whose shape-like inputs are run-time values.
 mlir::LogicalResult convertSliceAtRunTime(NodeContext &c);

@@ -846,3 +846,27 @@ func.func @nms_counts(%b: tensor<1x6x4xf32>, %s: tensor<1x2x5xf32>, %m: tensor<i
   %0 = xf.nms %b, %s, %m, %i, %t {center_point_box = false} : tensor<1x6x4xf32>, tensor<1x2x5xf32>, tensor<i64>, tensor<f32>, tensor<f32> -> tensor<1x2x5xi64>
   return
 }
+
+// -----
+
+func.func @expand_shape_length(%x: tensor<?xf32>, %s: tensor<3xi64>) {
+  // expected-error @+1 {{shape has 3 entries for a result of rank 2}}
+  %0 = xf.expand %x, %s : tensor<?xf32>, tensor<3xi64> -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @expand_rank(%x: tensor<?x?x?xf32>, %s: tensor<2xi64>) {
+  // expected-error @+1 {{input rank 3 exceeds result rank 2}}
+  %0 = xf.expand %x, %s : tensor<?x?x?xf32>, tensor<2xi64> -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @iota_axis(%s: tensor<2xi64>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = xf.iota %s {axis = 2 : i64} : tensor<2xi64> -> tensor<?x?xf32>
+  return
+}

@@ -187,3 +187,14 @@ func.func @resize_dynamic(%x: tensor<?x1x2x4xf32>, %s: tensor<4xf32>, %n: index,
   %0 = xf.resize linear %x, %s sizes(%n, %h) coordinates half_pixel nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 0.0 : f64} : tensor<?x1x2x4xf32>, tensor<4xf32> -> tensor<?x1x?x8xf32>
   return %0 : tensor<?x1x?x8xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @runtime_sizes
+func.func @runtime_sizes(%x: tensor<?x1xf32>, %s: tensor<3xi64>) -> (tensor<?x?x?xf32>, tensor<?x?x?xi64>) {
+  // CHECK: xf.expand %{{.*}}, %{{.*}} : tensor<?x1xf32>, tensor<3xi64> -> tensor<?x?x?xf32>
+  %0 = xf.expand %x, %s : tensor<?x1xf32>, tensor<3xi64> -> tensor<?x?x?xf32>
+  // CHECK: xf.iota %{{.*}} {axis = 2 : i64} : tensor<3xi64> -> tensor<?x?x?xi64>
+  %1 = xf.iota %s {axis = 2 : i64} : tensor<3xi64> -> tensor<?x?x?xi64>
+  return %0, %1 : tensor<?x?x?xf32>, tensor<?x?x?xi64>
+}
