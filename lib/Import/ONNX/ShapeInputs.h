@@ -115,6 +115,10 @@ matchAxisSets(NodeContext &c, ShapeMath &m, unsigned i, int64_t rank,
               llvm::ArrayRef<llvm::SmallVector<bool>> sets,
               const llvm::Twine &what);
 
+/// 0, 1, ..., n - 1 as a tensor<?xi64> whose size `n` (an index) is only
+/// known at run time (tensor.generate).
+mlir::Value runTimeIota(NodeContext &c, mlir::Value n);
+
 /// Converters for nodes whose shape-like inputs are run-time values.
 mlir::LogicalResult convertSliceAtRunTime(NodeContext &c);
 mlir::LogicalResult convertPadAtRunTime(NodeContext &c, xf::PadMode mode);
