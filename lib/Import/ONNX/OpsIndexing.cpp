@@ -49,6 +49,25 @@ LogicalResult checkConstIndices(NodeContext &c, unsigned i, int64_t dim) {
   return success();
 }
 
+/// Whether input `i` can hold one element: [], or [1] (also [?], checked
+/// at run time by oneElement).
+bool oneElementShape(NodeContext &c, unsigned i) {
+  return c.rank(i) == 0 ||
+         (c.rank(i) == 1 && (c.shape(i)[0] == 1 || ShapedType::isDynamic(c.shape(i)[0])));
+}
+
+/// A one-element input `i` (oneElementShape) as a 0-D i64 tensor. A [?]
+/// one is checked at run time to hold one element; its sum is then that
+/// element, and an empty one reads nothing.
+Value oneElement(NodeContext &c, ShapeMath &m, unsigned i, const llvm::Twine &what) {
+  Value v = m.input(i);
+  if (c.rank(i) == 1 && ShapedType::isDynamic(c.shape(i)[0])) {
+    m.check(m.eq(m.sum(m.eq(v, v), {0}), m.scalar(1)), what + " must have exactly one element");
+    return m.sum(v, {0});
+  }
+  return m.reshape(v, {});
+}
+
 FailureOr<xf::ScatterReduction> scatterReduction(NodeContext &c) {
   if (c.since() < 16)
     return xf::ScatterReduction::none;
@@ -224,13 +243,13 @@ FailureOr<std::pair<Value, Value>> oneHotValues(NodeContext &c) {
 /// positions 0..depth-1 along the new axis are a tensor of run-time size.
 LogicalResult convertOneHotAtRunTime(NodeContext &c, int64_t axis) {
   int64_t rank = c.rank(0);
-  if (c.rank(1) > 1 || (c.rank(1) == 1 && c.shape(1)[0] != 1))
+  if (!oneElementShape(c, 1))
     return c.fail("the depth must be a scalar or one element");
   FailureOr<std::pair<Value, Value>> offOn = oneHotValues(c);
   if (failed(offOn))
     return failure();
   ShapeMath m(c);
-  Value depth = m.reshape(m.input(1), {});
+  Value depth = oneElement(c, m, 1, "the depth");
   m.check(m.ge(depth, m.scalar(1)), "the depth must be positive");
   Type i64 = c.b().getI64Type();
   Value idx = c.cast(c.in(0), i64);
@@ -311,19 +330,12 @@ LogicalResult convertTopKAtRunTime(NodeContext &c, int64_t axis, bool largest) {
   FailureOr<int64_t> a = c.normAxis(axis, c.rank(0));
   if (failed(a))
     return failure();
-  if (c.rank(1) > 1 || (c.rank(1) == 1 && c.shape(1)[0] != 1 &&
-                         !ShapedType::isDynamic(c.shape(1)[0])))
+  if (!oneElementShape(c, 1))
     return c.fail("k must have exactly one element");
-  Value k = c.cast(c.in(1), c.b().getI64Type());
-  if (c.rank(1) == 1 && ShapedType::isDynamic(c.shape(1)[0])) {
-    // The sum of its elements is the element (an empty k reads nothing).
-    ShapeMath m(c);
-    m.check(m.eq(m.sum(m.eq(k, k), {0}), m.scalar(1)), "k must have exactly one element");
-    k = m.sum(k, {0});
-    if (!m.ok())
-      return failure();
-  }
-  k = c.reshape(k, {});
+  ShapeMath m(c);
+  Value k = oneElement(c, m, 1, "k");
+  if (!m.ok())
+    return failure();
   llvm::SmallVector<int64_t> shape(c.shape(0));
   shape[*a] = ShapedType::kDynamic;
   auto op = xf::TopKOp::create(c.b(), c.loc(), RankedTensorType::get(shape, c.elt(0)),
@@ -393,7 +405,7 @@ LogicalResult convertTopK(NodeContext &c) {
 Value cumSumAlongRunTimeAxis(NodeContext &c, ShapeMath &m,
                              llvm::function_ref<Value(int64_t)> along) {
   int64_t rank = c.rank(0);
-  Value axis = m.reshape(m.input(1), {});
+  Value axis = oneElement(c, m, 1, "the axis");
   m.check(m.and_(m.ge(axis, m.scalar(-rank)), m.lt(axis, m.scalar(rank))),
           "the axis must be in [" + llvm::Twine(-rank) + ", " +
               llvm::Twine(rank) + ")");
@@ -409,7 +421,7 @@ LogicalResult convertCumSum(NodeContext &c) {
   bool reverse = c.attrInt("reverse", 0) != 0;
   if (c.failed())
     return failure();
-  if (c.type(1).getNumElements() != 1)
+  if (!oneElementShape(c, 1))
     return c.fail("the axis must have exactly one element");
   if (c.rank(0) < 1)
     return c.fail("the input must have rank 1 or more");
