@@ -6,9 +6,12 @@
 // length n and one skip k, the j-th token of every window is a slice of the
 // row at offset j * (k + 1); comparing the n slices with the j-th tokens of
 // all pool n-grams at once ([B, P, 1] == [G]) and and-ing them marks every
-// (window, n-gram) match, and a sum over the windows counts them. A constant
-// 0/1 matrix then scatters the pool's counts to their ngram_indexes. String
-// tokens (pool_strings) are out of scope: xfc has no string tensors.
+// (window, n-gram) match, and a sum over the windows counts them. With a
+// dynamic row length the j-th tokens are gathered at run-time positions
+// (start + j * (k + 1), clamped) and windows past the row's end masked out.
+// A constant 0/1 matrix then scatters the pool's counts to their
+// ngram_indexes. String tokens (pool_strings) are out of scope: xfc has no
+// string tensors.
 //
 //===----------------------------------------------------------------------===//
 
