@@ -254,13 +254,15 @@ LogicalResult TopKOp::verify() {
   if (failed(verifyAxis(*this, getAxis(), in.getRank())))
     return failure();
   int64_t k = getK(), dim = in.getDimSize(getAxis());
+  if (getKValue() && k != 0)
+    return emitOpError("k must be 0 when k_value gives it");
   if (k < 0 || (!ShapedType::isDynamic(dim) && k > dim))
     return emitOpError("k = ") << k << " is out of range for an axis of size "
                                << dim;
   if (getValues().getType().getElementType() != in.getElementType())
     return emitOpError("values element type differs from the input's");
   SmallVector<int64_t> expected(in.getShape());
-  expected[getAxis()] = k;
+  expected[getAxis()] = getKValue() ? ShapedType::kDynamic : k;
   if (failed(verifyShape(*this, expected, getValues().getType())))
     return failure();
   return verifyShape(*this, expected, getIndices().getType());
@@ -614,10 +616,12 @@ LogicalResult GatherElementsOp::verify() {
   return verifyShape(*this, idx.getShape(), getType());
 }
 
-/// The result shape of GatherND / the updates shape of ScatterND.
+/// The result shape of GatherND / the updates shape of ScatterND. A
+/// dynamic tuple size is `ranksM`, what the ranks of the operands and the
+/// result imply (the lowering checks it at run time).
 static FailureOr<SmallVector<int64_t>>
 ndSliceShape(Operation *op, RankedTensorType data, RankedTensorType idx,
-             int64_t batchDims) {
+             int64_t batchDims, int64_t ranksM) {
   if (batchDims < 0 || batchDims >= std::min(data.getRank(), idx.getRank()))
     return op->emitOpError("batch_dims ") << batchDims
            << " must be below the ranks of data and indices";
@@ -626,7 +630,7 @@ ndSliceShape(Operation *op, RankedTensorType data, RankedTensorType idx,
     return op->emitOpError("data and indices differ in the batch dimensions");
   int64_t m = idx.getShape().back();
   if (ShapedType::isDynamic(m))
-    return op->emitOpError("the last dimension of indices must be static");
+    m = ranksM;
   if (m < 1 || batchDims + m > data.getRank())
     return op->emitOpError("index tuples of size ")
            << m << " do not address data of rank " << data.getRank();
@@ -637,8 +641,10 @@ ndSliceShape(Operation *op, RankedTensorType data, RankedTensorType idx,
 
 LogicalResult GatherNDOp::verify() {
   RankedTensorType data = tensorType(getData());
-  auto shape = ndSliceShape(*this, data, tensorType(getIndices()),
-                            getBatchDims());
+  RankedTensorType idx = tensorType(getIndices());
+  auto shape = ndSliceShape(*this, data, idx, getBatchDims(),
+                            idx.getRank() - 1 + data.getRank() - getBatchDims() -
+                                getType().getRank());
   if (failed(shape))
     return failure();
   if (getType().getElementType() != data.getElementType())
@@ -685,7 +691,8 @@ LogicalResult ScatterNDOp::verify() {
     llvm::append_range(s, t.getShape());
     return RankedTensorType::get(s, t.getElementType());
   };
-  auto shape = ndSliceShape(*this, padded(data), padded(idx), 1);
+  auto shape = ndSliceShape(*this, padded(data), padded(idx), 1,
+                            idx.getRank() - 1 + data.getRank() - upd.getRank());
   if (failed(shape))
     return failure();
   shape->erase(shape->begin());

@@ -357,16 +357,24 @@ def Xf_TopKOp : Xf_Op<"topk"> {
     in sorted order (best first) and `indices` their positions along `axis`.
     Equal values keep their input order (lower index first).
 
+    A k known only at run time is the 0-D operand `k_value` instead (the
+    attribute `k` is then 0 and the results are dynamic along `axis`); the
+    lowering checks that it is within the axis.
+
     ```mlir
     %v, %i = xf.topk %x {axis = 1 : i64, k = 3 : i64, largest = true}
              : tensor<3x4xf32> -> tensor<3x3xf32>, tensor<3x3xi64>
+    %w, %j = xf.topk %x, %k {axis = 1 : i64, k = 0 : i64, largest = true}
+             : tensor<?x?xf32>, tensor<i64> -> tensor<?x?xf32>, tensor<?x?xi64>
     ```
   }];
   let arguments = (ins Xf_Tensor:$input, I64Attr:$axis, I64Attr:$k,
-                       BoolAttr:$largest);
+                       BoolAttr:$largest,
+                       Optional<0DTensorOf<[I64]>>:$k_value);
   let results = (outs Xf_Tensor:$values, RankedTensorOf<[I64]>:$indices);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($values) "
-                       "`,` type($indices)";
+  let assemblyFormat = "$input (`,` $k_value^)? attr-dict `:` type($input) "
+                       "(`,` type($k_value)^)? `->` type($values) `,` "
+                       "type($indices)";
   let hasVerifier = 1;
 }
 

@@ -387,14 +387,54 @@ struct LowerGatherND : OpRewritePattern<GatherNDOp> {
     auto dt = cast<RankedTensorType>(op.getData().getType());
     auto it = cast<RankedTensorType>(op.getIndices().getType());
     RankedTensorType type = op.getType();
-    if (!type.hasStaticShape() || !dt.hasStaticShape() || !it.hasStaticShape())
-      return op.emitError("gather_nd with dynamic dimensions is not supported yet");
     int64_t rank = type.getRank(), batch = op.getBatchDims();
     int64_t outer = it.getRank() - 1, m = it.getShape().back();
     Value data = op.getData(), indices = op.getIndices();
+    Location loc = op.getLoc();
+    // A dynamic tuple size is the one the ranks imply (see the verifier).
+    if (ShapedType::isDynamic(m)) {
+      m = outer + dt.getRank() - batch - rank;
+      Value ok = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                       tensor::DimOp::create(rewriter, loc, indices, outer),
+                                       arith::ConstantIndexOp::create(rewriter, loc, m));
+      buildSizeCheck(rewriter, loc, ok,
+                     "the last dimension of the indices must be " + llvm::Twine(m) +
+                         " (the ranks of the data, the indices and the output imply it)");
+    }
+    // The batch dimensions walk data and indices together; the tuples
+    // address data dimensions that must not be empty (clamping cannot keep
+    // an index inside one). The verifier checks static sizes.
+    for (int64_t d = 0; d < batch; ++d)
+      if (dt.isDynamicDim(d) || it.isDynamicDim(d))
+        checkDims(rewriter, loc, indices, d, arith::CmpIPredicate::eq, data, d,
+                  "batch dimension " + llvm::Twine(d) +
+                      " of the indices and the data must agree");
+    SmallVector<Value> dims(m);
+    Value zero, tuples;
+    for (int64_t j = 0; j < m; ++j)
+      if (dt.isDynamicDim(batch + j)) {
+        if (!zero) {
+          zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+          tuples = arith::ConstantIndexOp::create(rewriter, loc, 1);
+          for (int64_t d = 0; d < outer; ++d)
+            tuples = arith::MulIOp::create(rewriter, loc, tuples,
+                                           tensor::DimOp::create(rewriter, loc, indices, d));
+        }
+        dims[j] = tensor::DimOp::create(rewriter, loc, data, batch + j);
+        Value ok = arith::OrIOp::create(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt, dims[j], zero),
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, tuples, zero));
+        buildSizeCheck(rewriter, loc, ok,
+                       "dimension " + llvm::Twine(batch + j) +
+                           " of the data, which the indices address, must not be empty");
+      }
+    Value init = createEmptySized(rewriter, loc, type, [&](int64_t d) -> Value {
+      return d < outer ? tensor::DimOp::create(rewriter, loc, indices, d)
+                       : tensor::DimOp::create(rewriter, loc, data, d - outer + batch + m);
+    });
     auto generic = linalg::GenericOp::create(
-        rewriter, op.getLoc(), type, ValueRange{},
-        createEmpty(rewriter, op.getLoc(), type, {}),
+        rewriter, loc, type, ValueRange{}, init,
         SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, getContext())},
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange) {
@@ -406,7 +446,8 @@ struct LowerGatherND : OpRewritePattern<GatherNDOp> {
             SmallVector<Value> at(outerIvs);
             at.push_back(arith::ConstantIndexOp::create(b, l, j));
             Value raw = tensor::ExtractOp::create(b, l, indices, at);
-            coords.push_back(normalizeIndex(b, l, raw, dt.getDimSize(batch + j)));
+            coords.push_back(dims[j] ? normalizeIndex(b, l, raw, dims[j])
+                                     : normalizeIndex(b, l, raw, dt.getDimSize(batch + j)));
           }
           for (int64_t d = outer; d < rank; ++d)
             coords.push_back(linalg::IndexOp::create(b, l, d));

@@ -27,14 +27,22 @@ Value cidx(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// A loop nest over a static `shape` carrying `acc`; `body` returns the new
-/// accumulator for one point.
-Value loopNest(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Value acc,
+/// Dimension `d` of `t`: a constant when static, else tensor.dim.
+Value dimSize(OpBuilder &b, Location loc, Value t, int64_t d) {
+  auto type = cast<RankedTensorType>(t.getType());
+  if (!type.isDynamicDim(d))
+    return cidx(b, loc, type.getDimSize(d));
+  return tensor::DimOp::create(b, loc, t, d);
+}
+
+/// A loop nest over the shape of `over` (sizes read at run time where
+/// dynamic) carrying `acc`; `body` returns the new accumulator for one point.
+Value loopNest(OpBuilder &b, Location loc, Value over, Value acc,
                function_ref<Value(OpBuilder &, Location, ValueRange, Value)> body) {
   SmallVector<Value> lbs, ubs, steps;
-  for (int64_t s : shape) {
+  for (int64_t d = 0, e = cast<RankedTensorType>(over.getType()).getRank(); d < e; ++d) {
     lbs.push_back(cidx(b, loc, 0));
-    ubs.push_back(cidx(b, loc, s));
+    ubs.push_back(dimSize(b, loc, over, d));
     steps.push_back(cidx(b, loc, 1));
   }
   scf::LoopNest nest = scf::buildLoopNest(
@@ -71,14 +79,38 @@ Value combine(OpBuilder &b, Location loc, ScatterReduction kind, Value old,
   return update;
 }
 
+/// An index of a dimension of `size` elements, static when `dynamicSize`
+/// is null (normalizeIndex).
+Value indexInto(OpBuilder &b, Location loc, Value raw, Value dynamicSize,
+                int64_t size) {
+  return dynamicSize ? normalizeIndex(b, loc, raw, dynamicSize)
+                     : normalizeIndex(b, loc, raw, size);
+}
+
+/// Checks at run time that a dynamic data dimension of `size` that
+/// indices address is not empty when there are `updates`: clamping cannot
+/// keep an index inside an empty dimension.
+void checkNonEmpty(OpBuilder &b, Location loc, Value size, Value updates) {
+  Value count = cidx(b, loc, 1);
+  for (int64_t d = 0, e = cast<RankedTensorType>(updates.getType()).getRank(); d < e; ++d)
+    count = arith::MulIOp::create(b, loc, count, dimSize(b, loc, updates, d));
+  Value zero = cidx(b, loc, 0);
+  Value ok = arith::OrIOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, size, zero),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, count, zero));
+  buildSizeCheck(b, loc, ok, "the data must not be empty where indices point");
+}
+
 /// A running sum along the axis, one slice per step:
 /// out[p_t] = out[p_{t-1}] + in[exclusive ? p_{t-1} : p_t].
 struct LowerCumSum : OpRewritePattern<CumSumOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(CumSumOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
-    if (!type.hasStaticShape())
-      return op.emitError("cumsum with dynamic dimensions is not supported yet");
+    if (!type.hasStaticShape()) {
+      rewriter.replaceOp(op, lowerDynamic(op, rewriter));
+      return success();
+    }
     Location loc = op.getLoc();
     int64_t rank = type.getRank(), axis = op.getAxis();
     int64_t n = rank ? type.getDimSize(axis) : 1;
@@ -146,6 +178,65 @@ struct LowerCumSum : OpRewritePattern<CumSumOp> {
     rewriter.replaceOp(op, loop.getResult(0));
     return success();
   }
+
+  /// With dynamic sizes (the axis may be empty at run time) the running sum
+  /// row is carried from step to step, starting at zero:
+  /// out[p_t] = exclusive ? acc : acc + in[p_t], acc += in[p_t].
+  static Value lowerDynamic(CumSumOp op, PatternRewriter &rewriter) {
+    RankedTensorType type = op.getType();
+    Location loc = op.getLoc();
+    Value input = op.getInput();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    bool reverse = op.getReverse(), exclusive = op.getExclusive();
+    SmallVector<int64_t> sliceShape(type.getShape());
+    sliceShape[axis] = 1;
+    auto sliceType = RankedTensorType::get(sliceShape, type.getElementType());
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t d = 0; d < rank; ++d)
+      sizes.push_back(d == axis ? rewriter.getIndexAttr(1)
+                                : tensor::getMixedSize(rewriter, loc, input, d));
+    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+    auto offsets = [&](OpBuilder &b, Value at) {
+      SmallVector<OpFoldResult> o(rank, b.getIndexAttr(0));
+      o[axis] = at;
+      return o;
+    };
+    Value zeroRow =
+        linalg::FillOp::create(
+            rewriter, loc, scalar(rewriter, loc, type.getElementType(), 0.0),
+            createEmptySized(rewriter, loc, sliceType,
+                             [&](int64_t d) { return dimSize(rewriter, loc, input, d); }))
+            .getResult(0);
+    Value n = dimSize(rewriter, loc, input, axis);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, cidx(rewriter, loc, 0), n, cidx(rewriter, loc, 1),
+        ValueRange{createEmpty(rewriter, loc, type, input), zeroRow},
+        [&](OpBuilder &b, Location l, Value t, ValueRange args) {
+          Value p = t;
+          if (reverse)
+            p = arith::SubIOp::create(b, l, arith::SubIOp::create(b, l, n, cidx(b, l, 1)), t);
+          Value x = tensor::ExtractSliceOp::create(b, l, sliceType, input, offsets(b, p),
+                                                   sizes, strides);
+          // Both slices have the sizes of `input` (no broadcasting to
+          // check, and no check could be built in a loop still under
+          // construction).
+          auto id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+          Value sum =
+              linalg::GenericOp::create(
+                  b, l, sliceType, ValueRange{args[1], x},
+                  ValueRange{tensor::EmptyOp::create(b, l, sizes, type.getElementType())},
+                  SmallVector<AffineMap>(3, id),
+                  SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+                  [](OpBuilder &nb, Location nl, ValueRange a) {
+                    linalg::YieldOp::create(nb, nl, add(nb, nl, a[0], a[1]));
+                  })
+                  .getResult(0);
+          Value out = tensor::InsertSliceOp::create(b, l, exclusive ? args[1] : sum,
+                                                    args[0], offsets(b, p), sizes, strides);
+          scf::YieldOp::create(b, l, ValueRange{out, sum});
+        });
+    return loop.getResult(0);
+  }
 };
 
 /// Output j of a row is the best element after output j-1 in the order
@@ -157,18 +248,33 @@ struct LowerTopK : OpRewritePattern<TopKOp> {
     auto inType = cast<RankedTensorType>(op.getInput().getType());
     RankedTensorType valType = op.getValues().getType(),
                      idxType = op.getIndices().getType();
-    if (!inType.hasStaticShape())
-      return op.emitError("topk with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
-    int64_t rank = inType.getRank(), axis = op.getAxis(), k = op.getK();
-    int64_t n = inType.getDimSize(axis);
+    int64_t rank = inType.getRank(), axis = op.getAxis();
     bool largest = op.getLargest();
     Type elt = inType.getElementType();
     bool isFloat = isa<FloatType>(elt);
     Value input = op.getInput();
-    Value vals = createEmpty(rewriter, loc, valType, {});
-    Value idxs = createEmpty(rewriter, loc, idxType, {});
-    if (k == 0 || valType.getNumElements() == 0) {
+    bool isStatic = inType.hasStaticShape() && !op.getKValue();
+    // k and the axis size: constants, or read at run time (a run-time k
+    // must lie in [0, n]).
+    Value k = cidx(rewriter, loc, op.getK()), n = dimSize(rewriter, loc, input, axis);
+    if (Value kv = op.getKValue())
+      k = arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                     tensor::ExtractOp::create(rewriter, loc, kv, ValueRange{}));
+    if (op.getKValue() || inType.isDynamicDim(axis)) {
+      Value ok = arith::AndIOp::create(
+          rewriter, loc,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sge, k,
+                                cidx(rewriter, loc, 0)),
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sle, k, n));
+      buildSizeCheck(rewriter, loc, ok, "k must be in [0, the size of the axis]");
+    }
+    auto sizeOf = [&](int64_t d) -> Value {
+      return d == axis ? k : dimSize(rewriter, loc, input, d);
+    };
+    Value vals = createEmptySized(rewriter, loc, valType, sizeOf);
+    Value idxs = createEmptySized(rewriter, loc, idxType, sizeOf);
+    if (isStatic && (op.getK() == 0 || valType.getNumElements() == 0)) {
       rewriter.replaceOp(op, {vals, idxs});
       return success();
     }
@@ -184,8 +290,6 @@ struct LowerTopK : OpRewritePattern<TopKOp> {
         return arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, y);
       return arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, x, y);
     };
-    SmallVector<int64_t> outer(inType.getShape());
-    outer.erase(outer.begin() + axis);
     auto at = [&](ValueRange outerIvs, Value pos) {
       SmallVector<Value> coords(outerIvs.begin(), outerIvs.end());
       coords.insert(coords.begin() + axis, pos);
@@ -196,23 +300,25 @@ struct LowerTopK : OpRewritePattern<TopKOp> {
     Value trueV = scalar(rewriter, loc, rewriter.getI1Type(), 1.0);
     Value c0 = cidx(rewriter, loc, 0), c1 = cidx(rewriter, loc, 1);
     SmallVector<Value> lbs, ubs, steps;
-    for (int64_t s : outer) {
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == axis)
+        continue;
       lbs.push_back(c0);
-      ubs.push_back(cidx(rewriter, loc, s));
+      ubs.push_back(dimSize(rewriter, loc, input, d));
       steps.push_back(c1);
     }
     scf::LoopNest nest = scf::buildLoopNest(
         rewriter, loc, lbs, ubs, steps, ValueRange{vals, idxs},
         [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) -> scf::ValueVector {
           auto jLoop = scf::ForOp::create(
-              b, l, c0, cidx(b, l, k), c1,
+              b, l, c0, k, c1,
               ValueRange{args[0], args[1], zero, c0},
               [&](OpBuilder &jb, Location jl, Value j, ValueRange jargs) {
                 Value prevVal = jargs[2], prevIdx = jargs[3];
                 Value firstPass = arith::CmpIOp::create(
                     jb, jl, arith::CmpIPredicate::eq, j, c0);
                 auto iLoop = scf::ForOp::create(
-                    jb, jl, c0, cidx(jb, jl, n), c1,
+                    jb, jl, c0, n, c1,
                     ValueRange{zero, c0, falseV},
                     [&](OpBuilder &ib, Location il, Value i, ValueRange iargs) {
                       Value x = tensor::ExtractOp::create(ib, il, input, at(ivs, i));
@@ -253,17 +359,35 @@ struct LowerScatterElements : OpRewritePattern<ScatterElementsOp> {
   LogicalResult matchAndRewrite(ScatterElementsOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
     auto updType = cast<RankedTensorType>(op.getUpdates().getType());
-    if (!type.hasStaticShape() || !updType.hasStaticShape())
-      return op.emitError("scatter with dynamic dimensions is not supported yet");
-    int64_t axis = op.getAxis(), dim = type.getDimSize(axis);
-    Value indices = op.getIndices(), updates = op.getUpdates();
+    auto idxType = cast<RankedTensorType>(op.getIndices().getType());
+    int64_t axis = op.getAxis();
+    Value data = op.getData(), indices = op.getIndices(), updates = op.getUpdates();
+    Location loc = op.getLoc();
+    // The loops walk the updates: the indices must have their shape, and off
+    // the axis the data must be at least as large (the verifier checks
+    // static sizes).
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (idxType.isDynamicDim(d) || updType.isDynamicDim(d))
+        checkDims(rewriter, loc, indices, d, arith::CmpIPredicate::eq, updates, d,
+                  "dimension " + llvm::Twine(d) +
+                      " of the indices and the updates must agree");
+      if (d != axis && (type.isDynamicDim(d) || updType.isDynamicDim(d)))
+        checkDims(rewriter, loc, updates, d, arith::CmpIPredicate::ule, data, d,
+                  "dimension " + llvm::Twine(d) +
+                      " of the updates must not exceed the data's");
+    }
+    Value dim; // null when static
+    if (type.isDynamicDim(axis)) {
+      dim = tensor::DimOp::create(rewriter, loc, data, axis);
+      checkNonEmpty(rewriter, loc, dim, updates);
+    }
     ScatterReduction kind = op.getReduction();
     Value result = loopNest(
-        rewriter, op.getLoc(), updType.getShape(), op.getData(),
+        rewriter, loc, updates, data,
         [&](OpBuilder &b, Location l, ValueRange ivs, Value acc) -> Value {
           SmallVector<Value> coords(ivs.begin(), ivs.end());
-          coords[axis] = normalizeIndex(
-              b, l, tensor::ExtractOp::create(b, l, indices, ivs), dim);
+          coords[axis] = indexInto(b, l, tensor::ExtractOp::create(b, l, indices, ivs),
+                                   dim, type.getDimSize(axis));
           Value u = tensor::ExtractOp::create(b, l, updates, ivs);
           Value v = kind == ScatterReduction::none
                         ? u
@@ -283,22 +407,47 @@ struct LowerScatterND : OpRewritePattern<ScatterNDOp> {
     RankedTensorType type = op.getType();
     auto updType = cast<RankedTensorType>(op.getUpdates().getType());
     auto idxType = cast<RankedTensorType>(op.getIndices().getType());
-    if (!type.hasStaticShape() || !updType.hasStaticShape() ||
-        !idxType.hasStaticShape())
-      return op.emitError("scatter with dynamic dimensions is not supported yet");
     int64_t outer = idxType.getRank() - 1, m = idxType.getShape().back();
-    Value indices = op.getIndices(), updates = op.getUpdates();
+    Value data = op.getData(), indices = op.getIndices(), updates = op.getUpdates();
+    Location loc = op.getLoc();
+    // A dynamic tuple size is the one the ranks imply (see the verifier).
+    if (ShapedType::isDynamic(m)) {
+      m = outer + type.getRank() - updType.getRank();
+      Value ok = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                       tensor::DimOp::create(rewriter, loc, indices, outer),
+                                       cidx(rewriter, loc, m));
+      buildSizeCheck(rewriter, loc, ok,
+                     "the last dimension of the indices must be " + llvm::Twine(m) +
+                         " (the ranks of the data, the indices and the updates imply it)");
+    }
+    // The loops walk the updates, indices.shape[:-1] + data.shape[m:]: the
+    // indices must match them there (the verifier checks static sizes).
+    for (int64_t d = 0; d < updType.getRank(); ++d) {
+      Value other = d < outer ? indices : data;
+      int64_t od = d < outer ? d : d - outer + m;
+      if (updType.isDynamicDim(d) ||
+          cast<RankedTensorType>(other.getType()).isDynamicDim(od))
+        checkDims(rewriter, loc, updates, d, arith::CmpIPredicate::eq, other, od,
+                  "dimension " + llvm::Twine(d) + " of the updates must be " +
+                      (d < outer ? "the indices'" : "the data's") + " dimension " +
+                      llvm::Twine(od));
+    }
+    SmallVector<Value> dims(m);
+    for (int64_t j = 0; j < m; ++j)
+      if (type.isDynamicDim(j)) {
+        dims[j] = dimSize(rewriter, loc, data, j);
+        checkNonEmpty(rewriter, loc, dims[j], updates);
+      }
     ScatterReduction kind = op.getReduction();
     Value result = loopNest(
-        rewriter, op.getLoc(), updType.getShape(), op.getData(),
+        rewriter, loc, updates, data,
         [&](OpBuilder &b, Location l, ValueRange ivs, Value acc) -> Value {
           SmallVector<Value> coords;
           for (int64_t j = 0; j < m; ++j) {
             SmallVector<Value> pos(ivs.take_front(outer));
             pos.push_back(cidx(b, l, j));
-            coords.push_back(normalizeIndex(
-                b, l, tensor::ExtractOp::create(b, l, indices, pos),
-                type.getDimSize(j)));
+            coords.push_back(indexInto(b, l, tensor::ExtractOp::create(b, l, indices, pos),
+                                       dims[j], type.getDimSize(j)));
           }
           llvm::append_range(coords, ivs.drop_front(outer));
           Value u = tensor::ExtractOp::create(b, l, updates, ivs);

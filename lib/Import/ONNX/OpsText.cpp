@@ -6,13 +6,20 @@
 // length n and one skip k, the j-th token of every window is a slice of the
 // row at offset j * (k + 1); comparing the n slices with the j-th tokens of
 // all pool n-grams at once ([B, P, 1] == [G]) and and-ing them marks every
-// (window, n-gram) match, and a sum over the windows counts them. A constant
-// 0/1 matrix then scatters the pool's counts to their ngram_indexes. String
-// tokens (pool_strings) are out of scope: xfc has no string tensors.
+// (window, n-gram) match, and a sum over the windows counts them. With a
+// dynamic row length the j-th tokens are gathered at run-time positions
+// (start + j * (k + 1), clamped) and windows past the row's end masked out.
+// A constant 0/1 matrix then scatters the pool's counts to their
+// ngram_indexes. String tokens (pool_strings) are out of scope: xfc has no
+// string tensors.
 //
 //===----------------------------------------------------------------------===//
 
 #include "NodeContext.h"
+#include "ShapeInputs.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using xfc::xf::BinaryKind;
@@ -56,6 +63,46 @@ FailureOr<Value> countGrams(NodeContext &c, Value x, int64_t n, int64_t k,
                   /*keepDims=*/false);
 }
 
+/// countGrams for a row length (or a number of rows) known only at run
+/// time: token j of the window starting at p is x[p + j * (k + 1)] (a
+/// gather, whose clamping keeps reads inside the row), and windows that
+/// run past the row's end do not count.
+FailureOr<Value> countGramsAtRunTime(NodeContext &c, Value x, int64_t n, int64_t k,
+                                     llvm::ArrayRef<int64_t> grams) {
+  int64_t count = static_cast<int64_t>(grams.size()) / n;
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  Type i64 = b.getI64Type(), f32 = b.getF32Type();
+  Value length = tensor::DimOp::create(b, loc, x, 1);
+  Value starts = runTimeIota(c, length); // [L]
+  Value lengthI64 = tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({}, i64),
+      ValueRange{arith::IndexCastOp::create(b, loc, i64, length)});
+  ChainedOps ops{c};
+  Value last = ops.bin(BinaryKind::add, starts,
+                       c.splat(i64, static_cast<double>((n - 1) * (k + 1))));
+  Value match = c.reshape(ops.bin(BinaryKind::lt, last, lengthI64),
+                          {1, ShapedType::kDynamic, 1});
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto type = RankedTensorType::get({xType.getDimSize(0), ShapedType::kDynamic},
+                                    xType.getElementType());
+  for (int64_t j = 0; j < n; ++j) {
+    Value at = ops.bin(BinaryKind::add, starts, c.splat(i64, static_cast<double>(j * (k + 1))));
+    Value tokens = xf::GatherOp::create(b, loc, type, x, at, b.getI64IntegerAttr(1));
+    std::vector<int64_t> column(count);
+    for (int64_t g = 0; g < count; ++g)
+      column[g] = grams[g * n + j];
+    Value wanted = c.constant(ConstTensor::ofInts(c.dtype(0), {count}, column));
+    Value eq = ops.bin(BinaryKind::eq,
+                       c.reshape(tokens, {type.getDimSize(0), ShapedType::kDynamic, 1}),
+                       wanted);
+    match = ops.bin(BinaryKind::and_, match, eq);
+  }
+  if (!ops.ok)
+    return failure();
+  return c.reduce(xf::ReduceKind::sum, c.cast(match, f32), {1}, /*keepDims=*/false);
+}
+
 LogicalResult convertTfIdfVectorizer(NodeContext &c) {
   int64_t minLen = c.attrInt("min_gram_length", 0);
   int64_t maxLen = c.attrInt("max_gram_length", 0);
@@ -80,9 +127,9 @@ LogicalResult convertTfIdfVectorizer(NodeContext &c) {
   if (!isa<IntegerType>(c.elt(0)) || c.elt(0).isInteger(1))
     return c.fail("the input must be integer token ids");
   llvm::ArrayRef<int64_t> shape = c.shape(0);
-  if ((shape.size() != 1 && shape.size() != 2) ||
-      llvm::any_of(shape, ShapedType::isDynamic))
-    return c.fail("the input " + shapeStr(shape) + " must be static [L] or [B, L]");
+  if (shape.size() != 1 && shape.size() != 2)
+    return c.fail("the input " + shapeStr(shape) + " must be [L] or [B, L]");
+  bool dynamic = llvm::any_of(shape, ShapedType::isDynamic);
 
   // Pool n-grams of length n are pool[start(n) .. start(n + 1)).
   int64_t poolSize = static_cast<int64_t>(pool->size());
@@ -116,19 +163,29 @@ LogicalResult convertTfIdfVectorizer(NodeContext &c) {
   // Counts of every pool n-gram, in pool order; n-gram lengths outside
   // [min, max] count nothing. Unigrams have no gaps to skip.
   Type f32 = c.b().getF32Type();
+  // Zeros [rows, g] for the n-gram lengths that count nothing; with dynamic
+  // rows, they take the number of rows from x.
+  auto zeros = [&](int64_t g) -> Value {
+    if (!ShapedType::isDynamic(rows))
+      return c.splat(f32, 0.0, {rows, g});
+    Value none = c.unary(xf::UnaryKind::not_, *c.binary(BinaryKind::eq, x, x));
+    Value rowZeros = c.reduce(xf::ReduceKind::sum, c.cast(none, f32), {1}, true);
+    return *c.binary(BinaryKind::add, rowZeros, c.splat(f32, 0.0, {g}));
+  };
   SmallVector<Value> perLength;
   for (int64_t n = 1; n <= static_cast<int64_t>(counts->size()); ++n) {
     int64_t begin = start(n), end = start(n + 1);
     if (begin == end)
       continue;
     if (n < minLen || n > maxLen) {
-      perLength.push_back(c.splat(f32, 0.0, {rows, (end - begin) / n}));
+      perLength.push_back(zeros((end - begin) / n));
       continue;
     }
     llvm::ArrayRef<int64_t> grams(pool->data() + begin, end - begin);
     Value total;
     for (int64_t k = 0; k <= (n == 1 ? 0 : maxSkip); ++k) {
-      FailureOr<Value> found = countGrams(c, x, n, k, grams);
+      FailureOr<Value> found = dynamic ? countGramsAtRunTime(c, x, n, k, grams)
+                                       : countGrams(c, x, n, k, grams);
       if (failed(found))
         return failure();
       if (!total) {

@@ -10,6 +10,8 @@
 
 #include "ShapeInputs.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
 #include <algorithm>
@@ -704,6 +706,15 @@ LogicalResult reduceAtRunTime(NodeContext &c, xf::ReduceKind kind,
     result = result ? m.select(m.any(chosen), r, result) : r;
   }
   return m.ok() ? c.done(result) : failure();
+}
+
+Value runTimeIota(NodeContext &c, Value n) {
+  return tensor::GenerateOp::create(
+      c.b(), c.loc(), RankedTensorType::get({ShapedType::kDynamic}, c.b().getI64Type()),
+      ValueRange{n}, [](OpBuilder &b, Location loc, ValueRange ivs) {
+        tensor::YieldOp::create(
+            b, loc, arith::IndexCastOp::create(b, loc, b.getI64Type(), ivs[0]).getResult());
+      });
 }
 
 } // namespace xfc::onnx_import

@@ -162,6 +162,10 @@ mlir::LogicalResult cosineWindowAtRunTime(NodeContext &c, mlir::Type elt,
                                           bool periodic, double a0, double a1,
                                           double a2);
 
+/// 0, 1, ..., n - 1 as a tensor<?xi64> whose size `n` (an index) is only
+/// known at run time (tensor.generate).
+mlir::Value runTimeIota(NodeContext &c, mlir::Value n);
+
 /// Converters for nodes whose shape-like inputs are run-time values.
 mlir::LogicalResult convertSliceAtRunTime(NodeContext &c);
 mlir::LogicalResult convertPadAtRunTime(NodeContext &c, xf::PadMode mode);

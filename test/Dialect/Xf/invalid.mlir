@@ -641,6 +641,14 @@ func.func @gather_elements_elt(%x: tensor<4xf32>, %i: tensor<2xi64>) {
 
 // -----
 
+func.func @topk_k_value(%x: tensor<4xf32>, %k: tensor<i64>) {
+  // expected-error @+1 {{k must be 0 when k_value gives it}}
+  %0:2 = xf.topk %x, %k {axis = 0 : i64, k = 2 : i64, largest = true} : tensor<4xf32>, tensor<i64> -> tensor<?xf32>, tensor<?xi64>
+  return
+}
+
+// -----
+
 func.func @gather_elements_shape(%x: tensor<4xf32>, %i: tensor<2xi64>) {
   // expected-error @+1 {{result shape [3] does not match the expected [2]}}
   %0 = xf.gather_elements %x, %i {axis = 0 : i64} : tensor<4xf32>, tensor<2xi64> -> tensor<3xf32>
@@ -666,8 +674,9 @@ func.func @gather_nd_batch_shape(%x: tensor<4x4xf32>, %i: tensor<2x1xi64>) {
 // -----
 
 func.func @gather_nd_dynamic(%x: tensor<4x4xf32>, %i: tensor<2x?xi64>) {
-  // expected-error @+1 {{the last dimension of indices must be static}}
-  %0 = xf.gather_nd %x, %i {batch_dims = 0 : i64} : tensor<4x4xf32>, tensor<2x?xi64> -> tensor<2xf32>
+  // A dynamic tuple size is what the ranks imply: 0 here.
+  // expected-error @+1 {{index tuples of size 0 do not address data of rank 2}}
+  %0 = xf.gather_nd %x, %i {batch_dims = 0 : i64} : tensor<4x4xf32>, tensor<2x?xi64> -> tensor<2x4x4xf32>
   return
 }
 

@@ -125,6 +125,19 @@ func.func @indexing(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32
 
 // -----
 
+// A run-time k (the results dynamic along the axis) and a dynamic index
+// tuple length, which the ranks imply.
+// CHECK-LABEL: func @indexing_dynamic
+func.func @indexing_dynamic(%x: tensor<?x?xf32>, %k: tensor<i64>, %t: tensor<?x?xi64>) -> (tensor<?x?xf32>, tensor<?x?xi64>, tensor<?xf32>) {
+  // CHECK: xf.topk %{{.*}}, %{{.*}} {axis = 1 : i64, k = 0 : i64, largest = true} : tensor<?x?xf32>, tensor<i64> -> tensor<?x?xf32>, tensor<?x?xi64>
+  %0:2 = xf.topk %x, %k {axis = 1 : i64, k = 0 : i64, largest = true} : tensor<?x?xf32>, tensor<i64> -> tensor<?x?xf32>, tensor<?x?xi64>
+  // CHECK: xf.gather_nd %{{.*}}, %{{.*}} {batch_dims = 0 : i64} : tensor<?x?xf32>, tensor<?x?xi64> -> tensor<?xf32>
+  %1 = xf.gather_nd %x, %t {batch_dims = 0 : i64} : tensor<?x?xf32>, tensor<?x?xi64> -> tensor<?xf32>
+  return %0#0, %0#1, %1 : tensor<?x?xf32>, tensor<?x?xi64>, tensor<?xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @assert
 func.func @assert(%ok: tensor<3xi1>, %one: tensor<i1>) {
   // CHECK: xf.assert %{{.*}}, "node 'r' (Reshape): the target shape must give [4, 3, 2]" : tensor<3xi1>
