@@ -18,9 +18,12 @@
 // known once the body is converted.
 //
 // Per-iteration values (Loop's and Scan's scan outputs) are inserted into a
-// preallocated tensor, so their count must be known at compile time: from a
-// constant trip count, from the sequence length (Scan), or from the shape
-// the model declares for the output, which is then checked at run time.
+// preallocated tensor of one row per iteration: its length is a constant
+// trip count, the sequence length (Scan, static or read at run time), the
+// shape the model declares for the output (checked at run time), or else
+// the run-time trip count M, an upper bound of the iterations; a loop that
+// a condition can end early then gives the rows it wrote (extract_slice of
+// the iteration count).
 //
 //===----------------------------------------------------------------------===//
 
@@ -229,6 +232,7 @@ LogicalResult convertIf(NodeContext &c) {
 struct LoopPlan {
   unsigned numCarried = 0, numScan = 0;
   Value tripCount;                  ///< index; null without M
+  Value tripBound;                  ///< max(M, 0), index; null without M
   std::optional<int64_t> constTrip; ///< M when a compile-time constant
   bool hasCond = false;
   Value initialCond; ///< i1; null without cond
@@ -239,8 +243,9 @@ struct LoopPlan {
 struct ScanBuffer {
   unsigned output; ///< index among the Loop's outputs
   Value element;   ///< the body's per-iteration value
-  int64_t size;    ///< iterations it holds
+  int64_t size;    ///< iterations it holds; dynamic: `bound`
   bool checked;    ///< whether the count is checked at run time
+  Value bound;     ///< the run-time trip count bounding the iterations
 };
 
 FailureOr<LoopPlan> planLoop(NodeContext &c, const onnx::GraphProto &body) {
@@ -278,6 +283,9 @@ FailureOr<LoopPlan> planLoop(NodeContext &c, const onnx::GraphProto &body) {
       return failure();
     p.tripCount =
         arith::IndexCastOp::create(c.b(), c.loc(), c.b().getIndexType(), *m);
+    p.tripBound = arith::MaxSIOp::create(
+        c.b(), c.loc(), p.tripCount,
+        arith::ConstantIndexOp::create(c.b(), c.loc(), 0));
   }
   if (p.hasCond) {
     if (const ConstTensor *cond = c.constant(1);
@@ -316,22 +324,29 @@ SmallVector<ValueState> loopBodyInputs(NodeContext &c, const LoopPlan &p,
 
 /// How many iterations scan output `k` (Loop output `out`) is built for: the
 /// constant trip count of a loop without a run-time condition, else the
-/// size the model declares, checked at run time.
+/// size the model declares, checked at run time, else the run-time trip
+/// count `bound` (null without M).
 FailureOr<ScanBuffer> planScanOutput(NodeContext &c,
                                      std::optional<int64_t> count, unsigned k,
-                                     unsigned out, Value element) {
+                                     unsigned out, Value element,
+                                     Value bound) {
   auto type = cast<RankedTensorType>(element.getType());
   if (count)
-    return ScanBuffer{out, element, *count, false};
+    return ScanBuffer{out, element, *count, false, Value()};
   std::optional<RankedTensorType> declared = c.declaredType(out);
   if (declared && declared->getRank() == type.getRank() + 1 &&
       declared->getShape().drop_front() == type.getShape())
-    return ScanBuffer{out, element, declared->getDimSize(0), true};
+    return ScanBuffer{out, element, declared->getDimSize(0), true, Value()};
+  if (bound && type.hasStaticShape())
+    return ScanBuffer{out, element, ShapedType::kDynamic, false, bound};
+  if (bound)
+    return c.fail("scan output " + llvm::Twine(k) + " has the shape " +
+                  shapeStr(type.getShape()) +
+                  " in the body; with a run-time trip count it must be "
+                  "static (its buffer is allocated before the loop)");
   return c.fail("scan output " + llvm::Twine(k) +
-                " needs the number of iterations at compile time: the trip "
-                "count must be a constant and the condition absent or "
-                "always true, or the model must declare the output's static "
-                "shape");
+                " needs a bound on the number of iterations: a trip count "
+                "M, or the model must declare the output's static shape");
 }
 
 /// A Loop body converted into a detached block with the arguments (iv,
@@ -397,7 +412,8 @@ FailureOr<LoopBody> convertLoopBody(NodeContext &c,
     if (!c.outputUsed(out))
       continue;
     FailureOr<ScanBuffer> buffer =
-        planScanOutput(c, count, k, out, c.materialize((*outputs)[out + 1]));
+        planScanOutput(c, count, k, out, c.materialize((*outputs)[out + 1]),
+                       p.tripBound);
     if (failed(buffer))
       return failure();
     body.buffers.push_back(*buffer);
@@ -426,11 +442,12 @@ ValueRange buildLoop(NodeContext &c, const LoopPlan &p, LoopBody &body,
   SmallVector<Value> inits;
   for (unsigned j = 0; j < p.numCarried; ++j)
     inits.push_back(c.in(2 + j));
-  for (BlockArgument buffer :
-       body.block->getArguments().drop_front(1 + p.numCarried)) {
+  for (auto [buffer, s] : llvm::zip(
+           body.block->getArguments().drop_front(1 + p.numCarried),
+           body.buffers)) {
     auto type = cast<RankedTensorType>(buffer.getType());
-    inits.push_back(tensor::EmptyOp::create(b, loc, type.getShape(),
-                                            type.getElementType()));
+    inits.push_back(tensor::EmptyOp::create(
+        b, loc, type, s.bound ? ValueRange{s.bound} : ValueRange{}));
   }
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   if (body.isFor) {
@@ -484,7 +501,18 @@ LogicalResult convertLoop(NodeContext &c) {
     c.set(j, results[j]);
   OpBuilder &b = c.b();
   for (auto [i, s] : llvm::enumerate(body->buffers)) {
-    c.set(s.output, results[plan->numCarried + i]);
+    Value result = results[plan->numCarried + i];
+    if (s.bound && !body->isFor) {
+      // A condition can end the loop before M: the rows it wrote.
+      auto type = cast<RankedTensorType>(result.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
+          strides(type.getRank(), b.getIndexAttr(1)), sizes{count};
+      for (int64_t d : type.getShape().drop_front())
+        sizes.push_back(b.getIndexAttr(d));
+      result = tensor::ExtractSliceOp::create(b, c.loc(), type, result,
+                                              offsets, sizes, strides);
+    }
+    c.set(s.output, result);
     if (!s.checked)
       continue;
     Value ok = arith::CmpIOp::create(
