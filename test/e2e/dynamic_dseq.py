@@ -132,6 +132,42 @@ def loop_run(m):
     return [np.asarray(m, np.int64), v0], [v0 + m, rows.reshape(m, 2)]
 
 
+scan_body = helper.make_graph(
+    [helper.make_node("Add", ["sum", "x"], ["sum2"]), helper.make_node("Identity", ["sum2"], ["row"])],
+    "body", [helper.make_tensor_value_info("sum", F, [None]), helper.make_tensor_value_info("x", F, [None])],
+    [helper.make_tensor_value_info("sum2", F, [None]), helper.make_tensor_value_info("row", F, [None])])
+scan_model = graph_model(
+    [helper.make_node("Scan", ["s0", "xs"], ["s", "rows"], name="scan", body=scan_body,
+                      num_scan_inputs=1)],
+    [("s0", F, [None]), ("xs", F, [None, None])], [("s", F, [None]), ("rows", F, [None, None])])
+
+
+def scan_run(n, k, seed):
+    s0, xs = rand(seed, k), rand(seed + 1, n, k)
+    rows = s0 + np.cumsum(xs, axis=0)
+    return [s0, xs], [s0 + xs.sum(0), rows]
+
+
+grow_body = helper.make_graph(
+    [helper.make_node("Add", ["v", "one"], ["v2"]), helper.make_node("Identity", ["v2"], ["row"])],
+    "body",
+    [helper.make_tensor_value_info("i", I64, []), helper.make_tensor_value_info("c", TensorProto.BOOL, []),
+     helper.make_tensor_value_info("v", F, [None])],
+    [helper.make_tensor_value_info("c", TensorProto.BOOL, []),
+     helper.make_tensor_value_info("v2", F, [None]), helper.make_tensor_value_info("row", F, [None])],
+    [helper.make_tensor("one", F, [1], [1.0])])
+grow_model = graph_model(
+    [helper.make_node("Loop", ["m", "c", "v0"], ["v", "rows"], name="loop", body=grow_body)],
+    [("m", I64, []), ("c", TensorProto.BOOL, []), ("v0", F, [None])],
+    [("v", F, [None]), ("rows", F, [None, None])])
+
+
+def grow_run(m, k, seed):
+    v0 = rand(seed, k)
+    rows = v0 + np.arange(1, m + 1, dtype=np.float32)[:, None]
+    return [np.asarray(m, np.int64), np.asarray(True), v0], [v0 + m, rows.reshape(m, k)]
+
+
 CASES = [
     # A bidirectional LSTM with sequence_lens at two sequence lengths and
     # batches; a W for another hidden size is caught at run time.
@@ -176,6 +212,15 @@ CASES = [
     ]),
     # A scan output with one row per iteration of a run-time trip count.
     ("loop", loop_model, [loop_run(3), loop_run(1), loop_run(6)]),
+    # A scan over a run-time length, rows of the state's run-time size; a
+    # scan input whose rows do not have the state's size is caught.
+    ("scan", scan_model, [
+        scan_run(4, 3, 13), scan_run(1, 5, 14),
+        ([rand(1, 3), rand(2, 4, 2)],
+         "node 'scan/body/Add_0' (Add): dimension 0 of the operands must agree"),
+    ]),
+    # A run-time condition and trip count, rows of the carried value's size.
+    ("loop_rows", grow_model, [grow_run(3, 2, 15), grow_run(5, 1, 16)]),
 ]
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@
 // shape the model declares for the output (checked at run time), or else
 // the run-time trip count M, an upper bound of the iterations; a loop that
 // a condition can end early then gives the rows it wrote (extract_slice of
-// the iteration count).
+// the iteration count). A row with dynamic sizes is allocated with those of
+// a value of its type that enters the body (a loop-carried value, a Scan
+// state or scan-input element), checked at every step.
 //
 //===----------------------------------------------------------------------===//
 
@@ -104,15 +106,15 @@ SmallVector<int64_t> withDim(ArrayRef<int64_t> shape, int64_t axis,
 }
 
 /// The offsets, sizes and strides of position `pos` of dimension `axis`
-/// of `type`: one slice of a sequence.
+/// of `t`: one slice of a sequence (dynamic sizes read with tensor.dim).
 struct AxisSlice {
   SmallVector<OpFoldResult> offsets, sizes, strides;
 
-  AxisSlice(OpBuilder &b, RankedTensorType type, int64_t axis, Value pos)
-      : offsets(type.getRank(), b.getIndexAttr(0)),
-        strides(type.getRank(), b.getIndexAttr(1)) {
-    for (int64_t d : type.getShape())
-      sizes.push_back(b.getIndexAttr(d));
+  AxisSlice(OpBuilder &b, Location loc, Value t, int64_t axis, Value pos)
+      : sizes(tensor::getMixedSizes(b, loc, t)) {
+    int64_t rank = sizes.size();
+    offsets.assign(rank, b.getIndexAttr(0));
+    strides.assign(rank, b.getIndexAttr(1));
     offsets[axis] = pos;
     sizes[axis] = b.getIndexAttr(1);
   }
@@ -122,7 +124,7 @@ struct AxisSlice {
 /// dimension.
 Value sliceAt(OpBuilder &b, Location loc, Value t, int64_t axis, Value pos) {
   auto type = cast<RankedTensorType>(t.getType());
-  AxisSlice s(b, type, axis, pos);
+  AxisSlice s(b, loc, t, axis, pos);
   SmallVector<int64_t> shape(type.getShape());
   shape.erase(shape.begin() + axis);
   auto resultType = RankedTensorType::get(shape, type.getElementType());
@@ -131,12 +133,53 @@ Value sliceAt(OpBuilder &b, Location loc, Value t, int64_t axis, Value pos) {
 }
 
 /// `dest` with `v` written at position `pos` of dimension `axis` (`v` has
-/// `dest`'s shape without that dimension).
-Value insertAt(OpBuilder &b, Location loc, Value v, Value dest, int64_t axis,
-               Value pos) {
-  AxisSlice s(b, cast<RankedTensorType>(dest.getType()), axis, pos);
+/// `dest`'s shape without that dimension). Where that shape is dynamic, `v`
+/// must have the sizes `dest` was allocated with: checked at run time
+/// (`what` names the value), and clamped so that a failed check stays in
+/// bounds.
+Value insertAt(NodeContext &c, Value v, Value dest, int64_t axis, Value pos,
+               const llvm::Twine &what) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  AxisSlice s(b, loc, dest, axis, pos);
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!type.hasStaticShape()) {
+    Value ok;
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, v);
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      int64_t dd = d < axis ? d : d + 1;
+      Value have = tensor::DimOp::create(b, loc, v, d);
+      Value want = tensor::DimOp::create(b, loc, dest, dd);
+      Value same =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, have, want);
+      ok = ok ? arith::AndIOp::create(b, loc, ok, same).getResult() : same;
+      Value size = arith::MinSIOp::create(b, loc, have, want);
+      sizes[d] = size;
+      s.sizes[dd] = size;
+    }
+    c.check(tensor::FromElementsOp::create(
+                b, loc, RankedTensorType::get({}, b.getI1Type()),
+                ValueRange{ok}),
+            what);
+    SmallVector<OpFoldResult> zeros(type.getRank(), b.getIndexAttr(0)),
+        ones(type.getRank(), b.getIndexAttr(1));
+    v = tensor::ExtractSliceOp::create(b, loc, type, v, zeros, sizes, ones);
+  }
   return tensor::InsertSliceOp::create(b, loc, v, dest, s.offsets, s.sizes,
                                        s.strides);
+}
+
+/// Fails for scan output `k`, of the dynamic `type` in the body, when no
+/// `candidates` value of that type gives the sizes of its buffer.
+LogicalResult failUnsized(NodeContext &c, size_t k, RankedTensorType type,
+                          llvm::StringRef candidates) {
+  return c.fail("scan output " + llvm::Twine(k) + " has the shape " +
+                shapeStr(type.getShape()) +
+                " in the body; its dynamic sizes must be those of " +
+                candidates + " of that type (its buffer is allocated before "
+                "the loop)");
 }
 
 /// Fails unless the body's value `what` keeps the type it entered with: a
@@ -246,6 +289,10 @@ struct ScanBuffer {
   int64_t size;    ///< iterations it holds; dynamic: `bound`
   bool checked;    ///< whether the count is checked at run time
   Value bound;     ///< the run-time trip count bounding the iterations
+  /// For an element with dynamic sizes: the loop-carried input (of the
+  /// same type) whose sizes the buffer is allocated with.
+  Value sizes;
+  unsigned sizesFrom = 0; ///< its index among the carried values
 };
 
 FailureOr<LoopPlan> planLoop(NodeContext &c, const onnx::GraphProto &body) {
@@ -331,19 +378,35 @@ FailureOr<ScanBuffer> planScanOutput(NodeContext &c,
                                      unsigned out, Value element,
                                      Value bound) {
   auto type = cast<RankedTensorType>(element.getType());
-  if (count)
-    return ScanBuffer{out, element, *count, false, Value()};
+  ScanBuffer s{out, element, 0, false, Value(), Value()};
+  if (!type.hasStaticShape()) {
+    // The buffer is allocated before the loop: its other sizes are those
+    // of a loop-carried value of the element's type, checked each time.
+    unsigned numCarried = c.numInputs() > 2 ? c.numInputs() - 2 : 0;
+    for (unsigned j = 0; j < numCarried && !s.sizes; ++j)
+      if (c.type(2 + j) == type) {
+        s.sizes = c.in(2 + j);
+        s.sizesFrom = j;
+      }
+    if (!s.sizes)
+      return failUnsized(c, k, type, "a loop-carried value");
+  }
+  if (count) {
+    s.size = *count;
+    return s;
+  }
   std::optional<RankedTensorType> declared = c.declaredType(out);
   if (declared && declared->getRank() == type.getRank() + 1 &&
-      declared->getShape().drop_front() == type.getShape())
-    return ScanBuffer{out, element, declared->getDimSize(0), true, Value()};
-  if (bound && type.hasStaticShape())
-    return ScanBuffer{out, element, ShapedType::kDynamic, false, bound};
-  if (bound)
-    return c.fail("scan output " + llvm::Twine(k) + " has the shape " +
-                  shapeStr(type.getShape()) +
-                  " in the body; with a run-time trip count it must be "
-                  "static (its buffer is allocated before the loop)");
+      declared->getShape().drop_front() == type.getShape()) {
+    s.size = declared->getDimSize(0);
+    s.checked = true;
+    return s;
+  }
+  if (bound) {
+    s.size = ShapedType::kDynamic;
+    s.bound = bound;
+    return s;
+  }
   return c.fail("scan output " + llvm::Twine(k) +
                 " needs a bound on the number of iterations: a trip count "
                 "M, or the model must declare the output's static shape");
@@ -360,7 +423,10 @@ struct LoopBody {
 /// Scan output `s` with this iteration's row written: iteration i writes
 /// row i. A checked count may be exceeded at run time (the check then
 /// fails), so the row is clamped to stay in bounds.
-Value appendRow(OpBuilder &b, Location loc, Block &body, const ScanBuffer &s) {
+Value appendRow(NodeContext &c, Block &body, const ScanBuffer &s,
+                unsigned k) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
   auto elt = cast<RankedTensorType>(s.element.getType());
   auto type = RankedTensorType::get(withDim(elt.getShape(), 0, s.size),
                                     elt.getElementType());
@@ -371,7 +437,10 @@ Value appendRow(OpBuilder &b, Location loc, Block &body, const ScanBuffer &s) {
   if (s.checked)
     row = arith::MinSIOp::create(
         b, loc, row, arith::ConstantIndexOp::create(b, loc, s.size - 1));
-  return insertAt(b, loc, s.element, buffer, 0, row);
+  return insertAt(c, s.element, buffer, 0, row,
+                  "scan output " + llvm::Twine(k) +
+                      " must have the sizes of loop-carried value " +
+                      llvm::Twine(s.sizesFrom) + " as it enters the loop");
 }
 
 /// Converts the body of a Loop and decides the loop's form: without a cond
@@ -421,7 +490,8 @@ FailureOr<LoopBody> convertLoopBody(NodeContext &c,
   if (c.failed())
     return failure();
   for (const ScanBuffer &s : body.buffers)
-    yielded.push_back(appendRow(b, loc, *body.block, s));
+    yielded.push_back(
+        appendRow(c, *body.block, s, s.output - p.numCarried));
   if (!body.isFor) {
     FailureOr<Value> cond = scalarOf(c, c.materialize((*outputs)[0]),
                                      b.getI1Type(), "the body's condition");
@@ -446,8 +516,13 @@ ValueRange buildLoop(NodeContext &c, const LoopPlan &p, LoopBody &body,
            body.block->getArguments().drop_front(1 + p.numCarried),
            body.buffers)) {
     auto type = cast<RankedTensorType>(buffer.getType());
-    inits.push_back(tensor::EmptyOp::create(
-        b, loc, type, s.bound ? ValueRange{s.bound} : ValueRange{}));
+    SmallVector<Value> sizes;
+    if (s.bound)
+      sizes.push_back(s.bound);
+    for (int64_t d = 1; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d))
+        sizes.push_back(tensor::DimOp::create(b, loc, s.sizes, d - 1));
+    inits.push_back(tensor::EmptyOp::create(b, loc, type, sizes));
   }
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   if (body.isFor) {
@@ -506,9 +581,9 @@ LogicalResult convertLoop(NodeContext &c) {
       // A condition can end the loop before M: the rows it wrote.
       auto type = cast<RankedTensorType>(result.getType());
       SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
-          strides(type.getRank(), b.getIndexAttr(1)), sizes{count};
-      for (int64_t d : type.getShape().drop_front())
-        sizes.push_back(b.getIndexAttr(d));
+          strides(type.getRank(), b.getIndexAttr(1)),
+          sizes = tensor::getMixedSizes(b, c.loc(), result);
+      sizes[0] = count;
       result = tensor::ExtractSliceOp::create(b, c.loc(), type, result,
                                               offsets, sizes, strides);
     }
@@ -562,46 +637,98 @@ FailureOr<SmallVector<int64_t>> directions(NodeContext &c, llvm::StringRef name,
   return d;
 }
 
-/// The common static length of the scan inputs along their axes.
-FailureOr<int64_t> sequenceLength(NodeContext &c, ArrayRef<Value> inputs,
-                                  const ScanLayout &layout) {
-  int64_t length = ShapedType::kDynamic;
+/// The common length of the scan inputs along their axes: static when one
+/// of them is, and as an index (the shortest, so that reading stays in
+/// bounds; they are checked at run time to agree).
+struct SequenceLength {
+  int64_t size = ShapedType::kDynamic;
+  Value value;
+};
+
+FailureOr<SequenceLength> sequenceLength(NodeContext &c, ArrayRef<Value> inputs,
+                                         const ScanLayout &layout) {
+  SequenceLength length;
   for (auto [j, x] : llvm::enumerate(inputs)) {
     int64_t n =
         cast<RankedTensorType>(x.getType()).getDimSize(layout.inAxes[j]);
     if (ShapedType::isDynamic(n))
-      return c.fail("scan input " + llvm::Twine(j) +
-                    " must have a static sequence length");
-    if (!ShapedType::isDynamic(length) && n != length)
+      continue;
+    if (!ShapedType::isDynamic(length.size) && n != length.size)
       return c.fail("the scan inputs have different sequence lengths");
-    length = n;
+    length.size = n;
   }
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  if (!ShapedType::isDynamic(length.size))
+    length.value = arith::ConstantIndexOp::create(b, loc, length.size);
+  Value ok;
+  for (auto [j, x] : llvm::enumerate(inputs)) {
+    if (!cast<RankedTensorType>(x.getType()).isDynamicDim(layout.inAxes[j]))
+      continue;
+    Value n = tensor::DimOp::create(b, loc, x, layout.inAxes[j]);
+    if (!length.value) {
+      length.value = n;
+      continue;
+    }
+    Value same =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, n, length.value);
+    ok = ok ? arith::AndIOp::create(b, loc, ok, same).getResult() : same;
+    length.value = arith::MinSIOp::create(b, loc, n, length.value);
+  }
+  if (ok)
+    c.check(tensor::FromElementsOp::create(
+                b, loc, RankedTensorType::get({}, b.getI1Type()),
+                ValueRange{ok}),
+            "the scan inputs must have the same sequence length");
   return length;
 }
+
+/// A scan output's buffer is allocated before the loop: its dynamic sizes
+/// (other than the sequence) are those of a state or scan input of the
+/// element's type, as the body sees it.
+struct SizeSource {
+  Value outside;         ///< the value whose sizes are read before the loop
+  int64_t dropAxis = -1; ///< a scan input's sequence axis, not in the element
+  std::string what;      ///< for the run-time check's message
+  int64_t axis = 0;      ///< the scan output's sequence axis
+};
 
 /// Converts a Scan body into the detached `body` with the arguments (t,
 /// states..., scan outputs...), ending in its scf.yield: step t reads
 /// element t (or L-1-t, reversed) of every scan input and writes the
-/// body's scan outputs there.
+/// body's scan outputs there. `sources` receives, per used scan output,
+/// where its dynamic sizes come from (null when it has none).
 LogicalResult convertScanBody(NodeContext &c, const onnx::GraphProto &graph,
                               ArrayRef<Value> states, ArrayRef<Value> inputs,
-                              const ScanLayout &layout, int64_t length,
-                              Block &body) {
+                              const ScanLayout &layout,
+                              const SequenceLength &length, Block &body,
+                              SmallVectorImpl<SizeSource> &sources) {
   OpBuilder &b = c.b();
   Location loc = c.loc();
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToEnd(&body);
   Value t = body.addArgument(b.getIndexType(), loc);
-  Value last = arith::ConstantIndexOp::create(b, loc, length - 1);
+  Value last =
+      ShapedType::isDynamic(length.size)
+          ? Value(arith::SubIOp::create(
+                b, loc, length.value, arith::ConstantIndexOp::create(b, loc, 1)))
+          : Value(arith::ConstantIndexOp::create(b, loc, length.size - 1));
   auto position = [&](bool reverse) -> Value {
     return reverse ? arith::SubIOp::create(b, loc, last, t) : t;
   };
   SmallVector<ValueState> bodyInputs;
-  for (Value s : states)
+  SmallVector<std::pair<Type, SizeSource>> candidates;
+  for (auto [j, s] : llvm::enumerate(states)) {
     bodyInputs.push_back(runtimeValue(body.addArgument(s.getType(), loc)));
-  for (auto [j, x] : llvm::enumerate(inputs))
+    candidates.push_back({s.getType(), {s, -1, "state " + std::to_string(j)}});
+  }
+  for (auto [j, x] : llvm::enumerate(inputs)) {
     bodyInputs.push_back(runtimeValue(
         sliceAt(b, loc, x, layout.inAxes[j], position(layout.inReverse[j]))));
+    candidates.push_back({bodyInputs.back().type,
+                          {x, layout.inAxes[j],
+                           "an element of scan input " + std::to_string(j)}});
+  }
   FailureOr<std::vector<ValueState>> outputs =
       c.importSubgraph(graph, "body", bodyInputs);
   if (failed(outputs))
@@ -622,10 +749,23 @@ LogicalResult convertScanBody(NodeContext &c, const onnx::GraphProto &graph,
         c.normAxis(axisAttr, elt.getRank() + 1, "scan output axis");
     if (failed(axis))
       return failure();
-    auto type = RankedTensorType::get(withDim(elt.getShape(), *axis, length),
-                                      elt.getElementType());
-    yielded.push_back(insertAt(b, loc, element, body.addArgument(type, loc),
-                               *axis, position(layout.outReverse[k])));
+    SizeSource source;
+    if (!elt.hasStaticShape()) {
+      for (auto &[type, candidate] : candidates)
+        if (type == elt && !source.outside)
+          source = candidate;
+      if (!source.outside)
+        return failUnsized(c, k, elt, "a state or scan input element");
+    }
+    auto type = RankedTensorType::get(
+        withDim(elt.getShape(), *axis, length.size), elt.getElementType());
+    yielded.push_back(insertAt(
+        c, element, body.addArgument(type, loc), *axis,
+        position(layout.outReverse[k]),
+        "scan output " + llvm::Twine(k) + " must have the sizes of " +
+            source.what + " as it enters the loop"));
+    source.axis = *axis;
+    sources.push_back(source);
   }
   if (c.failed())
     return failure();
@@ -639,7 +779,7 @@ LogicalResult convertScanBody(NodeContext &c, const onnx::GraphProto &graph,
 FailureOr<SmallVector<Value>>
 buildScan(NodeContext &c, const onnx::GraphProto &graph, ArrayRef<Value> states,
           ArrayRef<Value> inputs, const ScanLayout &layout) {
-  FailureOr<int64_t> length = sequenceLength(c, inputs, layout);
+  FailureOr<SequenceLength> length = sequenceLength(c, inputs, layout);
   if (failed(length))
     return failure();
   int64_t numOut = int64_t(graph.output_size()) - int64_t(states.size());
@@ -649,20 +789,40 @@ buildScan(NodeContext &c, const onnx::GraphProto &graph, ArrayRef<Value> states,
                   " states and " + llvm::Twine(layout.outAxes.size()) +
                   " scan outputs");
   Block body;
-  if (failed(convertScanBody(c, graph, states, inputs, layout, *length, body)))
+  SmallVector<SizeSource> sources;
+  if (failed(convertScanBody(c, graph, states, inputs, layout, *length, body,
+                             sources)))
     return failure();
   OpBuilder &b = c.b();
   Location loc = c.loc();
   SmallVector<Value> inits(states);
-  for (BlockArgument out : body.getArguments().drop_front(1 + states.size())) {
+  for (auto [out, source] : llvm::zip(
+           body.getArguments().drop_front(1 + states.size()), sources)) {
     auto type = cast<RankedTensorType>(out.getType());
-    inits.push_back(tensor::EmptyOp::create(b, loc, type.getShape(),
-                                            type.getElementType()));
+    // The sequence axis has the scan's length; the element's dynamic sizes
+    // are the source's (without a scan input's own axis).
+    SmallVector<int64_t> sourceDims;
+    if (source.outside)
+      for (int64_t d = 0,
+                   e = cast<RankedTensorType>(source.outside.getType()).getRank();
+           d < e; ++d)
+        if (d != source.dropAxis)
+          sourceDims.push_back(d);
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      if (d == source.axis)
+        sizes.push_back(length->value);
+      else
+        sizes.push_back(tensor::DimOp::create(
+            b, loc, source.outside, sourceDims[d < source.axis ? d : d - 1]));
+    }
+    inits.push_back(tensor::EmptyOp::create(b, loc, type, sizes));
   }
-  auto loop =
-      scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-                         arith::ConstantIndexOp::create(b, loc, *length),
-                         arith::ConstantIndexOp::create(b, loc, 1), inits);
+  auto loop = scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                                 length->value,
+                                 arith::ConstantIndexOp::create(b, loc, 1), inits);
   moveBody(body, *loop.getBody());
   SmallVector<Value> results(loop.getResults().take_front(states.size()));
   unsigned next = states.size();
@@ -826,14 +986,14 @@ void registerControlFlowOps(OpRegistry &r) {
        "tensors only; a compile-time condition inlines the taken branch, a "
        "run-time one needs both branches to give the same static types");
   r.on("Loop", {1, 11, 13, 16}, convertLoop,
-       "tensors only; loop-carried values keep their static shape; scan "
-       "outputs need a constant trip count (and no run-time condition) or "
-       "a declared static shape (checked at run time)");
+       "tensors only; loop-carried values keep their type; scan outputs "
+       "need a trip count (constant or run-time) or a declared static "
+       "shape (checked at run time)");
   r.on("Scan", {8}, convertScan8,
        "opset 8: sequence_lens absent or full, the batch (at most 64) "
        "unrolled");
   r.on("Scan", {9, 11, 16}, convertScan,
-       "static sequence length; states keep their static shape");
+       "static or run-time sequence length; states keep their type");
 }
 
 } // namespace xfc::onnx_import
