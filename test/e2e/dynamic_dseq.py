@@ -148,6 +148,20 @@ def scan_run(n, k, seed):
     return [s0, xs], [s0 + xs.sum(0), rows]
 
 
+scan8_model = graph_model(
+    [helper.make_node("Scan", ["", "s0", "xs"], ["s", "rows"], name="scan", body=scan_body,
+                      num_scan_inputs=1)],
+    [("s0", F, [None, None]), ("xs", F, [None, None, None])],
+    [("s", F, [None, None]), ("rows", F, [None, None, None])])
+scan8_model.opset_import[0].version = 8
+scan8_model.ir_version = 3
+
+
+def scan8_run(batch, n, k, seed):
+    s0, xs = rand(seed, batch, k), rand(seed + 1, batch, n, k)
+    return [s0, xs], [s0 + xs.sum(1), s0[:, None] + np.cumsum(xs, axis=1)]
+
+
 grow_body = helper.make_graph(
     [helper.make_node("Add", ["v", "one"], ["v2"]), helper.make_node("Identity", ["v2"], ["row"])],
     "body",
@@ -219,6 +233,8 @@ CASES = [
         ([rand(1, 3), rand(2, 4, 2)],
          "node 'scan/body/Add_0' (Add): dimension 0 of the operands must agree"),
     ]),
+    # Scan-8 loops over a run-time batch.
+    ("scan8", scan8_model, [scan8_run(2, 3, 2, 17), scan8_run(3, 1, 4, 18)]),
     # A run-time condition and trip count, rows of the carried value's size.
     ("loop_rows", grow_model, [grow_run(3, 2, 15), grow_run(5, 1, 16)]),
 ]

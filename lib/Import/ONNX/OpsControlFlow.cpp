@@ -645,8 +645,9 @@ struct SequenceLength {
   Value value;
 };
 
-FailureOr<SequenceLength> sequenceLength(NodeContext &c, ArrayRef<Value> inputs,
-                                         const ScanLayout &layout) {
+FailureOr<SequenceLength>
+sequenceLength(NodeContext &c, ArrayRef<Value> inputs, const ScanLayout &layout,
+               llvm::StringRef what = "sequence length") {
   SequenceLength length;
   for (auto [j, x] : llvm::enumerate(inputs)) {
     int64_t n =
@@ -654,7 +655,7 @@ FailureOr<SequenceLength> sequenceLength(NodeContext &c, ArrayRef<Value> inputs,
     if (ShapedType::isDynamic(n))
       continue;
     if (!ShapedType::isDynamic(length.size) && n != length.size)
-      return c.fail("the scan inputs have different sequence lengths");
+      return c.fail("the scan inputs have different " + what + "s");
     length.size = n;
   }
   OpBuilder &b = c.b();
@@ -679,7 +680,7 @@ FailureOr<SequenceLength> sequenceLength(NodeContext &c, ArrayRef<Value> inputs,
     c.check(tensor::FromElementsOp::create(
                 b, loc, RankedTensorType::get({}, b.getI1Type()),
                 ValueRange{ok}),
-            "the scan inputs must have the same sequence length");
+            "the scan inputs must have the same " + what);
   return length;
 }
 
@@ -899,9 +900,107 @@ LogicalResult convertScan(NodeContext &c) {
   return success();
 }
 
+/// Scan-8 with dynamic sizes (or a batch too large to unroll): an scf.for
+/// over the batch around the Scan of each entry. The outputs are allocated
+/// before it with the sizes the inner scan gives them: a final state has
+/// its input's, a scan output the sequence length and the sizes of the
+/// state or scan-input element of its type (as convertScanBody picks),
+/// checked when each entry's result is written.
+LogicalResult convertScan8Loop(NodeContext &c, const onnx::GraphProto &graph,
+                               size_t numStates, const ScanLayout &layout) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  SmallVector<Value> all;
+  for (unsigned i = 1; i < c.numInputs(); ++i)
+    all.push_back(c.in(i));
+  ScanLayout batchAxes{SmallVector<int64_t>(all.size(), 0), {}, {}, {}};
+  FailureOr<SequenceLength> batch =
+      sequenceLength(c, all, batchAxes, "batch size");
+  if (failed(batch))
+    return failure();
+  // The size before the loop of dimension d of output o (without the batch).
+  auto entryType = [&](unsigned i, int64_t drop) {
+    return RankedTensorType::get(c.shape(i).drop_front(drop), c.elt(i));
+  };
+  auto outsideDim = [&](unsigned o, RankedTensorType type, int64_t d) -> Value {
+    if (o < numStates)
+      return tensor::DimOp::create(b, loc, c.in(1 + o), d + 1);
+    if (d == 0)
+      return tensor::DimOp::create(b, loc, c.in(1 + numStates), 1);
+    auto elt = RankedTensorType::get(type.getShape().drop_front(),
+                                     type.getElementType());
+    for (unsigned i = 1; i < c.numInputs(); ++i) {
+      int64_t drop = i <= numStates ? 1 : 2;
+      if (entryType(i, drop) == elt)
+        return tensor::DimOp::create(b, loc, c.in(i), d - 1 + drop);
+    }
+    return Value();
+  };
+  Block outer;
+  SmallVector<std::pair<unsigned, Value>> used; // output, buffer argument
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(&outer);
+    Value n = outer.addArgument(b.getIndexType(), loc);
+    SmallVector<Value> states, inputs;
+    for (unsigned i = 1; i < c.numInputs(); ++i)
+      (i <= numStates ? states : inputs).push_back(sliceAt(b, loc, c.in(i), 0, n));
+    FailureOr<SmallVector<Value>> results =
+        buildScan(c, graph, states, inputs, layout);
+    if (failed(results))
+      return failure();
+    SmallVector<Value> yielded;
+    for (unsigned o = 0; o < c.numOutputs(); ++o) {
+      Value r = (*results)[o];
+      if (!r)
+        continue;
+      auto type = cast<RankedTensorType>(r.getType());
+      Value buffer = outer.addArgument(
+          RankedTensorType::get(withDim(type.getShape(), 0, batch->size),
+                                type.getElementType()),
+          loc);
+      used.push_back({o, buffer});
+      yielded.push_back(insertAt(c, r, buffer, 0, n,
+                                 "output " + llvm::Twine(o) +
+                                     " must have the same sizes for every "
+                                     "batch entry"));
+    }
+    scf::YieldOp::create(b, loc, yielded);
+  }
+  SmallVector<Value> inits;
+  for (auto [o, buffer] : used) {
+    auto type = cast<RankedTensorType>(buffer.getType());
+    auto entry = RankedTensorType::get(type.getShape().drop_front(),
+                                       type.getElementType());
+    SmallVector<Value> sizes;
+    if (type.isDynamicDim(0))
+      sizes.push_back(batch->value);
+    for (int64_t d = 0; d < entry.getRank(); ++d) {
+      if (!entry.isDynamicDim(d))
+        continue;
+      Value size = outsideDim(o, entry, d);
+      if (!size)
+        return c.fail("output " + llvm::Twine(o) + " has the shape " +
+                      shapeStr(entry.getShape()) +
+                      " for each batch entry; its dynamic sizes must be "
+                      "those of an input of that type");
+      sizes.push_back(size);
+    }
+    inits.push_back(tensor::EmptyOp::create(b, loc, type, sizes));
+  }
+  auto loop =
+      scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                         batch->value, arith::ConstantIndexOp::create(b, loc, 1),
+                         inits);
+  moveBody(outer, *loop.getBody());
+  for (auto [k, entry] : llvm::enumerate(used))
+    c.set(entry.first, loop.getResult(k));
+  return success();
+}
+
 /// Scan-8: every input has a leading batch dimension, and each batch entry
-/// is scanned on its own (along dimension 1 of the scan inputs). The batch
-/// is unrolled; each entry gets its own scf.for.
+/// is scanned on its own (along dimension 1 of the scan inputs). A static
+/// batch is unrolled; each entry gets its own scf.for.
 LogicalResult convertScan8(NodeContext &c) {
   if (c.numInputs() < 1)
     return c.fail("the Scan has no inputs");
@@ -920,28 +1019,33 @@ LogicalResult convertScan8(NodeContext &c) {
                     SmallVector<int64_t>(numOut, 0),
                     SmallVector<int64_t>(numOut, 0)};
   int64_t batch = ShapedType::kDynamic;
+  bool dynamic = false;
   for (unsigned i = 1; i < c.numInputs(); ++i) {
     if (!c.has(i))
       return c.fail("input " + llvm::Twine(i) + " is missing");
     bool scanInput = i > numStates;
     if (c.rank(i) < (scanInput ? 2 : 1) ||
-        ShapedType::isDynamic(c.shape(i)[0]) ||
-        (!ShapedType::isDynamic(batch) && c.shape(i)[0] != batch))
-      return c.fail("every input needs the same static batch dimension" +
+        (!ShapedType::isDynamic(batch) &&
+         !ShapedType::isDynamic(c.shape(i)[0]) && c.shape(i)[0] != batch))
+      return c.fail("every input needs the same batch dimension" +
                     llvm::Twine(scanInput ? " and a sequence dimension" : ""));
-    batch = c.shape(i)[0];
+    dynamic |= llvm::any_of(c.shape(i), ShapedType::isDynamic);
+    if (!ShapedType::isDynamic(c.shape(i)[0]))
+      batch = c.shape(i)[0];
   }
-  if (ShapedType::isDynamic(batch) || batch < 1 || batch > kMaxScanBatch)
-    return c.fail("the batch must be in [1, " + llvm::Twine(kMaxScanBatch) +
-                  "] (it is unrolled)");
   if (c.has(0)) {
     const ConstTensor *lens = c.constant(0);
     int64_t length = c.shape(numStates + 1)[1];
-    if (!lens ||
+    if (!lens || ShapedType::isDynamic(length) ||
         llvm::any_of(lens->ints(), [&](int64_t n) { return n != length; }))
       return c.fail("sequence_lens must be absent or a constant of full "
                     "lengths");
   }
+  if (dynamic || batch > kMaxScanBatch)
+    return convertScan8Loop(c, **graph, numStates, layout);
+  if (batch < 1)
+    return c.fail("the batch must be in [1, " + llvm::Twine(kMaxScanBatch) +
+                  "] (it is unrolled)");
   // Entry n of `x` without the batch dimension.
   auto entry = [&](unsigned i, int64_t n) {
     SmallVector<int64_t> starts(c.rank(i), 0), steps(c.rank(i), 1);
@@ -990,8 +1094,8 @@ void registerControlFlowOps(OpRegistry &r) {
        "need a trip count (constant or run-time) or a declared static "
        "shape (checked at run time)");
   r.on("Scan", {8}, convertScan8,
-       "opset 8: sequence_lens absent or full, the batch (at most 64) "
-       "unrolled");
+       "opset 8: sequence_lens absent or full, a static batch of at most 64 "
+       "unrolled, else an scf.for over the batch");
   r.on("Scan", {9, 11, 16}, convertScan,
        "static or run-time sequence length; states keep their type");
 }
