@@ -69,13 +69,24 @@ struct LowerNms : OpRewritePattern<NmsOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(NmsOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
-    if (!type.hasStaticShape() ||
-        !cast<RankedTensorType>(op.getBoxes().getType()).hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic nms is not supported yet");
     Location loc = op.getLoc();
-    int64_t batch = type.getDimSize(0), classes = type.getDimSize(1), n = type.getDimSize(2);
     bool center = op.getCenterPointBox();
     Value boxes = op.getBoxes(), scores = op.getScores();
+    // Dynamic sizes are read at run time; the verifier made the types agree,
+    // so only two dynamic sizes (B or N of boxes and scores) need a check.
+    auto boxesType = cast<RankedTensorType>(boxes.getType());
+    if (boxesType.isDynamicDim(0))
+      checkDims(rewriter, loc, boxes, 0, arith::CmpIPredicate::eq, scores, 0,
+                "boxes and scores must have the same batch size");
+    if (boxesType.isDynamicDim(1))
+      checkDims(rewriter, loc, boxes, 1, arith::CmpIPredicate::eq, scores, 2,
+                "scores must have one column per box");
+    auto size = [&](int64_t d) -> Value {
+      if (type.isDynamicDim(d))
+        return tensor::DimOp::create(rewriter, loc, scores, d);
+      return arith::ConstantIndexOp::create(rewriter, loc, type.getDimSize(d));
+    };
+    Value batch = size(0), classes = size(1), cn = size(2);
     auto scalarOf = [&](Value t) { return tensor::ExtractOp::create(rewriter, loc, t, ValueRange{}); };
     Value iouThreshold = castScalar(rewriter, loc, scalarOf(op.getIouThreshold()), rewriter.getF64Type());
     Value scoreThreshold = castScalar(rewriter, loc, scalarOf(op.getScoreThreshold()), rewriter.getF64Type());
@@ -84,23 +95,25 @@ struct LowerNms : OpRewritePattern<NmsOp> {
         castScalar(rewriter, loc, scalarOf(op.getMaxPerClass()), rewriter.getI64Type()));
     Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value cn = arith::ConstantIndexOp::create(rewriter, loc, n);
     Value falseV = arith::ConstantIntOp::create(rewriter, loc, 0, 1);
     Value trueV = arith::ConstantIntOp::create(rewriter, loc, 1, 1);
     Value none = arith::ConstantIntOp::create(rewriter, loc, -1, 64);
-    Value picks = linalg::FillOp::create(rewriter, loc, none,
-                                         createEmpty(rewriter, loc, type, {}))
-                      .getResult(0);
-    auto flagsType = RankedTensorType::get({n}, rewriter.getI1Type());
+    Value picks =
+        linalg::FillOp::create(
+            rewriter, loc, none,
+            createEmptySized(rewriter, loc, type, [&](int64_t d) { return size(d); }))
+            .getResult(0);
+    auto flagsType = RankedTensorType::get({type.getDimSize(2)}, rewriter.getI1Type());
     scf::LoopNest nest = scf::buildLoopNest(
-        rewriter, loc, {c0, c0}, {arith::ConstantIndexOp::create(rewriter, loc, batch),
-                                  arith::ConstantIndexOp::create(rewriter, loc, classes)},
+        rewriter, loc, {c0, c0}, {batch, classes},
         {c1, c1}, ValueRange{picks},
         [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) -> scf::ValueVector {
           Value img = ivs[0], cls = ivs[1];
-          Value suppressed = linalg::FillOp::create(
-                                 b, l, falseV, createEmpty(b, l, flagsType, {}))
-                                 .getResult(0);
+          Value suppressed =
+              linalg::FillOp::create(b, l, falseV,
+                                     createEmptySized(b, l, flagsType,
+                                                      [&](int64_t) { return cn; }))
+                  .getResult(0);
           auto pickLoop = scf::ForOp::create(
               b, l, c0, cn, c1, ValueRange{args[0], suppressed, c0},
               [&](OpBuilder &pb, Location pl, Value, ValueRange state) {

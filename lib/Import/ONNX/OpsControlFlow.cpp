@@ -18,9 +18,14 @@
 // known once the body is converted.
 //
 // Per-iteration values (Loop's and Scan's scan outputs) are inserted into a
-// preallocated tensor, so their count must be known at compile time: from a
-// constant trip count, from the sequence length (Scan), or from the shape
-// the model declares for the output, which is then checked at run time.
+// preallocated tensor of one row per iteration: its length is a constant
+// trip count, the sequence length (Scan, static or read at run time), the
+// shape the model declares for the output (checked at run time), or else
+// the run-time trip count M, an upper bound of the iterations; a loop that
+// a condition can end early then gives the rows it wrote (extract_slice of
+// the iteration count). A row with dynamic sizes is allocated with those of
+// a value of its type that enters the body (a loop-carried value, a Scan
+// state or scan-input element), checked at every step.
 //
 //===----------------------------------------------------------------------===//
 
@@ -101,15 +106,15 @@ SmallVector<int64_t> withDim(ArrayRef<int64_t> shape, int64_t axis,
 }
 
 /// The offsets, sizes and strides of position `pos` of dimension `axis`
-/// of `type`: one slice of a sequence.
+/// of `t`: one slice of a sequence (dynamic sizes read with tensor.dim).
 struct AxisSlice {
   SmallVector<OpFoldResult> offsets, sizes, strides;
 
-  AxisSlice(OpBuilder &b, RankedTensorType type, int64_t axis, Value pos)
-      : offsets(type.getRank(), b.getIndexAttr(0)),
-        strides(type.getRank(), b.getIndexAttr(1)) {
-    for (int64_t d : type.getShape())
-      sizes.push_back(b.getIndexAttr(d));
+  AxisSlice(OpBuilder &b, Location loc, Value t, int64_t axis, Value pos)
+      : sizes(tensor::getMixedSizes(b, loc, t)) {
+    int64_t rank = sizes.size();
+    offsets.assign(rank, b.getIndexAttr(0));
+    strides.assign(rank, b.getIndexAttr(1));
     offsets[axis] = pos;
     sizes[axis] = b.getIndexAttr(1);
   }
@@ -119,7 +124,7 @@ struct AxisSlice {
 /// dimension.
 Value sliceAt(OpBuilder &b, Location loc, Value t, int64_t axis, Value pos) {
   auto type = cast<RankedTensorType>(t.getType());
-  AxisSlice s(b, type, axis, pos);
+  AxisSlice s(b, loc, t, axis, pos);
   SmallVector<int64_t> shape(type.getShape());
   shape.erase(shape.begin() + axis);
   auto resultType = RankedTensorType::get(shape, type.getElementType());
@@ -128,12 +133,53 @@ Value sliceAt(OpBuilder &b, Location loc, Value t, int64_t axis, Value pos) {
 }
 
 /// `dest` with `v` written at position `pos` of dimension `axis` (`v` has
-/// `dest`'s shape without that dimension).
-Value insertAt(OpBuilder &b, Location loc, Value v, Value dest, int64_t axis,
-               Value pos) {
-  AxisSlice s(b, cast<RankedTensorType>(dest.getType()), axis, pos);
+/// `dest`'s shape without that dimension). Where that shape is dynamic, `v`
+/// must have the sizes `dest` was allocated with: checked at run time
+/// (`what` names the value), and clamped so that a failed check stays in
+/// bounds.
+Value insertAt(NodeContext &c, Value v, Value dest, int64_t axis, Value pos,
+               const llvm::Twine &what) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  AxisSlice s(b, loc, dest, axis, pos);
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!type.hasStaticShape()) {
+    Value ok;
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, v);
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      int64_t dd = d < axis ? d : d + 1;
+      Value have = tensor::DimOp::create(b, loc, v, d);
+      Value want = tensor::DimOp::create(b, loc, dest, dd);
+      Value same =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, have, want);
+      ok = ok ? arith::AndIOp::create(b, loc, ok, same).getResult() : same;
+      Value size = arith::MinSIOp::create(b, loc, have, want);
+      sizes[d] = size;
+      s.sizes[dd] = size;
+    }
+    c.check(tensor::FromElementsOp::create(
+                b, loc, RankedTensorType::get({}, b.getI1Type()),
+                ValueRange{ok}),
+            what);
+    SmallVector<OpFoldResult> zeros(type.getRank(), b.getIndexAttr(0)),
+        ones(type.getRank(), b.getIndexAttr(1));
+    v = tensor::ExtractSliceOp::create(b, loc, type, v, zeros, sizes, ones);
+  }
   return tensor::InsertSliceOp::create(b, loc, v, dest, s.offsets, s.sizes,
                                        s.strides);
+}
+
+/// Fails for scan output `k`, of the dynamic `type` in the body, when no
+/// `candidates` value of that type gives the sizes of its buffer.
+LogicalResult failUnsized(NodeContext &c, size_t k, RankedTensorType type,
+                          llvm::StringRef candidates) {
+  return c.fail("scan output " + llvm::Twine(k) + " has the shape " +
+                shapeStr(type.getShape()) +
+                " in the body; its dynamic sizes must be those of " +
+                candidates + " of that type (its buffer is allocated before "
+                "the loop)");
 }
 
 /// Fails unless the body's value `what` keeps the type it entered with: a
@@ -229,6 +275,7 @@ LogicalResult convertIf(NodeContext &c) {
 struct LoopPlan {
   unsigned numCarried = 0, numScan = 0;
   Value tripCount;                  ///< index; null without M
+  Value tripBound;                  ///< max(M, 0), index; null without M
   std::optional<int64_t> constTrip; ///< M when a compile-time constant
   bool hasCond = false;
   Value initialCond; ///< i1; null without cond
@@ -239,8 +286,13 @@ struct LoopPlan {
 struct ScanBuffer {
   unsigned output; ///< index among the Loop's outputs
   Value element;   ///< the body's per-iteration value
-  int64_t size;    ///< iterations it holds
+  int64_t size;    ///< iterations it holds; dynamic: `bound`
   bool checked;    ///< whether the count is checked at run time
+  Value bound;     ///< the run-time trip count bounding the iterations
+  /// For an element with dynamic sizes: the loop-carried input (of the
+  /// same type) whose sizes the buffer is allocated with.
+  Value sizes;
+  unsigned sizesFrom = 0; ///< its index among the carried values
 };
 
 FailureOr<LoopPlan> planLoop(NodeContext &c, const onnx::GraphProto &body) {
@@ -278,6 +330,9 @@ FailureOr<LoopPlan> planLoop(NodeContext &c, const onnx::GraphProto &body) {
       return failure();
     p.tripCount =
         arith::IndexCastOp::create(c.b(), c.loc(), c.b().getIndexType(), *m);
+    p.tripBound = arith::MaxSIOp::create(
+        c.b(), c.loc(), p.tripCount,
+        arith::ConstantIndexOp::create(c.b(), c.loc(), 0));
   }
   if (p.hasCond) {
     if (const ConstTensor *cond = c.constant(1);
@@ -316,22 +371,45 @@ SmallVector<ValueState> loopBodyInputs(NodeContext &c, const LoopPlan &p,
 
 /// How many iterations scan output `k` (Loop output `out`) is built for: the
 /// constant trip count of a loop without a run-time condition, else the
-/// size the model declares, checked at run time.
+/// size the model declares, checked at run time, else the run-time trip
+/// count `bound` (null without M).
 FailureOr<ScanBuffer> planScanOutput(NodeContext &c,
                                      std::optional<int64_t> count, unsigned k,
-                                     unsigned out, Value element) {
+                                     unsigned out, Value element,
+                                     Value bound) {
   auto type = cast<RankedTensorType>(element.getType());
-  if (count)
-    return ScanBuffer{out, element, *count, false};
+  ScanBuffer s{out, element, 0, false, Value(), Value()};
+  if (!type.hasStaticShape()) {
+    // The buffer is allocated before the loop: its other sizes are those
+    // of a loop-carried value of the element's type, checked each time.
+    unsigned numCarried = c.numInputs() > 2 ? c.numInputs() - 2 : 0;
+    for (unsigned j = 0; j < numCarried && !s.sizes; ++j)
+      if (c.type(2 + j) == type) {
+        s.sizes = c.in(2 + j);
+        s.sizesFrom = j;
+      }
+    if (!s.sizes)
+      return failUnsized(c, k, type, "a loop-carried value");
+  }
+  if (count) {
+    s.size = *count;
+    return s;
+  }
   std::optional<RankedTensorType> declared = c.declaredType(out);
   if (declared && declared->getRank() == type.getRank() + 1 &&
-      declared->getShape().drop_front() == type.getShape())
-    return ScanBuffer{out, element, declared->getDimSize(0), true};
+      declared->getShape().drop_front() == type.getShape()) {
+    s.size = declared->getDimSize(0);
+    s.checked = true;
+    return s;
+  }
+  if (bound) {
+    s.size = ShapedType::kDynamic;
+    s.bound = bound;
+    return s;
+  }
   return c.fail("scan output " + llvm::Twine(k) +
-                " needs the number of iterations at compile time: the trip "
-                "count must be a constant and the condition absent or "
-                "always true, or the model must declare the output's static "
-                "shape");
+                " needs a bound on the number of iterations: a trip count "
+                "M, or the model must declare the output's static shape");
 }
 
 /// A Loop body converted into a detached block with the arguments (iv,
@@ -345,7 +423,10 @@ struct LoopBody {
 /// Scan output `s` with this iteration's row written: iteration i writes
 /// row i. A checked count may be exceeded at run time (the check then
 /// fails), so the row is clamped to stay in bounds.
-Value appendRow(OpBuilder &b, Location loc, Block &body, const ScanBuffer &s) {
+Value appendRow(NodeContext &c, Block &body, const ScanBuffer &s,
+                unsigned k) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
   auto elt = cast<RankedTensorType>(s.element.getType());
   auto type = RankedTensorType::get(withDim(elt.getShape(), 0, s.size),
                                     elt.getElementType());
@@ -356,7 +437,10 @@ Value appendRow(OpBuilder &b, Location loc, Block &body, const ScanBuffer &s) {
   if (s.checked)
     row = arith::MinSIOp::create(
         b, loc, row, arith::ConstantIndexOp::create(b, loc, s.size - 1));
-  return insertAt(b, loc, s.element, buffer, 0, row);
+  return insertAt(c, s.element, buffer, 0, row,
+                  "scan output " + llvm::Twine(k) +
+                      " must have the sizes of loop-carried value " +
+                      llvm::Twine(s.sizesFrom) + " as it enters the loop");
 }
 
 /// Converts the body of a Loop and decides the loop's form: without a cond
@@ -397,7 +481,8 @@ FailureOr<LoopBody> convertLoopBody(NodeContext &c,
     if (!c.outputUsed(out))
       continue;
     FailureOr<ScanBuffer> buffer =
-        planScanOutput(c, count, k, out, c.materialize((*outputs)[out + 1]));
+        planScanOutput(c, count, k, out, c.materialize((*outputs)[out + 1]),
+                       p.tripBound);
     if (failed(buffer))
       return failure();
     body.buffers.push_back(*buffer);
@@ -405,7 +490,8 @@ FailureOr<LoopBody> convertLoopBody(NodeContext &c,
   if (c.failed())
     return failure();
   for (const ScanBuffer &s : body.buffers)
-    yielded.push_back(appendRow(b, loc, *body.block, s));
+    yielded.push_back(
+        appendRow(c, *body.block, s, s.output - p.numCarried));
   if (!body.isFor) {
     FailureOr<Value> cond = scalarOf(c, c.materialize((*outputs)[0]),
                                      b.getI1Type(), "the body's condition");
@@ -426,11 +512,17 @@ ValueRange buildLoop(NodeContext &c, const LoopPlan &p, LoopBody &body,
   SmallVector<Value> inits;
   for (unsigned j = 0; j < p.numCarried; ++j)
     inits.push_back(c.in(2 + j));
-  for (BlockArgument buffer :
-       body.block->getArguments().drop_front(1 + p.numCarried)) {
+  for (auto [buffer, s] : llvm::zip(
+           body.block->getArguments().drop_front(1 + p.numCarried),
+           body.buffers)) {
     auto type = cast<RankedTensorType>(buffer.getType());
-    inits.push_back(tensor::EmptyOp::create(b, loc, type.getShape(),
-                                            type.getElementType()));
+    SmallVector<Value> sizes;
+    if (s.bound)
+      sizes.push_back(s.bound);
+    for (int64_t d = 1; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d))
+        sizes.push_back(tensor::DimOp::create(b, loc, s.sizes, d - 1));
+    inits.push_back(tensor::EmptyOp::create(b, loc, type, sizes));
   }
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   if (body.isFor) {
@@ -484,7 +576,18 @@ LogicalResult convertLoop(NodeContext &c) {
     c.set(j, results[j]);
   OpBuilder &b = c.b();
   for (auto [i, s] : llvm::enumerate(body->buffers)) {
-    c.set(s.output, results[plan->numCarried + i]);
+    Value result = results[plan->numCarried + i];
+    if (s.bound && !body->isFor) {
+      // A condition can end the loop before M: the rows it wrote.
+      auto type = cast<RankedTensorType>(result.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0)),
+          strides(type.getRank(), b.getIndexAttr(1)),
+          sizes = tensor::getMixedSizes(b, c.loc(), result);
+      sizes[0] = count;
+      result = tensor::ExtractSliceOp::create(b, c.loc(), type, result,
+                                              offsets, sizes, strides);
+    }
+    c.set(s.output, result);
     if (!s.checked)
       continue;
     Value ok = arith::CmpIOp::create(
@@ -534,46 +637,99 @@ FailureOr<SmallVector<int64_t>> directions(NodeContext &c, llvm::StringRef name,
   return d;
 }
 
-/// The common static length of the scan inputs along their axes.
-FailureOr<int64_t> sequenceLength(NodeContext &c, ArrayRef<Value> inputs,
-                                  const ScanLayout &layout) {
-  int64_t length = ShapedType::kDynamic;
+/// The common length of the scan inputs along their axes: static when one
+/// of them is, and as an index (the shortest, so that reading stays in
+/// bounds; they are checked at run time to agree).
+struct SequenceLength {
+  int64_t size = ShapedType::kDynamic;
+  Value value;
+};
+
+FailureOr<SequenceLength>
+sequenceLength(NodeContext &c, ArrayRef<Value> inputs, const ScanLayout &layout,
+               llvm::StringRef what = "sequence length") {
+  SequenceLength length;
   for (auto [j, x] : llvm::enumerate(inputs)) {
     int64_t n =
         cast<RankedTensorType>(x.getType()).getDimSize(layout.inAxes[j]);
     if (ShapedType::isDynamic(n))
-      return c.fail("scan input " + llvm::Twine(j) +
-                    " must have a static sequence length");
-    if (!ShapedType::isDynamic(length) && n != length)
-      return c.fail("the scan inputs have different sequence lengths");
-    length = n;
+      continue;
+    if (!ShapedType::isDynamic(length.size) && n != length.size)
+      return c.fail("the scan inputs have different " + what + "s");
+    length.size = n;
   }
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  if (!ShapedType::isDynamic(length.size))
+    length.value = arith::ConstantIndexOp::create(b, loc, length.size);
+  Value ok;
+  for (auto [j, x] : llvm::enumerate(inputs)) {
+    if (!cast<RankedTensorType>(x.getType()).isDynamicDim(layout.inAxes[j]))
+      continue;
+    Value n = tensor::DimOp::create(b, loc, x, layout.inAxes[j]);
+    if (!length.value) {
+      length.value = n;
+      continue;
+    }
+    Value same =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, n, length.value);
+    ok = ok ? arith::AndIOp::create(b, loc, ok, same).getResult() : same;
+    length.value = arith::MinSIOp::create(b, loc, n, length.value);
+  }
+  if (ok)
+    c.check(tensor::FromElementsOp::create(
+                b, loc, RankedTensorType::get({}, b.getI1Type()),
+                ValueRange{ok}),
+            "the scan inputs must have the same " + what);
   return length;
 }
+
+/// A scan output's buffer is allocated before the loop: its dynamic sizes
+/// (other than the sequence) are those of a state or scan input of the
+/// element's type, as the body sees it.
+struct SizeSource {
+  Value outside;         ///< the value whose sizes are read before the loop
+  int64_t dropAxis = -1; ///< a scan input's sequence axis, not in the element
+  std::string what;      ///< for the run-time check's message
+  int64_t axis = 0;      ///< the scan output's sequence axis
+};
 
 /// Converts a Scan body into the detached `body` with the arguments (t,
 /// states..., scan outputs...), ending in its scf.yield: step t reads
 /// element t (or L-1-t, reversed) of every scan input and writes the
-/// body's scan outputs there.
+/// body's scan outputs there. `sources` receives, per used scan output,
+/// where its dynamic sizes come from (null when it has none).
 LogicalResult convertScanBody(NodeContext &c, const onnx::GraphProto &graph,
                               ArrayRef<Value> states, ArrayRef<Value> inputs,
-                              const ScanLayout &layout, int64_t length,
-                              Block &body) {
+                              const ScanLayout &layout,
+                              const SequenceLength &length, Block &body,
+                              SmallVectorImpl<SizeSource> &sources) {
   OpBuilder &b = c.b();
   Location loc = c.loc();
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToEnd(&body);
   Value t = body.addArgument(b.getIndexType(), loc);
-  Value last = arith::ConstantIndexOp::create(b, loc, length - 1);
+  Value last =
+      ShapedType::isDynamic(length.size)
+          ? Value(arith::SubIOp::create(
+                b, loc, length.value, arith::ConstantIndexOp::create(b, loc, 1)))
+          : Value(arith::ConstantIndexOp::create(b, loc, length.size - 1));
   auto position = [&](bool reverse) -> Value {
     return reverse ? arith::SubIOp::create(b, loc, last, t) : t;
   };
   SmallVector<ValueState> bodyInputs;
-  for (Value s : states)
+  SmallVector<std::pair<Type, SizeSource>> candidates;
+  for (auto [j, s] : llvm::enumerate(states)) {
     bodyInputs.push_back(runtimeValue(body.addArgument(s.getType(), loc)));
-  for (auto [j, x] : llvm::enumerate(inputs))
+    candidates.push_back({s.getType(), {s, -1, "state " + std::to_string(j)}});
+  }
+  for (auto [j, x] : llvm::enumerate(inputs)) {
     bodyInputs.push_back(runtimeValue(
         sliceAt(b, loc, x, layout.inAxes[j], position(layout.inReverse[j]))));
+    candidates.push_back({bodyInputs.back().type,
+                          {x, layout.inAxes[j],
+                           "an element of scan input " + std::to_string(j)}});
+  }
   FailureOr<std::vector<ValueState>> outputs =
       c.importSubgraph(graph, "body", bodyInputs);
   if (failed(outputs))
@@ -594,10 +750,23 @@ LogicalResult convertScanBody(NodeContext &c, const onnx::GraphProto &graph,
         c.normAxis(axisAttr, elt.getRank() + 1, "scan output axis");
     if (failed(axis))
       return failure();
-    auto type = RankedTensorType::get(withDim(elt.getShape(), *axis, length),
-                                      elt.getElementType());
-    yielded.push_back(insertAt(b, loc, element, body.addArgument(type, loc),
-                               *axis, position(layout.outReverse[k])));
+    SizeSource source;
+    if (!elt.hasStaticShape()) {
+      for (auto &[type, candidate] : candidates)
+        if (type == elt && !source.outside)
+          source = candidate;
+      if (!source.outside)
+        return failUnsized(c, k, elt, "a state or scan input element");
+    }
+    auto type = RankedTensorType::get(
+        withDim(elt.getShape(), *axis, length.size), elt.getElementType());
+    yielded.push_back(insertAt(
+        c, element, body.addArgument(type, loc), *axis,
+        position(layout.outReverse[k]),
+        "scan output " + llvm::Twine(k) + " must have the sizes of " +
+            source.what + " as it enters the loop"));
+    source.axis = *axis;
+    sources.push_back(source);
   }
   if (c.failed())
     return failure();
@@ -611,7 +780,7 @@ LogicalResult convertScanBody(NodeContext &c, const onnx::GraphProto &graph,
 FailureOr<SmallVector<Value>>
 buildScan(NodeContext &c, const onnx::GraphProto &graph, ArrayRef<Value> states,
           ArrayRef<Value> inputs, const ScanLayout &layout) {
-  FailureOr<int64_t> length = sequenceLength(c, inputs, layout);
+  FailureOr<SequenceLength> length = sequenceLength(c, inputs, layout);
   if (failed(length))
     return failure();
   int64_t numOut = int64_t(graph.output_size()) - int64_t(states.size());
@@ -621,20 +790,40 @@ buildScan(NodeContext &c, const onnx::GraphProto &graph, ArrayRef<Value> states,
                   " states and " + llvm::Twine(layout.outAxes.size()) +
                   " scan outputs");
   Block body;
-  if (failed(convertScanBody(c, graph, states, inputs, layout, *length, body)))
+  SmallVector<SizeSource> sources;
+  if (failed(convertScanBody(c, graph, states, inputs, layout, *length, body,
+                             sources)))
     return failure();
   OpBuilder &b = c.b();
   Location loc = c.loc();
   SmallVector<Value> inits(states);
-  for (BlockArgument out : body.getArguments().drop_front(1 + states.size())) {
+  for (auto [out, source] : llvm::zip(
+           body.getArguments().drop_front(1 + states.size()), sources)) {
     auto type = cast<RankedTensorType>(out.getType());
-    inits.push_back(tensor::EmptyOp::create(b, loc, type.getShape(),
-                                            type.getElementType()));
+    // The sequence axis has the scan's length; the element's dynamic sizes
+    // are the source's (without a scan input's own axis).
+    SmallVector<int64_t> sourceDims;
+    if (source.outside)
+      for (int64_t d = 0,
+                   e = cast<RankedTensorType>(source.outside.getType()).getRank();
+           d < e; ++d)
+        if (d != source.dropAxis)
+          sourceDims.push_back(d);
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      if (d == source.axis)
+        sizes.push_back(length->value);
+      else
+        sizes.push_back(tensor::DimOp::create(
+            b, loc, source.outside, sourceDims[d < source.axis ? d : d - 1]));
+    }
+    inits.push_back(tensor::EmptyOp::create(b, loc, type, sizes));
   }
-  auto loop =
-      scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-                         arith::ConstantIndexOp::create(b, loc, *length),
-                         arith::ConstantIndexOp::create(b, loc, 1), inits);
+  auto loop = scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                                 length->value,
+                                 arith::ConstantIndexOp::create(b, loc, 1), inits);
   moveBody(body, *loop.getBody());
   SmallVector<Value> results(loop.getResults().take_front(states.size()));
   unsigned next = states.size();
@@ -711,9 +900,107 @@ LogicalResult convertScan(NodeContext &c) {
   return success();
 }
 
+/// Scan-8 with dynamic sizes (or a batch too large to unroll): an scf.for
+/// over the batch around the Scan of each entry. The outputs are allocated
+/// before it with the sizes the inner scan gives them: a final state has
+/// its input's, a scan output the sequence length and the sizes of the
+/// state or scan-input element of its type (as convertScanBody picks),
+/// checked when each entry's result is written.
+LogicalResult convertScan8Loop(NodeContext &c, const onnx::GraphProto &graph,
+                               size_t numStates, const ScanLayout &layout) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  SmallVector<Value> all;
+  for (unsigned i = 1; i < c.numInputs(); ++i)
+    all.push_back(c.in(i));
+  ScanLayout batchAxes{SmallVector<int64_t>(all.size(), 0), {}, {}, {}};
+  FailureOr<SequenceLength> batch =
+      sequenceLength(c, all, batchAxes, "batch size");
+  if (failed(batch))
+    return failure();
+  // The size before the loop of dimension d of output o (without the batch).
+  auto entryType = [&](unsigned i, int64_t drop) {
+    return RankedTensorType::get(c.shape(i).drop_front(drop), c.elt(i));
+  };
+  auto outsideDim = [&](unsigned o, RankedTensorType type, int64_t d) -> Value {
+    if (o < numStates)
+      return tensor::DimOp::create(b, loc, c.in(1 + o), d + 1);
+    if (d == 0)
+      return tensor::DimOp::create(b, loc, c.in(1 + numStates), 1);
+    auto elt = RankedTensorType::get(type.getShape().drop_front(),
+                                     type.getElementType());
+    for (unsigned i = 1; i < c.numInputs(); ++i) {
+      int64_t drop = i <= numStates ? 1 : 2;
+      if (entryType(i, drop) == elt)
+        return tensor::DimOp::create(b, loc, c.in(i), d - 1 + drop);
+    }
+    return Value();
+  };
+  Block outer;
+  SmallVector<std::pair<unsigned, Value>> used; // output, buffer argument
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(&outer);
+    Value n = outer.addArgument(b.getIndexType(), loc);
+    SmallVector<Value> states, inputs;
+    for (unsigned i = 1; i < c.numInputs(); ++i)
+      (i <= numStates ? states : inputs).push_back(sliceAt(b, loc, c.in(i), 0, n));
+    FailureOr<SmallVector<Value>> results =
+        buildScan(c, graph, states, inputs, layout);
+    if (failed(results))
+      return failure();
+    SmallVector<Value> yielded;
+    for (unsigned o = 0; o < c.numOutputs(); ++o) {
+      Value r = (*results)[o];
+      if (!r)
+        continue;
+      auto type = cast<RankedTensorType>(r.getType());
+      Value buffer = outer.addArgument(
+          RankedTensorType::get(withDim(type.getShape(), 0, batch->size),
+                                type.getElementType()),
+          loc);
+      used.push_back({o, buffer});
+      yielded.push_back(insertAt(c, r, buffer, 0, n,
+                                 "output " + llvm::Twine(o) +
+                                     " must have the same sizes for every "
+                                     "batch entry"));
+    }
+    scf::YieldOp::create(b, loc, yielded);
+  }
+  SmallVector<Value> inits;
+  for (auto [o, buffer] : used) {
+    auto type = cast<RankedTensorType>(buffer.getType());
+    auto entry = RankedTensorType::get(type.getShape().drop_front(),
+                                       type.getElementType());
+    SmallVector<Value> sizes;
+    if (type.isDynamicDim(0))
+      sizes.push_back(batch->value);
+    for (int64_t d = 0; d < entry.getRank(); ++d) {
+      if (!entry.isDynamicDim(d))
+        continue;
+      Value size = outsideDim(o, entry, d);
+      if (!size)
+        return c.fail("output " + llvm::Twine(o) + " has the shape " +
+                      shapeStr(entry.getShape()) +
+                      " for each batch entry; its dynamic sizes must be "
+                      "those of an input of that type");
+      sizes.push_back(size);
+    }
+    inits.push_back(tensor::EmptyOp::create(b, loc, type, sizes));
+  }
+  auto loop =
+      scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                         batch->value, arith::ConstantIndexOp::create(b, loc, 1),
+                         inits);
+  moveBody(outer, *loop.getBody());
+  for (auto [k, entry] : llvm::enumerate(used))
+    c.set(entry.first, loop.getResult(k));
+  return success();
+}
+
 /// Scan-8: every input has a leading batch dimension, and each batch entry
-/// is scanned on its own (along dimension 1 of the scan inputs). The batch
-/// is unrolled; each entry gets its own scf.for.
+/// is scanned on its own (along dimension 1 of the scan inputs). A static
+/// batch is unrolled; each entry gets its own scf.for.
 LogicalResult convertScan8(NodeContext &c) {
   if (c.numInputs() < 1)
     return c.fail("the Scan has no inputs");
@@ -732,28 +1019,33 @@ LogicalResult convertScan8(NodeContext &c) {
                     SmallVector<int64_t>(numOut, 0),
                     SmallVector<int64_t>(numOut, 0)};
   int64_t batch = ShapedType::kDynamic;
+  bool dynamic = false;
   for (unsigned i = 1; i < c.numInputs(); ++i) {
     if (!c.has(i))
       return c.fail("input " + llvm::Twine(i) + " is missing");
     bool scanInput = i > numStates;
     if (c.rank(i) < (scanInput ? 2 : 1) ||
-        ShapedType::isDynamic(c.shape(i)[0]) ||
-        (!ShapedType::isDynamic(batch) && c.shape(i)[0] != batch))
-      return c.fail("every input needs the same static batch dimension" +
+        (!ShapedType::isDynamic(batch) &&
+         !ShapedType::isDynamic(c.shape(i)[0]) && c.shape(i)[0] != batch))
+      return c.fail("every input needs the same batch dimension" +
                     llvm::Twine(scanInput ? " and a sequence dimension" : ""));
-    batch = c.shape(i)[0];
+    dynamic |= llvm::any_of(c.shape(i), ShapedType::isDynamic);
+    if (!ShapedType::isDynamic(c.shape(i)[0]))
+      batch = c.shape(i)[0];
   }
-  if (ShapedType::isDynamic(batch) || batch < 1 || batch > kMaxScanBatch)
-    return c.fail("the batch must be in [1, " + llvm::Twine(kMaxScanBatch) +
-                  "] (it is unrolled)");
   if (c.has(0)) {
     const ConstTensor *lens = c.constant(0);
     int64_t length = c.shape(numStates + 1)[1];
-    if (!lens ||
+    if (!lens || ShapedType::isDynamic(length) ||
         llvm::any_of(lens->ints(), [&](int64_t n) { return n != length; }))
       return c.fail("sequence_lens must be absent or a constant of full "
                     "lengths");
   }
+  if (dynamic || batch > kMaxScanBatch)
+    return convertScan8Loop(c, **graph, numStates, layout);
+  if (batch < 1)
+    return c.fail("the batch must be in [1, " + llvm::Twine(kMaxScanBatch) +
+                  "] (it is unrolled)");
   // Entry n of `x` without the batch dimension.
   auto entry = [&](unsigned i, int64_t n) {
     SmallVector<int64_t> starts(c.rank(i), 0), steps(c.rank(i), 1);
@@ -798,14 +1090,14 @@ void registerControlFlowOps(OpRegistry &r) {
        "tensors only; a compile-time condition inlines the taken branch, a "
        "run-time one needs both branches to give the same static types");
   r.on("Loop", {1, 11, 13, 16}, convertLoop,
-       "tensors only; loop-carried values keep their static shape; scan "
-       "outputs need a constant trip count (and no run-time condition) or "
-       "a declared static shape (checked at run time)");
+       "tensors only; loop-carried values keep their type; scan outputs "
+       "need a trip count (constant or run-time) or a declared static "
+       "shape (checked at run time)");
   r.on("Scan", {8}, convertScan8,
-       "opset 8: sequence_lens absent or full, the batch (at most 64) "
-       "unrolled");
+       "opset 8: sequence_lens absent or full, a static batch of at most 64 "
+       "unrolled, else an scf.for over the batch");
   r.on("Scan", {9, 11, 16}, convertScan,
-       "static sequence length; states keep their static shape");
+       "static or run-time sequence length; states keep their type");
 }
 
 } // namespace xfc::onnx_import

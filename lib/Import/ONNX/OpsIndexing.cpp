@@ -19,6 +19,7 @@
 #include "ShapeInputs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -789,24 +790,91 @@ LogicalResult convertCompress(NodeContext &c) {
       x, sources, c.b().getI64IntegerAttr(axis)));
 }
 
+/// NonMaxSuppression's [image, class, box] rows of the picks ([B, C, N], -1
+/// past each class's last pick) in (image, class, pick) order, when their
+/// number is only known at run time: the result is allocated by the count of
+/// picks and filled by one loop over the slots.
+Value nmsRowsAtRunTime(NodeContext &c, Value picks) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  Type i64 = b.getI64Type();
+  auto type = cast<RankedTensorType>(picks.getType());
+  Value picked = *c.binary(xf::BinaryKind::ge, picks, c.splat(i64, 0));
+  Value total = c.reduce(xf::ReduceKind::sum, c.cast(picked, i64), {0, 1, 2},
+                         /*keepDims=*/false);
+  Value count = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      tensor::ExtractOp::create(b, loc, total, ValueRange{}));
+  Value rows = tensor::EmptyOp::create(
+      b, loc, RankedTensorType::get({ShapedType::kDynamic, 3}, i64),
+      ValueRange{count});
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  SmallVector<Value> lbs(3, c0), ubs, steps(3, c1);
+  for (int64_t d = 0; d < 3; ++d)
+    ubs.push_back(type.isDynamicDim(d)
+                      ? tensor::DimOp::create(b, loc, picks, d).getResult()
+                      : arith::ConstantIndexOp::create(b, loc, type.getDimSize(d))
+                            .getResult());
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, ValueRange{rows, c0},
+      [&](OpBuilder &nb, Location l, ValueRange ivs,
+          ValueRange args) -> scf::ValueVector {
+        Value box = tensor::ExtractOp::create(nb, l, picks, ivs);
+        Value take = arith::CmpIOp::create(
+            nb, l, arith::CmpIPredicate::sge, box,
+            arith::ConstantIntOp::create(nb, l, 0, 64));
+        auto ifOp = scf::IfOp::create(
+            nb, l, take,
+            [&](OpBuilder &tb, Location tl) {
+              Value row = args[0];
+              Value fields[3] = {
+                  arith::IndexCastOp::create(tb, tl, i64, ivs[0]),
+                  arith::IndexCastOp::create(tb, tl, i64, ivs[1]), box};
+              for (int64_t k = 0; k < 3; ++k)
+                row = tensor::InsertOp::create(
+                    tb, tl, fields[k], row,
+                    ValueRange{args[1],
+                               arith::ConstantIndexOp::create(tb, tl, k)});
+              Value next = arith::AddIOp::create(tb, tl, args[1], c1);
+              scf::YieldOp::create(tb, tl, ValueRange{row, next});
+            },
+            [&](OpBuilder &eb, Location el) {
+              scf::YieldOp::create(eb, el, args);
+            });
+        return {ifOp.getResult(0), ifOp.getResult(1)};
+      });
+  return nest.results[0];
+}
+
 /// NonMaxSuppression: xf.nms picks per image and class, then the picks are
 /// compacted, in (image, class, pick) order, into the declared number of
-/// [image, class, box] rows.
+/// [image, class, box] rows, or into as many rows as there are picks when
+/// the model declares no static output shape.
 LogicalResult convertNonMaxSuppression(NodeContext &c) {
   bool center = c.attrInt("center_point_box", 0) != 0;
   if (c.failed())
     return failure();
   llvm::ArrayRef<int64_t> boxes = c.shape(0), scores = c.shape(1);
-  if (boxes.size() != 3 || boxes[2] != 4 || scores.size() != 3 ||
-      llvm::any_of(boxes, ShapedType::isDynamic) ||
-      llvm::any_of(scores, ShapedType::isDynamic) || boxes[0] != scores[0] ||
-      boxes[1] != scores[2])
+  // Sizes that are dynamic on one side take the other's; xf.broadcast
+  // checks them at run time, the lowering checks two dynamic ones.
+  auto meet = [](int64_t a, int64_t b) {
+    return ShapedType::isDynamic(a) ? b : a;
+  };
+  auto fits = [](int64_t a, int64_t b) {
+    return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+  };
+  if (boxes.size() != 3 || !fits(boxes[2], 4) || scores.size() != 3 ||
+      !fits(boxes[0], scores[0]) || !fits(boxes[1], scores[2]))
     return c.fail("boxes " + shapeStr(boxes) + " and scores " + shapeStr(scores) +
-                  " must be static [B, N, 4] and [B, C, N]");
+                  " must be [B, N, 4] and [B, C, N]");
   if (!isa<FloatType>(c.elt(0)) || c.elt(1) != c.elt(0))
     return c.fail("boxes and scores must be floating-point of one type");
-  int64_t batch = boxes[0], classes = scores[1], n = boxes[1];
-  int64_t slots = batch * classes * n;
+  int64_t batch = meet(boxes[0], scores[0]), classes = scores[1],
+          n = meet(boxes[1], scores[2]);
+  bool dynamic = ShapedType::isDynamic(batch) ||
+                 ShapedType::isDynamic(classes) || ShapedType::isDynamic(n);
+  int64_t slots = dynamic ? 0 : batch * classes * n;
   if (slots > (int64_t(1) << 24))
     return c.fail("too many boxes and classes");
   OpBuilder &b = c.b();
@@ -814,6 +882,22 @@ LogicalResult convertNonMaxSuppression(NodeContext &c) {
   auto scalarInput = [&](unsigned i, Type type, double dflt) -> FailureOr<Value> {
     if (!c.has(i))
       return c.splat(type, dflt);
+    if (!c.type(i).hasStaticShape()) {
+      // The first element, and a run-time check that it is the only one.
+      Value flat = c.reshape(c.in(i), {ShapedType::kDynamic});
+      Value count = tensor::DimOp::create(b, c.loc(), flat, 0);
+      Value ok = arith::CmpIOp::create(
+          b, c.loc(), arith::CmpIPredicate::eq, count,
+          arith::ConstantIndexOp::create(b, c.loc(), 1));
+      c.check(tensor::FromElementsOp::create(
+                  b, c.loc(), RankedTensorType::get({}, b.getI1Type()),
+                  ValueRange{ok}),
+              "input " + llvm::Twine(i) + " must hold one value");
+      Value first = xf::GatherOp::create(
+          b, c.loc(), RankedTensorType::get({}, c.elt(i)), flat,
+          c.splat(b.getI64Type(), 0), b.getI64IntegerAttr(0));
+      return c.cast(first, type);
+    }
     if (c.type(i).getNumElements() != 1)
       return c.fail("input " + llvm::Twine(i) + " must hold one value");
     return c.reshape(c.cast(c.in(i), type), {});
@@ -824,16 +908,20 @@ LogicalResult convertNonMaxSuppression(NodeContext &c) {
       scalarInput(4, elt, -std::numeric_limits<double>::infinity());
   if (failed(maxOut) || failed(iou) || failed(score))
     return failure();
-  FailureOr<RankedTensorType> out = c.declaredOutput("the number of selected boxes");
-  if (failed(out))
+  FailureOr<Value> boxesIn = c.broadcastTo(c.in(0), {batch, n, 4});
+  FailureOr<Value> scoresIn = c.broadcastTo(c.in(1), {batch, classes, n});
+  if (failed(boxesIn) || failed(scoresIn))
     return failure();
+  Value picks = xf::NmsOp::create(
+      b, c.loc(), RankedTensorType::get({batch, classes, n}, i64), *boxesIn,
+      *scoresIn, *maxOut, *iou, *score, center);
+  std::optional<RankedTensorType> out = c.declaredType(0);
+  if (!out || dynamic)
+    return c.done(nmsRowsAtRunTime(c, picks));
   if (out->getRank() != 2 || out->getDimSize(1) != 3)
     return c.fail("the declared output " + shapeStr(out->getShape()) +
                   " must be [count, 3]");
   int64_t count = out->getDimSize(0);
-  Value picks = xf::NmsOp::create(
-      b, c.loc(), RankedTensorType::get({batch, classes, n}, i64), c.in(0), c.in(1),
-      *maxOut, *iou, *score, center);
   Value flat = c.reshape(picks, {slots});
   FailureOr<Value> picked = c.binary(xf::BinaryKind::ge, flat, c.splat(i64, 0));
   if (failed(picked))

@@ -17,10 +17,23 @@
 // direction its per-sequence start. A constant sequence_lens decides the
 // masks at compile time; a run-time one compares with the step index.
 //
+// A sequence length known only at run time (or too long to unroll), or any
+// other dynamic size, takes the loop path instead: one scf.for over the time
+// steps per direction carries the state (and Y, written step by step with
+// tensor.insert_slice), and the body is one step built by the same cell
+// functions. Inputs with dynamic dimensions are first broadcast to the shape
+// the node needs (xf.broadcast checks at run time that the sizes agree), so
+// the weights the cells read have static shapes; only the batch (and X's
+// input size) stays dynamic. Static nodes unroll exactly as before.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Fold.h"
 #include "NodeContext.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <algorithm>
 #include <cmath>
@@ -182,6 +195,9 @@ struct Shape {
   int64_t seq, batch, input, hidden, dirs;
   bool forward = true, reverse = false; ///< directions present
   bool batchFirst = false;              ///< layout = 1
+  /// The recurrence is an scf.for over the steps, not unrolled: the
+  /// sequence length or another size is dynamic, or it is too long.
+  bool loop = false;
   std::optional<float> clip;
   Type elt;
 };
@@ -200,20 +216,31 @@ private:
                            llvm::ArrayRef<int64_t> expected);
 
   //===--- Builders that cannot fail on validated operands -------------===//
-  Value bin(BinaryKind kind, Value a, Value b);
+  Value bin(BinaryKind kind, Value a, Value b) { return ops.bin(kind, a, b); }
   Value add(Value a, Value b) { return bin(BinaryKind::add, a, b); }
   Value sub(Value a, Value b) { return bin(BinaryKind::sub, a, b); }
   Value mul(Value a, Value b) { return bin(BinaryKind::mul, a, b); }
-  Value select(Value cond, Value a, Value b);
+  Value select(Value cond, Value a, Value b) {
+    return ops.select(cond, a, b);
+  }
   Value concat(llvm::ArrayRef<Value> parts, int64_t axis);
   Value linear(Value x, Value w, Value bias);
+  /// Elements [starts, starts + sizes) of `v` (unit steps); a dynamic size
+  /// takes the whole dimension (its start is 0).
+  Value extract(Value v, llvm::ArrayRef<int64_t> starts,
+                llvm::ArrayRef<int64_t> sizes);
   /// Columns [g*H, (g+1)*H) of a [B, k*H] tensor (or a [k*H] bias).
   Value gate(Value v, int64_t g);
   /// clip (when set and `clip`), then the activation.
   Value activate(const Activation &act, Value x, bool clip = true);
-  Value zeros() { return c.splat(s.elt, 0.0, {s.batch, s.hidden}); }
+  /// The run-time batch size (an index).
+  Value batchSize();
+  Value zeros();
 
   //===--- Weights --------------------------------------------------------===//
+  /// Input `i` as the node uses it: broadcast (with the run-time check that
+  /// its dynamic sizes agree) to the shape validate() expects.
+  Value input(unsigned i);
   /// Input `i` at `starts` with `sizes`, reshaped to `shape`.
   Part part(unsigned i, llvm::ArrayRef<int64_t> starts,
             llvm::ArrayRef<int64_t> sizes, llvm::ArrayRef<int64_t> shape);
@@ -228,12 +255,15 @@ private:
   Value projectInputs();
   /// Step t of direction d of the projection, [B, G*H].
   Value stepInput(Value proj, int64_t t, int64_t d);
+  Value stepInput(Value proj, Value t, int64_t d);
   /// Which sequences step t belongs to (sequence_lens).
   struct StepMask {
     enum { all, none, some } which = all;
     Value mask; ///< i1 [B, 1] for `some`
   };
   StepMask stepMask(int64_t t);
+  /// The mask of run-time step `t` (an index), null without sequence_lens.
+  Value stepMask(Value t);
   LogicalResult readSequenceLens();
 
   struct State {
@@ -245,13 +275,23 @@ private:
   State rnnStep(int64_t d, Value xw, const State &prev);
   State gruStep(int64_t d, Value xw, const State &prev);
   State lstmStep(int64_t d, Value xw, const State &prev);
+  /// The unrolled recurrence: ys[d][t] and the final states.
+  void unroll(Value proj, bool wantY,
+              llvm::SmallVector<llvm::SmallVector<Value>> &ys,
+              llvm::SmallVector<State> &finals);
+  /// The scf.for recurrence: writes each direction's steps into Y (when
+  /// `y` is set) and returns the final states.
+  llvm::SmallVector<State> loop(Value proj, Value &y);
   const Activation &act(int64_t d, unsigned which) {
     return acts[d * spec.defaultActs.size() + which];
   }
 
   NodeContext &c;
+  ChainedOps ops{c};
   CellSpec spec;
   Shape s;
+  /// The shape each input is used with (inputs that are not used: empty).
+  llvm::SmallVector<llvm::SmallVector<int64_t>, 8> expected;
   llvm::SmallVector<Activation> acts;
   bool linearBeforeReset = false;
   /// Per direction: R (or its parts) and the recurrent bias, built once.
@@ -265,7 +305,6 @@ private:
   /// Constant sequence lengths, or a run-time [B] integer tensor.
   std::optional<llvm::SmallVector<int64_t>> constLens;
   Value lens;
-  bool ok = true; ///< false once a builder was handed bad operands
 };
 
 //===----------------------------------------------------------------------===//
@@ -273,14 +312,22 @@ private:
 //===----------------------------------------------------------------------===//
 
 LogicalResult Unroller::checkInput(unsigned i, llvm::StringRef what,
-                                   llvm::ArrayRef<int64_t> expected) {
+                                   llvm::ArrayRef<int64_t> want) {
   if (!c.has(i))
     return success();
-  if (c.elt(i) != s.elt)
+  if (i != kSeqLens && c.elt(i) != s.elt)
     return c.fail(what + " must have X's element type");
-  if (c.shape(i) != expected)
-    return c.fail(what + " has the shape " + shapeStr(c.shape(i)) +
-                  "; expected " + shapeStr(expected));
+  // A dynamic size (of the input or of what it must be) is checked at run
+  // time, when input() broadcasts it to `want`.
+  llvm::ArrayRef<int64_t> have = c.shape(i);
+  bool fits = have.size() == want.size();
+  for (size_t d = 0; fits && d < have.size(); ++d)
+    fits = have[d] == want[d] || ShapedType::isDynamic(have[d]) ||
+           ShapedType::isDynamic(want[d]);
+  if (!fits)
+    return c.fail(what + " has the shape " + shapeStr(have) + "; expected " +
+                  shapeStr(want));
+  expected[i].assign(want.begin(), want.end());
   return success();
 }
 
@@ -319,26 +366,19 @@ LogicalResult Unroller::validate() {
   s.seq = s.batchFirst ? xs[1] : xs[0];
   s.batch = s.batchFirst ? xs[0] : xs[1];
   s.input = xs[2];
-  if (ShapedType::isDynamic(s.seq))
-    return c.fail("the sequence length of X " + shapeStr(xs) +
-                  " must be static: the recurrence is unrolled at compile "
-                  "time");
-  if (ShapedType::isDynamic(s.batch) || ShapedType::isDynamic(s.input))
-    return c.fail("X " + shapeStr(xs) +
-                  " must have static batch and input sizes");
-  if (s.seq < 1 || s.batch < 1 || s.input < 1)
+  if (llvm::any_of(xs, [](int64_t n) { return n == 0; }))
     return c.fail("X " + shapeStr(xs) + " is empty");
-  if (s.seq * s.dirs > kMaxUnrolledSteps)
-    return c.fail("a sequence of " + llvm::Twine(s.seq) + " steps in " +
-                  llvm::Twine(s.dirs) +
-                  " direction(s) is too long to unroll (at most " +
-                  llvm::Twine(kMaxUnrolledSteps) +
-                  " steps over all directions)");
+  // Loop over the steps when a size is dynamic or the sequence is long.
+  s.loop = ShapedType::isDynamic(s.seq) || s.seq * s.dirs > kMaxUnrolledSteps;
+  for (unsigned i = 0; i < c.numInputs(); ++i)
+    s.loop |= c.has(i) && llvm::any_of(c.shape(i), ShapedType::isDynamic);
 
   // hidden_size: the attribute, else R's last dimension.
-  if (c.rank(kR) != 3 || ShapedType::isDynamic(c.shape(kR)[2]))
+  if (c.rank(kR) != 3 ||
+      (!c.hasAttr("hidden_size") && ShapedType::isDynamic(c.shape(kR)[2])))
     return c.fail("R must be [num_directions, " + llvm::Twine(spec.gates) +
-                  "*hidden_size, hidden_size] with static sizes, not " +
+                  "*hidden_size, hidden_size] with a static hidden_size (or "
+                  "the attribute), not " +
                   shapeStr(c.shape(kR)));
   s.hidden = c.attrInt("hidden_size", c.shape(kR)[2]);
   if (c.failed())
@@ -346,6 +386,7 @@ LogicalResult Unroller::validate() {
   if (s.hidden < 1)
     return c.fail("hidden_size " + llvm::Twine(s.hidden) + " must be positive");
   int64_t gh = spec.gates * std::min(s.hidden, kMaxDim + 1);
+  expected.assign(c.numInputs(), {});
   if (gh > kMaxDim || !saneShape({s.dirs, gh, s.input}) ||
       !saneShape({s.seq, s.batch, s.dirs * gh}))
     return c.fail("hidden_size " + llvm::Twine(s.hidden) + " is too large");
@@ -386,43 +427,26 @@ LogicalResult Unroller::readSequenceLens() {
     return success();
   if (!isa<IntegerType>(c.elt(kSeqLens)) || c.elt(kSeqLens).isInteger(1))
     return c.fail("sequence_lens must be an integer tensor");
-  if (c.shape(kSeqLens) != llvm::ArrayRef<int64_t>{s.batch})
-    return c.fail("sequence_lens has the shape " + shapeStr(c.shape(kSeqLens)) +
-                  "; expected " + shapeStr({s.batch}));
+  if (failed(checkInput(kSeqLens, "sequence_lens", {s.batch})))
+    return failure();
   if (const ConstTensor *t = c.constant(kSeqLens)) {
     std::vector<int64_t> v = t->ints();
     for (int64_t len : v)
-      if (len < 0 || len > s.seq)
+      if (len < 0 || (!ShapedType::isDynamic(s.seq) && len > s.seq))
         return c.fail("sequence_lens value " + llvm::Twine(len) +
                       " is outside [0, " + llvm::Twine(s.seq) + "]");
-    constLens.emplace(v.begin(), v.end());
-    return success();
+    if (!s.loop) {
+      constLens.emplace(v.begin(), v.end());
+      return success();
+    }
   }
-  lens = c.reshape(c.in(kSeqLens), {s.batch, 1});
+  lens = c.reshape(input(kSeqLens), {s.batch, 1});
   return success();
 }
 
 //===----------------------------------------------------------------------===//
 // Builders
 //===----------------------------------------------------------------------===//
-
-Value Unroller::bin(BinaryKind kind, Value a, Value b) {
-  FailureOr<Value> r = c.binary(kind, a, b);
-  if (failed(r)) {
-    ok = false;
-    return a;
-  }
-  return *r;
-}
-
-Value Unroller::select(Value cond, Value a, Value b) {
-  FailureOr<Value> r = c.select(cond, a, b);
-  if (failed(r)) {
-    ok = false;
-    return a;
-  }
-  return *r;
-}
 
 Value Unroller::concat(llvm::ArrayRef<Value> parts, int64_t axis) {
   // A tree of concats: one concat of a thousand parts becomes a chain of a
@@ -438,7 +462,7 @@ Value Unroller::concat(llvm::ArrayRef<Value> parts, int64_t axis) {
   }
   FailureOr<Value> r = c.concat(parts, axis);
   if (failed(r)) {
-    ok = false;
+    ops.ok = false;
     return parts.front();
   }
   return *r;
@@ -453,10 +477,47 @@ Value Unroller::linear(Value x, Value w, Value bias) {
   return xf::LinearOp::create(c.b(), c.loc(), type, x, w, bias);
 }
 
+Value Unroller::extract(Value v, llvm::ArrayRef<int64_t> starts,
+                        llvm::ArrayRef<int64_t> sizes) {
+  auto type = llvm::cast<RankedTensorType>(v.getType());
+  if (type.hasStaticShape() && !llvm::any_of(sizes, ShapedType::isDynamic))
+    return c.slice(v, starts, llvm::SmallVector<int64_t>(starts.size(), 1),
+                   sizes);
+  // xf.slice needs static sizes: take the dynamic ones whole.
+  OpBuilder &b = c.b();
+  llvm::SmallVector<OpFoldResult> offsets, lengths,
+      strides(starts.size(), b.getIndexAttr(1));
+  for (auto [d, start] : llvm::enumerate(starts)) {
+    offsets.push_back(b.getIndexAttr(start));
+    lengths.push_back(
+        ShapedType::isDynamic(sizes[d])
+            ? OpFoldResult(tensor::DimOp::create(b, c.loc(), v, d).getResult())
+            : OpFoldResult(b.getIndexAttr(sizes[d])));
+  }
+  return tensor::ExtractSliceOp::create(
+      b, c.loc(), RankedTensorType::get(sizes, s.elt), v, offsets, lengths,
+      strides);
+}
+
 Value Unroller::gate(Value v, int64_t g) {
   if (llvm::cast<RankedTensorType>(v.getType()).getRank() == 1)
-    return c.slice(v, {g * s.hidden}, {1}, {s.hidden});
-  return c.slice(v, {0, g * s.hidden}, {1, 1}, {s.batch, s.hidden});
+    return extract(v, {g * s.hidden}, {s.hidden});
+  return extract(v, {0, g * s.hidden}, {s.batch, s.hidden});
+}
+
+Value Unroller::batchSize() {
+  return tensor::DimOp::create(c.b(), c.loc(), c.in(kX), s.batchFirst ? 0 : 1);
+}
+
+Value Unroller::zeros() {
+  if (!ShapedType::isDynamic(s.batch))
+    return c.splat(s.elt, 0.0, {s.batch, s.hidden});
+  Value zero = arith::ConstantOp::create(c.b(), c.loc(),
+                                         c.b().getFloatAttr(s.elt, 0.0));
+  return tensor::SplatOp::create(
+      c.b(), c.loc(),
+      RankedTensorType::get({ShapedType::kDynamic, s.hidden}, s.elt), zero,
+      ValueRange{batchSize()});
 }
 
 Value Unroller::activate(const Activation &act, Value x, bool clip) {
@@ -496,20 +557,31 @@ Value Unroller::activate(const Activation &act, Value x, bool clip) {
 // Weights
 //===----------------------------------------------------------------------===//
 
+Value Unroller::input(unsigned i) {
+  Value v = c.in(i);
+  if (i >= expected.size() || expected[i].empty() ||
+      c.shape(i) == llvm::ArrayRef<int64_t>(expected[i]))
+    return v;
+  FailureOr<Value> pinned = c.broadcastTo(v, expected[i]);
+  ops.ok = ops.ok && succeeded(pinned);
+  return succeeded(pinned) ? *pinned : v;
+}
+
 Part Unroller::part(unsigned i, llvm::ArrayRef<int64_t> starts,
                     llvm::ArrayRef<int64_t> sizes,
                     llvm::ArrayRef<int64_t> shape) {
-  bool whole = c.shape(i) == sizes &&
-               llvm::all_of(starts, [](int64_t v) { return v == 0; });
   llvm::SmallVector<int64_t> ones(starts.size(), 1);
   if (const ConstTensor *t = c.constant(i)) {
-    if (whole)
+    if (c.shape(i) == sizes &&
+        llvm::all_of(starts, [](int64_t v) { return v == 0; }))
       return {t->reshaped(shape), Value()};
     return {foldSlice(*t, starts, ones, sizes).reshaped(shape), Value()};
   }
-  Value v = c.in(i);
+  Value v = input(i);
+  bool whole = llvm::cast<RankedTensorType>(v.getType()).getShape() == sizes &&
+               llvm::all_of(starts, [](int64_t v) { return v == 0; });
   if (!whole)
-    v = c.slice(v, starts, ones, sizes);
+    v = extract(v, starts, sizes);
   return {std::nullopt, c.reshape(v, shape)};
 }
 
@@ -554,6 +626,35 @@ Value Unroller::projectInputs() {
     }
   }
   return linear(c.in(kX), w, bias);
+}
+
+Value Unroller::stepInput(Value proj, Value t, int64_t d) {
+  OpBuilder &b = c.b();
+  int64_t gh = spec.gates * s.hidden;
+  OpFoldResult one = b.getIndexAttr(1), zero = b.getIndexAttr(0);
+  OpFoldResult batch =
+      ShapedType::isDynamic(s.batch) ? OpFoldResult(batchSize())
+                                     : OpFoldResult(b.getIndexAttr(s.batch));
+  llvm::SmallVector<OpFoldResult> offsets{t, zero, b.getIndexAttr(d * gh)};
+  llvm::SmallVector<OpFoldResult> sizes{one, batch, b.getIndexAttr(gh)};
+  if (s.batchFirst) {
+    std::swap(offsets[0], offsets[1]);
+    std::swap(sizes[0], sizes[1]);
+  }
+  return tensor::ExtractSliceOp::create(
+      b, c.loc(), RankedTensorType::get({s.batch, gh}, s.elt), proj, offsets,
+      sizes, llvm::SmallVector<OpFoldResult>(3, one));
+}
+
+Value Unroller::stepMask(Value t) {
+  if (!lens)
+    return Value();
+  OpBuilder &b = c.b();
+  Type elt = llvm::cast<RankedTensorType>(lens.getType()).getElementType();
+  Value step = arith::IndexCastOp::create(b, c.loc(), elt, t);
+  Value tensor = tensor::FromElementsOp::create(
+      b, c.loc(), RankedTensorType::get({}, elt), ValueRange{step});
+  return bin(BinaryKind::lt, tensor, lens);
 }
 
 Value Unroller::stepInput(Value proj, int64_t t, int64_t d) {
@@ -670,35 +771,11 @@ Unroller::State Unroller::lstmStep(int64_t d, Value xw, const State &prev) {
   return {mul(o, hc), cell};
 }
 
-LogicalResult Unroller::run() {
-  if (failed(validate()))
-    return failure();
-  int64_t h = s.hidden, gh = spec.gates * h, b = s.batch;
-
-  for (int64_t d = 0; d < s.dirs; ++d) {
-    DirWeights dw;
-    if (spec.kind == CellKind::gru && !linearBeforeReset) {
-      dw.r = materialize(part(kR, {d, 0, 0}, {1, 2 * h, h}, {2 * h, h}));
-      dw.rh = materialize(part(kR, {d, 2 * h, 0}, {1, h, h}, {h, h}));
-    } else {
-      dw.r = materialize(part(kR, {d, 0, 0}, {1, gh, h}, {gh, h}));
-    }
-    if (spec.kind == CellKind::gru && linearBeforeReset && c.has(kB))
-      dw.rBias = materialize(part(kB, {d, gh}, {1, gh}, {gh}));
-    if (spec.kind == CellKind::lstm && c.has(kP)) {
-      dw.pi = materialize(part(kP, {d, 0}, {1, h}, {h}));
-      dw.po = materialize(part(kP, {d, h}, {1, h}, {h}));
-      dw.pf = materialize(part(kP, {d, 2 * h}, {1, h}, {h}));
-    }
-    dirWeights.push_back(dw);
-  }
-
-  Value proj = projectInputs();
-  bool wantY = c.outputUsed(0);
+void Unroller::unroll(Value proj, bool wantY,
+                      llvm::SmallVector<llvm::SmallVector<Value>> &ys,
+                      llvm::SmallVector<State> &finals) {
   bool isLstm = spec.kind == CellKind::lstm;
-  // ys[d][t]: the output of direction d at time t, [B, H].
-  llvm::SmallVector<llvm::SmallVector<Value>> ys(s.dirs);
-  llvm::SmallVector<State> finals;
+  ys.resize(s.dirs);
   for (int64_t d = 0; d < s.dirs; ++d) {
     bool reverse = d == 1 || !s.forward;
     State st;
@@ -732,17 +809,140 @@ LogicalResult Unroller::run() {
     }
     finals.push_back(st);
   }
+}
 
-  if (wantY) {
-    llvm::SmallVector<Value> steps;
-    for (int64_t t = 0; t < s.seq; ++t) {
-      llvm::SmallVector<Value> perDir;
-      for (int64_t d = 0; d < s.dirs; ++d)
-        perDir.push_back(s.batchFirst ? c.reshape(ys[d][t], {b, 1, 1, h})
-                                      : c.reshape(ys[d][t], {1, 1, b, h}));
-      steps.push_back(concat(perDir, s.batchFirst ? 2 : 1));
+llvm::SmallVector<Unroller::State> Unroller::loop(Value proj, Value &y) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  bool isLstm = spec.kind == CellKind::lstm;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value steps =
+      tensor::DimOp::create(b, loc, c.in(kX), s.batchFirst ? 1 : 0);
+  Value last = arith::SubIOp::create(b, loc, steps, one);
+  // A yielded value keeps the type it entered the loop with.
+  auto like = [&](Value v, Value init) -> Value {
+    if (v.getType() == init.getType())
+      return v;
+    return tensor::CastOp::create(b, loc, init.getType(), v);
+  };
+  llvm::SmallVector<State> finals;
+  for (int64_t d = 0; d < s.dirs; ++d) {
+    bool reverse = d == 1 || !s.forward;
+    llvm::SmallVector<Value> inits{initialState(kInitH, d)};
+    if (isLstm)
+      inits.push_back(initialState(kInitC, d));
+    if (y)
+      inits.push_back(y);
+    auto forOp = scf::ForOp::create(
+        b, loc, zero, steps, one, inits,
+        [&](OpBuilder &, Location, Value k, ValueRange args) {
+          State prev{args[0], isLstm ? args[1] : Value()};
+          Value t = reverse ? Value(arith::SubIOp::create(b, loc, last, k)) : k;
+          State next = step(d, stepInput(proj, t, d), prev);
+          Value out = next.h;
+          if (Value mask = stepMask(t)) {
+            // Past a sequence's end: the state stays, the output is zero.
+            if (y)
+              out = select(mask, next.h, c.splat(s.elt, 0.0));
+            next.h = select(mask, next.h, prev.h);
+            if (isLstm)
+              next.c = select(mask, next.c, prev.c);
+          }
+          llvm::SmallVector<Value> yielded{like(next.h, args[0])};
+          if (isLstm)
+            yielded.push_back(like(next.c, args[1]));
+          if (y) {
+            // Y[t, d] (layout 0) or Y[:, t, d] (layout 1) is this step's H.
+            OpFoldResult unit = b.getIndexAttr(1), origin = b.getIndexAttr(0);
+            OpFoldResult batch =
+                ShapedType::isDynamic(s.batch)
+                    ? OpFoldResult(batchSize())
+                    : OpFoldResult(b.getIndexAttr(s.batch));
+            OpFoldResult dir = b.getIndexAttr(d), hidden =
+                                                      b.getIndexAttr(s.hidden);
+            llvm::SmallVector<OpFoldResult> offsets, sizes;
+            if (s.batchFirst) {
+              offsets = {origin, t, dir, origin};
+              sizes = {batch, unit, unit, hidden};
+            } else {
+              offsets = {t, dir, origin, origin};
+              sizes = {unit, unit, batch, hidden};
+            }
+            yielded.push_back(tensor::InsertSliceOp::create(
+                b, loc, out, args.back(), offsets, sizes,
+                llvm::SmallVector<OpFoldResult>(4, unit)));
+          }
+          scf::YieldOp::create(b, loc, yielded);
+        });
+    State st{forOp.getResult(0), isLstm ? forOp.getResult(1) : Value()};
+    finals.push_back(st);
+    if (y)
+      y = forOp.getResults().back();
+  }
+  return finals;
+}
+
+LogicalResult Unroller::run() {
+  if (failed(validate()))
+    return failure();
+  int64_t h = s.hidden, gh = spec.gates * h, b = s.batch;
+
+  for (int64_t d = 0; d < s.dirs; ++d) {
+    DirWeights dw;
+    if (spec.kind == CellKind::gru && !linearBeforeReset) {
+      dw.r = materialize(part(kR, {d, 0, 0}, {1, 2 * h, h}, {2 * h, h}));
+      dw.rh = materialize(part(kR, {d, 2 * h, 0}, {1, h, h}, {h, h}));
+    } else {
+      dw.r = materialize(part(kR, {d, 0, 0}, {1, gh, h}, {gh, h}));
     }
-    c.set(0, concat(steps, s.batchFirst ? 1 : 0));
+    if (spec.kind == CellKind::gru && linearBeforeReset && c.has(kB))
+      dw.rBias = materialize(part(kB, {d, gh}, {1, gh}, {gh}));
+    if (spec.kind == CellKind::lstm && c.has(kP)) {
+      dw.pi = materialize(part(kP, {d, 0}, {1, h}, {h}));
+      dw.po = materialize(part(kP, {d, h}, {1, h}, {h}));
+      dw.pf = materialize(part(kP, {d, 2 * h}, {1, h}, {h}));
+    }
+    dirWeights.push_back(dw);
+  }
+
+  Value proj = projectInputs();
+  bool wantY = c.outputUsed(0);
+  bool isLstm = spec.kind == CellKind::lstm;
+  llvm::SmallVector<State> finals;
+  if (s.loop) {
+    Value y;
+    if (wantY) {
+      // [T, D, B, H] or [B, T, D, H], every element written by the loops.
+      OpBuilder &bb = c.b();
+      Value x = c.in(kX);
+      llvm::SmallVector<OpFoldResult> sizes{
+          tensor::getMixedSize(bb, c.loc(), x, s.batchFirst ? 1 : 0),
+          bb.getIndexAttr(s.dirs),
+          tensor::getMixedSize(bb, c.loc(), x, s.batchFirst ? 0 : 1),
+          bb.getIndexAttr(h)};
+      if (s.batchFirst)
+        std::rotate(sizes.begin(), sizes.begin() + 2, sizes.begin() + 3);
+      y = tensor::EmptyOp::create(bb, c.loc(), sizes, s.elt);
+    }
+    finals = loop(proj, y);
+    if (wantY)
+      c.set(0, y);
+  } else {
+    // ys[d][t]: the output of direction d at time t, [B, H].
+    llvm::SmallVector<llvm::SmallVector<Value>> ys;
+    unroll(proj, wantY, ys, finals);
+    if (wantY) {
+      llvm::SmallVector<Value> steps;
+      for (int64_t t = 0; t < s.seq; ++t) {
+        llvm::SmallVector<Value> perDir;
+        for (int64_t d = 0; d < s.dirs; ++d)
+          perDir.push_back(s.batchFirst ? c.reshape(ys[d][t], {b, 1, 1, h})
+                                        : c.reshape(ys[d][t], {1, 1, b, h}));
+        steps.push_back(concat(perDir, s.batchFirst ? 2 : 1));
+      }
+      c.set(0, concat(steps, s.batchFirst ? 1 : 0));
+    }
   }
   auto stack = [&](auto member) {
     llvm::SmallVector<Value> perDir;
@@ -755,7 +955,7 @@ LogicalResult Unroller::run() {
     c.set(1, stack(&State::h));
   if (isLstm && c.outputUsed(2))
     c.set(2, stack(&State::c));
-  if (!ok)
+  if (!ops.ok)
     return c.fail("internal error: inconsistent operand shapes");
   return success();
 }
@@ -768,9 +968,10 @@ ConvertFn recurrentOp(CellSpec spec) {
 
 void registerRecurrentOps(OpRegistry &r) {
   const char *notes =
-      "unrolled at import: static sequence length (at most 1024 steps over "
-      "all directions), one xf.linear for the input projection; every "
-      "activation of the spec, clip, layout, sequence_lens";
+      "unrolled at import (static sizes, at most 1024 steps over all "
+      "directions), else an scf.for over the steps (dynamic sizes); one "
+      "xf.linear for the input projection; every activation of the spec, "
+      "clip, layout, sequence_lens";
   r.on("RNN", {7, 14}, recurrentOp({CellKind::rnn, 1, {"Tanh"}}), notes);
   r.on("GRU", {7, 14}, recurrentOp({CellKind::gru, 3, {"Sigmoid", "Tanh"}}),
        notes);

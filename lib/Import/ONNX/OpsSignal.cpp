@@ -8,10 +8,20 @@
 // a few hundred samples) spend anyway in a tuned GEMM. The window functions
 // depend only on their length, so they are constants of the declared size.
 //
+// A signal length (or DFT length, frame length, frame step) known only at
+// run time takes the same route with the matrices generated at run time
+// (tensor.generate of the angles 2*pi*(j*k mod N)/N in f64, then xf cos and
+// sin); rows past the DFT length are zero, which truncates longer signals,
+// and a shorter signal is zero-padded by the missing rows. A trailing
+// complex axis that is dynamic is read as real or complex at run time.
+//
 //===----------------------------------------------------------------------===//
 
 #include "NodeContext.h"
 #include "ShapeInputs.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
 #include <functional>
@@ -57,6 +67,29 @@ FailureOr<Value> joinComplex(NodeContext &c, Complex z) {
                   static_cast<int64_t>(shape.size()) - 1);
 }
 
+/// z times the complex matrix C + iS ([n, bins]) along the last axis:
+///   re = a.C - b.S,  im = a.S + b.C.
+FailureOr<Complex> multiply(NodeContext &c, Complex z, Value cosM, Value sinM,
+                            int64_t bins) {
+  auto type = cast<RankedTensorType>(z.re.getType());
+  SmallVector<int64_t> outShape(type.getShape());
+  outShape.back() = bins;
+  auto outType = RankedTensorType::get(outShape, type.getElementType());
+  auto matmul = [&](Value a, Value m) -> Value {
+    return xf::MatMulOp::create(c.b(), c.loc(), outType, a, m);
+  };
+  Value re = matmul(z.re, cosM), im = matmul(z.re, sinM);
+  if (z.im) {
+    FailureOr<Value> re2 = c.binary(BinaryKind::sub, re, matmul(z.im, sinM));
+    FailureOr<Value> im2 = c.binary(BinaryKind::add, im, matmul(z.im, cosM));
+    if (::mlir::failed(re2) || ::mlir::failed(im2))
+      return failure();
+    re = *re2;
+    im = *im2;
+  }
+  return Complex{re, im};
+}
+
 /// The DFT of length `length` along the last axis of `z` (n samples: fewer
 /// than `length` are zero-padded, more are truncated by the caller), keeping
 /// the first `bins` frequencies. With e = exp(sign * 2*pi*i*j*k / length):
@@ -80,22 +113,7 @@ FailureOr<Complex> dftLastAxis(NodeContext &c, Complex z, int64_t length,
     }
   Value cosM = c.constant(ConstTensor::ofFloats(dtype, {n, bins}, cosV));
   Value sinM = c.constant(ConstTensor::ofFloats(dtype, {n, bins}, sinV));
-  SmallVector<int64_t> outShape(type.getShape());
-  outShape.back() = bins;
-  auto outType = RankedTensorType::get(outShape, type.getElementType());
-  auto matmul = [&](Value a, Value m) -> Value {
-    return xf::MatMulOp::create(c.b(), c.loc(), outType, a, m);
-  };
-  Value re = matmul(z.re, cosM), im = matmul(z.re, sinM);
-  if (z.im) {
-    FailureOr<Value> re2 = c.binary(BinaryKind::sub, re, matmul(z.im, sinM));
-    FailureOr<Value> im2 = c.binary(BinaryKind::add, im, matmul(z.im, cosM));
-    if (::mlir::failed(re2) || ::mlir::failed(im2))
-      return failure();
-    re = *re2;
-    im = *im2;
-  }
-  return Complex{re, im};
+  return multiply(c, z, cosM, sinM, bins);
 }
 
 /// Keeps the first `length` entries of the last axis.
@@ -146,8 +164,195 @@ FailureOr<int64_t> lengthInput(NodeContext &c, unsigned i, int64_t implied,
 }
 
 //===----------------------------------------------------------------------===//
+// Run-time sizes
+//===----------------------------------------------------------------------===//
+
+/// An index as a 0-D i64 tensor, and back.
+Value indexTensor(NodeContext &c, Value index) {
+  OpBuilder &b = c.b();
+  Value v = arith::IndexCastOp::create(b, c.loc(), b.getI64Type(), index);
+  return tensor::FromElementsOp::create(
+      b, c.loc(), RankedTensorType::get({}, b.getI64Type()), ValueRange{v});
+}
+Value tensorIndex(NodeContext &c, Value t) {
+  OpBuilder &b = c.b();
+  Value scalar = c.reshape(c.cast(t, b.getI64Type()), {});
+  return arith::IndexCastOp::create(
+      b, c.loc(), b.getIndexType(),
+      tensor::ExtractOp::create(b, c.loc(), scalar, ValueRange{}));
+}
+
+/// The splitComplex of an input whose sizes are dynamic (xf.slice needs
+/// static ones): gathers of the last axis; a dynamic last axis is read as
+/// real (1) or complex (2) at run time and checked to be one of them.
+FailureOr<Complex> splitComplexAtRunTime(NodeContext &c, Value x,
+                                         StringRef what, bool realOnly) {
+  OpBuilder &b = c.b();
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank(), last = type.getShape().back();
+  if (rank == 0 || (!ShapedType::isDynamic(last) && last != 1 && last != 2))
+    return c.fail(what + " " + shapeStr(type.getShape()) +
+                  " must end in a dimension of 1 (real) or 2 (complex)");
+  auto partType = RankedTensorType::get(type.getShape().drop_back(),
+                                        type.getElementType());
+  auto take = [&](Value index) -> Value {
+    return xf::GatherOp::create(b, c.loc(), partType, x, index,
+                                b.getI64IntegerAttr(rank - 1));
+  };
+  Type i64 = b.getI64Type();
+  Complex z{take(c.splat(i64, 0)), Value()};
+  if (last == 2) {
+    z.im = take(c.splat(i64, 1));
+  } else if (ShapedType::isDynamic(last)) {
+    Value size = indexTensor(
+        c, tensor::DimOp::create(b, c.loc(), x, rank - 1).getResult());
+    Value one = c.splat(i64, 1);
+    if (realOnly) {
+      c.check(*c.binary(BinaryKind::eq, size, one),
+              what + " must be real (end in a dimension of 1)");
+      return z;
+    }
+    Value two = c.splat(i64, 2);
+    c.check(*c.binary(BinaryKind::or_, *c.binary(BinaryKind::eq, size, one),
+                      *c.binary(BinaryKind::eq, size, two)),
+            what + " must end in a dimension of 1 (real) or 2 (complex)");
+    // Element 1 when there is one (else 0, and the part is zero).
+    Value im = take(*c.binary(BinaryKind::min, one,
+                              *c.binary(BinaryKind::sub, size, one)));
+    z.im = *c.select(*c.binary(BinaryKind::eq, size, two), im,
+                     c.splat(type.getElementType(), 0.0));
+  }
+  return z;
+}
+
+/// dftLastAxis for sizes known only at run time: `length` and `bins` are
+/// indices, and the [n, bins] matrices are computed at run time.
+FailureOr<Complex> dftLastAxisAtRunTime(NodeContext &c, Complex z,
+                                        Value length, Value bins,
+                                        bool inverse) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  auto type = cast<RankedTensorType>(z.re.getType());
+  int64_t rank = type.getRank();
+  Value n = tensor::DimOp::create(b, loc, z.re, rank - 1);
+  Type f64 = b.getF64Type();
+  auto matrixType = RankedTensorType::get(
+      {type.getShape().back(), ShapedType::kDynamic}, f64);
+  SmallVector<Value> sizes{n, bins};
+  if (!type.isDynamicDim(rank - 1))
+    sizes.erase(sizes.begin());
+  auto generate = [&](auto body) -> Value {
+    return tensor::GenerateOp::create(
+        b, loc, matrixType, sizes,
+        [&](OpBuilder &gb, Location gl, ValueRange ivs) {
+          tensor::YieldOp::create(gb, gl, body(gb, gl, ivs[0], ivs[1]));
+        });
+  };
+  auto toF64 = [&](OpBuilder &gb, Location gl, Value index) -> Value {
+    Value i = arith::IndexCastOp::create(gb, gl, gb.getI64Type(), index);
+    return arith::SIToFPOp::create(gb, gl, f64, i);
+  };
+  // angle[j, k] = 2*pi*(j*k mod N)/N; j * k mod N keeps it small and exact.
+  Value angle = generate([&](OpBuilder &gb, Location gl, Value j, Value k) {
+    Value jk = arith::RemUIOp::create(
+        gb, gl, arith::MulIOp::create(gb, gl, j, k), length);
+    Value ratio = arith::DivFOp::create(gb, gl, toF64(gb, gl, jk),
+                                        toF64(gb, gl, length));
+    return arith::MulFOp::create(
+        gb, gl,
+        arith::ConstantOp::create(gb, gl, gb.getF64FloatAttr(
+                                              2.0 * llvm::numbers::pi)),
+        ratio);
+  });
+  // Rows past N read nothing (the signal is truncated); the inverse is
+  // scaled by 1/N.
+  Value weight = generate([&](OpBuilder &gb, Location gl, Value j, Value) {
+    Value inside =
+        arith::CmpIOp::create(gb, gl, arith::CmpIPredicate::ult, j, length);
+    Value scale =
+        inverse ? Value(arith::DivFOp::create(
+                      gb, gl,
+                      arith::ConstantOp::create(gb, gl, gb.getF64FloatAttr(1.0)),
+                      toF64(gb, gl, length)))
+                : Value(arith::ConstantOp::create(gb, gl,
+                                                  gb.getF64FloatAttr(1.0)));
+    return arith::SelectOp::create(
+        gb, gl, inside, scale,
+        arith::ConstantOp::create(gb, gl, gb.getF64FloatAttr(0.0)));
+  });
+  Type elt = type.getElementType();
+  Value cosM = c.cast(*c.binary(BinaryKind::mul,
+                                c.unary(xf::UnaryKind::cos, angle), weight),
+                      elt);
+  Value sinM = *c.binary(BinaryKind::mul, c.unary(xf::UnaryKind::sin, angle),
+                         weight);
+  if (!inverse)
+    sinM = c.unary(xf::UnaryKind::neg, sinM);
+  sinM = c.cast(sinM, elt);
+  return multiply(c, z, cosM, sinM, ShapedType::kDynamic);
+}
+
+/// The number of frequency bins of a DFT of `length` (an index).
+Value binsOf(NodeContext &c, Value length, bool onesided) {
+  if (!onesided)
+    return length;
+  OpBuilder &b = c.b();
+  Value half = arith::DivUIOp::create(
+      b, c.loc(), length, arith::ConstantIndexOp::create(b, c.loc(), 2));
+  return arith::AddIOp::create(b, c.loc(), half,
+                               arith::ConstantIndexOp::create(b, c.loc(), 1));
+}
+
+//===----------------------------------------------------------------------===//
 // DFT
 //===----------------------------------------------------------------------===//
+
+/// Sets the node's result: the transform `y` (along the last axis) moved
+/// back to `axis`, in ONNX's complex layout.
+LogicalResult doneAlong(NodeContext &c, FailureOr<Complex> y, int64_t axis) {
+  if (::mlir::failed(y))
+    return failure();
+  y->re = moveAxisToEnd(c, y->re, axis, true);
+  y->im = moveAxisToEnd(c, y->im, axis, true);
+  FailureOr<Value> r = joinComplex(c, *y);
+  return ::mlir::failed(r) ? failure() : c.done(*r);
+}
+
+/// DFT with a dynamic signal length, complex axis or run-time dft_length.
+LogicalResult convertDFTAtRunTime(NodeContext &c, int64_t axis, bool inverse,
+                                  bool onesided) {
+  FailureOr<Complex> z =
+      splitComplexAtRunTime(c, c.in(0), "the input", onesided);
+  if (::mlir::failed(z))
+    return failure();
+  if (onesided && (inverse || z->im))
+    return c.fail("onesided needs a real input and a forward transform");
+  Value re = moveAxisToEnd(c, z->re, axis, false);
+  Value im = z->im ? moveAxisToEnd(c, z->im, axis, false) : Value();
+  OpBuilder &b = c.b();
+  int64_t last = c.rank(0) - 2;
+  Value length = tensor::DimOp::create(b, c.loc(), re, last);
+  if (c.has(1)) {
+    if (!c.type(1).hasStaticShape() || c.type(1).getNumElements() != 1 ||
+        !isa<IntegerType>(c.elt(1)))
+      return c.fail("dft_length must be an integer scalar");
+    Value given = c.in(1);
+    c.check(*c.binary(BinaryKind::gt, given, c.splat(c.elt(1), 0)),
+            "dft_length must be positive");
+    // At least 1, so that no angle divides by zero after a failed check.
+    length = arith::MaxSIOp::create(b, c.loc(), tensorIndex(c, given),
+                                    arith::ConstantIndexOp::create(b, c.loc(), 1));
+  } else {
+    c.check(*c.binary(BinaryKind::gt, indexTensor(c, length),
+                      c.splat(b.getI64Type(), 0)),
+            "the signal must not be empty");
+    length = arith::MaxSIOp::create(b, c.loc(), length,
+                                    arith::ConstantIndexOp::create(b, c.loc(), 1));
+  }
+  FailureOr<Complex> y = dftLastAxisAtRunTime(
+      c, {re, im}, length, binsOf(c, length, onesided), inverse);
+  return doneAlong(c, y, axis);
+}
 
 LogicalResult convertDFT(NodeContext &c) {
   if (!isa<FloatType>(c.elt(0)))
@@ -169,6 +374,11 @@ LogicalResult convertDFT(NodeContext &c) {
                   llvm::Twine(-rank) + ", -2] or [0, " + llvm::Twine(rank - 2) +
                   "]");
   int64_t axis = axisAttr < 0 ? axisAttr + rank : axisAttr;
+  bool dynamic = llvm::any_of(c.shape(0), ShapedType::isDynamic);
+  if (dynamic ||
+      (c.has(1) && !c.constant(1) &&
+       !(c.declaredType(0) && c.declaredType(0)->getRank() == rank)))
+    return convertDFTAtRunTime(c, axis, inverse, onesided);
   FailureOr<Complex> z = splitComplex(c, c.in(0), "the input");
   if (::mlir::failed(z))
     return failure();
@@ -199,12 +409,7 @@ LogicalResult convertDFT(NodeContext &c) {
   };
   FailureOr<Complex> y =
       dftLastAxis(c, {toEnd(z->re), toEnd(z->im)}, length, bins, inverse);
-  if (::mlir::failed(y))
-    return failure();
-  y->re = moveAxisToEnd(c, y->re, axis, true);
-  y->im = moveAxisToEnd(c, y->im, axis, true);
-  FailureOr<Value> r = joinComplex(c, *y);
-  return ::mlir::failed(r) ? failure() : c.done(*r);
+  return doneAlong(c, y, axis);
 }
 
 //===----------------------------------------------------------------------===//
@@ -240,6 +445,106 @@ Value frames(NodeContext &c, Value signal, std::optional<int64_t> constStep,
                               c.b().getI64IntegerAttr(1));
 }
 
+/// STFT with a dynamic signal or window, or a run-time frame_step or
+/// frame_length that no declared output shape pins.
+LogicalResult convertSTFTAtRunTime(NodeContext &c, bool onesided) {
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  FailureOr<Complex> z =
+      splitComplexAtRunTime(c, c.in(0), "the signal", onesided);
+  if (::mlir::failed(z))
+    return failure();
+  auto scalarIndex = [&](unsigned i, StringRef what) -> FailureOr<Value> {
+    if (!c.type(i).hasStaticShape() || c.type(i).getNumElements() != 1 ||
+        !isa<IntegerType>(c.elt(i)))
+      return c.fail(what + " must be an integer scalar");
+    return tensorIndex(c, c.in(i));
+  };
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto check = [&](arith::CmpIPredicate pred, Value x, Value y,
+                   const Twine &what) {
+    Value ok = arith::CmpIOp::create(b, loc, pred, x, y);
+    c.check(tensor::FromElementsOp::create(
+                b, loc, RankedTensorType::get({}, b.getI1Type()), ValueRange{ok}),
+            what);
+  };
+  Value frameLength;
+  if (c.has(2)) {
+    if (c.rank(2) != 1 || c.elt(2) != c.elt(0))
+      return c.fail("the window must be 1-D and of the signal's element type");
+    frameLength = tensor::DimOp::create(b, loc, c.in(2), 0);
+  }
+  if (c.has(3)) {
+    FailureOr<Value> given = scalarIndex(3, "frame_length");
+    if (::mlir::failed(given))
+      return failure();
+    if (frameLength)
+      check(arith::CmpIPredicate::eq, *given, frameLength,
+            "frame_length must equal the window's length");
+    else
+      frameLength = *given;
+  }
+  if (!frameLength)
+    return c.fail("a window or frame_length is required");
+  FailureOr<Value> stepIn = scalarIndex(1, "frame_step");
+  if (::mlir::failed(stepIn))
+    return failure();
+  Value samples = tensor::DimOp::create(b, loc, c.in(0), 1);
+  check(arith::CmpIPredicate::sge, *stepIn, one, "frame_step must be positive");
+  check(arith::CmpIPredicate::sge, frameLength, one,
+        "the frame length must be positive");
+  check(arith::CmpIPredicate::sle, frameLength, samples,
+        "the signal must hold at least one frame");
+  // Clamped so that nothing divides by zero after a failed check; the
+  // gather clamps the indices into the signal.
+  Value step = arith::MaxSIOp::create(b, loc, *stepIn, one);
+  frameLength = arith::MaxSIOp::create(b, loc, frameLength, one);
+  Value numFrames = arith::MaxSIOp::create(
+      b, loc,
+      arith::AddIOp::create(
+          b, loc,
+          arith::DivSIOp::create(
+              b, loc, arith::SubIOp::create(b, loc, samples, frameLength), step),
+          one),
+      arith::ConstantIndexOp::create(b, loc, 0));
+  // indices[f, j] = f * step + j
+  int64_t staticLength =
+      c.has(2) ? c.shape(2)[0] : static_cast<int64_t>(ShapedType::kDynamic);
+  auto indexType = RankedTensorType::get({ShapedType::kDynamic, staticLength},
+                                         b.getI64Type());
+  SmallVector<Value> sizes{numFrames};
+  if (ShapedType::isDynamic(staticLength))
+    sizes.push_back(frameLength);
+  Value indices = tensor::GenerateOp::create(
+      b, loc, indexType, sizes,
+      [&](OpBuilder &gb, Location gl, ValueRange ivs) {
+        Value at = arith::AddIOp::create(
+            gb, gl, arith::MulIOp::create(gb, gl, ivs[0], step), ivs[1]);
+        tensor::YieldOp::create(
+            gb, gl, arith::IndexCastOp::create(gb, gl, gb.getI64Type(), at));
+      });
+  auto frame = [&](Value part) -> Value {
+    if (!part)
+      return part;
+    auto type = cast<RankedTensorType>(part.getType());
+    auto framesType = RankedTensorType::get(
+        {type.getShape()[0], ShapedType::kDynamic, staticLength},
+        type.getElementType());
+    Value f = xf::GatherOp::create(b, loc, framesType, part, indices,
+                                   b.getI64IntegerAttr(1));
+    if (c.has(2))
+      f = *c.binary(BinaryKind::mul, f, c.in(2));
+    return f;
+  };
+  FailureOr<Complex> y = dftLastAxisAtRunTime(
+      c, {frame(z->re), frame(z->im)}, frameLength,
+      binsOf(c, frameLength, onesided), /*inverse=*/false);
+  if (::mlir::failed(y))
+    return failure();
+  FailureOr<Value> r = joinComplex(c, *y);
+  return ::mlir::failed(r) ? failure() : c.done(*r);
+}
+
 LogicalResult convertSTFT(NodeContext &c) {
   if (!isa<FloatType>(c.elt(0)))
     return c.fail("the signal must be floating-point");
@@ -250,9 +555,13 @@ LogicalResult convertSTFT(NodeContext &c) {
   if (c.failed())
     return failure();
   int64_t samples = c.shape(0)[1];
-  if (ShapedType::isDynamic(samples) || ShapedType::isDynamic(c.shape(0)[0]))
-    return c.fail("the signal's shape must be static");
   std::optional<RankedTensorType> out = c.declaredType(0);
+  bool declared = out && out->getRank() == 4;
+  if (llvm::any_of(c.shape(0), ShapedType::isDynamic) ||
+      (c.has(2) && (c.rank(2) != 1 || c.type(2).isDynamicDim(0))) ||
+      (!c.constant(1) && !declared) ||
+      (c.has(3) && !c.constant(3) && !c.has(2) && !declared))
+    return convertSTFTAtRunTime(c, onesided);
 
   // The frame length: the window's, else frame_length's, else the one the
   // declared number of frequency bins implies.
