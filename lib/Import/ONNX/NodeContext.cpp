@@ -306,6 +306,15 @@ std::optional<RankedTensorType> NodeContext::declaredType(unsigned i) const {
   return t;
 }
 
+std::optional<int64_t> NodeContext::declaredRank(unsigned i) const {
+  if (i >= numOutputs() || node_.output(i).empty())
+    return std::nullopt;
+  std::optional<RankedTensorType> t = graph_.onnxType(node_.output(i));
+  if (!t)
+    return std::nullopt;
+  return t->getRank();
+}
+
 FailureOr<RankedTensorType> NodeContext::declaredOutput(const llvm::Twine &what,
                                                         unsigned i) {
   if (std::optional<RankedTensorType> t = declaredType(i))

@@ -126,6 +126,9 @@ public:
   /// outputs) or ONNX's shape inference found it, when fully static: lets a
   /// converter specialize an op whose shape depends on run-time values.
   std::optional<mlir::RankedTensorType> declaredType(unsigned i) const;
+  /// The rank of output `i` as the model declares it (or ONNX's shape
+  /// inference found it), also when its dimensions are unknown.
+  std::optional<int64_t> declaredRank(unsigned i) const;
   /// declaredType(i) for a converter whose shape-like input `what` is a
   /// run-time value; fails with "<what> of <Op> must be a compile-time
   /// constant (or the model must declare the output's static shape)".
