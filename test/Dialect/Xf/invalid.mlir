@@ -838,3 +838,11 @@ func.func @nms_counts(%b: tensor<1x6x4xf32>, %s: tensor<1x2x5xf32>, %m: tensor<i
   %0 = xf.nms %b, %s, %m, %i, %t {center_point_box = false} : tensor<1x6x4xf32>, tensor<1x2x5xf32>, tensor<i64>, tensor<f32>, tensor<f32> -> tensor<1x2x5xi64>
   return
 }
+
+// -----
+
+func.func @pad_runtime_pads_length(%x: tensor<?x3xf32>, %p: tensor<2xi64>) -> tensor<?x?xf32> {
+  // expected-error @+1 {{runtime_pads must be a vector of 2 * rank entries, and pads then empty}}
+  %0 = xf.pad edge %x pads %p : tensor<2xi64> {pads = array<i64>, value = 0.0 : f64} : tensor<?x3xf32> -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}

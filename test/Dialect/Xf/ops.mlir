@@ -180,3 +180,14 @@ func.func @resize(%x: tensor<1x1x2x4xf32>, %s: tensor<4xf32>, %roi: tensor<8xf32
   %1 = xf.resize linear %x, %s, roi %roi coordinates tf_crop_and_resize nearest floor {cubic_coeff_a = -0.75 : f64, exclude_outside = false, extrapolation_value = 10.0 : f64} : tensor<1x1x2x4xf32>, tensor<4xf32>, tensor<8xf32> -> tensor<1x1x3x3xf32>
   return %0, %1 : tensor<1x1x4x8xf32>, tensor<1x1x3x3xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @pad_runtime
+func.func @pad_runtime(%x: tensor<?x3xf32>, %p: tensor<4xi64>, %v: tensor<f32>) -> (tensor<?x?xf32>, tensor<?x?xf32>) {
+  // CHECK: xf.pad edge %{{.*}} pads %{{.*}} : tensor<4xi64> {pads = array<i64>, value = 0.000000e+00 : f64} : tensor<?x3xf32> -> tensor<?x?xf32>
+  %0 = xf.pad edge %x pads %p : tensor<4xi64> {pads = array<i64>, value = 0.0 : f64} : tensor<?x3xf32> -> tensor<?x?xf32>
+  // CHECK: xf.pad constant %{{.*}} pads %{{.*}} : tensor<4xi64> value %{{.*}} : tensor<f32>
+  %1 = xf.pad constant %x pads %p : tensor<4xi64> value %v : tensor<f32> {pads = array<i64>, value = 0.0 : f64} : tensor<?x3xf32> -> tensor<?x?xf32>
+  return %0, %1 : tensor<?x?xf32>, tensor<?x?xf32>
+}
