@@ -13,7 +13,7 @@ rejects, which must fail with a message naming the node.
 import sys
 
 import numpy as np
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 import dynamic_shapes
 from dynamic_shapes import graph_model, rand
@@ -78,6 +78,17 @@ CASES = [
          "node 'slice' (Slice): the steps must not be 0"),
         ([x56, ints(0, 0), ints(2, 2), ints(1, -1), ints(1, 1)],
          "node 'slice' (Slice): the axes must not name an axis twice"),
+    ]),
+    # Constant bounds on the static axis of a tensor with a dynamic one.
+    ("slice_const", graph_model(
+        [node("Slice", ["x", "s", "e", "a", "st"], ["y"]),
+         helper.make_node("Slice", ["x", "e", "s", "a", "neg"], ["z"], name="flip")],
+        [("x", F, [None, 6])], [dyn("y", 2), dyn("z", 2)],
+        [numpy_helper.from_array(ints(1), "s"), numpy_helper.from_array(ints(5), "e"),
+         numpy_helper.from_array(ints(1), "a"), numpy_helper.from_array(ints(2), "st"),
+         numpy_helper.from_array(ints(-2), "neg")]), [
+        ([x26], [x26[:, 1:5:2], x26[:, 5:1:-2]]),
+        ([x56], [x56[:, 1:5:2], x56[:, 5:1:-2]]),
     ]),
     ("split_equal", graph_model(
         [node("Split", ["x"], ["a", "b"], axis=1)],

@@ -134,15 +134,24 @@ struct LowerSlice : OpRewritePattern<SliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SliceOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
-    if (!type.hasStaticShape())
-      return op.emitError("slice with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
     ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
+    // A dynamic dimension is one the slice keeps whole: its size is the
+    // input's.
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d) && (starts[d] != 0 || steps[d] != 1))
+        return op.emitError("slice of a dynamic dimension with constant "
+                            "bounds is not supported");
+    auto inputDim = [&](int64_t d) -> Value {
+      return tensor::DimOp::create(rewriter, loc, op.getInput(), d);
+    };
     if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
       SmallVector<OpFoldResult> offsets, sizes, strides;
       for (int64_t d = 0; d < type.getRank(); ++d) {
         offsets.push_back(rewriter.getIndexAttr(starts[d]));
-        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+        sizes.push_back(type.isDynamicDim(d)
+                            ? OpFoldResult(inputDim(d))
+                            : OpFoldResult(rewriter.getIndexAttr(type.getDimSize(d))));
         strides.push_back(rewriter.getIndexAttr(steps[d]));
       }
       auto slice = tensor::ExtractSliceOp::create(rewriter, loc, type, op.getInput(),
@@ -160,7 +169,7 @@ struct LowerSlice : OpRewritePattern<SliceOp> {
         AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext())};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, createEmpty(rewriter, loc, type, {}),
+        rewriter, loc, type, ValueRange{}, createEmptySized(rewriter, loc, type, inputDim),
         maps, iterators, [&](OpBuilder &b, Location l, ValueRange) {
           SmallVector<Value> indices;
           for (int64_t d = 0; d < rank; ++d) {

@@ -31,3 +31,18 @@ func.func @pad_constant_dynamic(%x: tensor<?x3xf32>, %v: tensor<f32>) -> tensor<
   %0 = xf.pad constant %x value %v : tensor<f32> {pads = array<i64: 1, -1, 0, 2>, value = 0.0 : f64} : tensor<?x3xf32> -> tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// -----
+
+// xf.slice keeps its dynamic dimensions whole: their sizes are the input's.
+// CHECK-LABEL: func @slice_dynamic
+// CHECK: %[[D0:.*]] = tensor.dim %arg0, %c0
+// CHECK: tensor.extract_slice %arg0[0, 1] [%[[D0]], 2] [1, 2] : tensor<?x6xf32> to tensor<?x2xf32>
+// CHECK: %[[E0:.*]] = tensor.dim %arg0, %c0
+// CHECK: tensor.empty(%[[E0]]) : tensor<?x3xf32>
+// CHECK: linalg.generic
+func.func @slice_dynamic(%x: tensor<?x6xf32>) -> (tensor<?x2xf32>, tensor<?x3xf32>) {
+  %0 = xf.slice %x {starts = array<i64: 0, 1>, steps = array<i64: 1, 2>} : tensor<?x6xf32> -> tensor<?x2xf32>
+  %1 = xf.slice %x {starts = array<i64: 0, 5>, steps = array<i64: 1, -2>} : tensor<?x6xf32> -> tensor<?x3xf32>
+  return %0, %1 : tensor<?x2xf32>, tensor<?x3xf32>
+}
