@@ -714,6 +714,23 @@ LogicalResult EmbeddingOp::verify() {
 LogicalResult PadOp::verify() {
   RankedTensorType in = tensorType(getInput());
   ArrayRef<int64_t> pads = getPads();
+  if (Value value = getRuntimeValue()) {
+    auto t = tensorType(value);
+    if (t.getRank() != 0 || t.getElementType() != in.getElementType())
+      return emitOpError("runtime_value must be a 0-D tensor of the input's "
+                         "element type");
+  }
+  if (Value runtime = getRuntimePads()) {
+    auto t = tensorType(runtime);
+    if (!pads.empty() || t.getRank() != 1 ||
+        t.getDimSize(0) != 2 * in.getRank())
+      return emitOpError("runtime_pads must be a vector of 2 * rank entries, "
+                         "and pads then empty");
+    if (getType().getRank() != in.getRank() ||
+        getType().getElementType() != in.getElementType())
+      return emitOpError("result must have the input's rank and element type");
+    return success();
+  }
   if ((int64_t)pads.size() != 2 * in.getRank())
     return emitOpError("pads must have 2 * rank entries");
   SmallVector<int64_t> expected;

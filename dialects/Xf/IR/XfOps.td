@@ -809,22 +809,43 @@ def Xf_EmbeddingOp : Xf_Op<"embedding"> {
   let hasVerifier = 1;
 }
 
-def Xf_PadOp : Xf_Op<"pad"> {
+def Xf_PadOp : Xf_Op<"pad", [AttrSizedOperandSegments]> {
   let summary = "pad with a constant, by reflection or by edge replication";
   let description = [{
     `pads` holds the low pad of every dimension, then the high pads (ONNX
     order). Negative pads crop.
 
+    Pads known only at run time are the operand `runtime_pads` (a vector of
+    2 * rank i64, same order; `pads` is then empty), and a run-time
+    constant value the 0-D operand `runtime_value` (which replaces
+    `value`). The lowering keeps every read inside the input whatever the
+    values are; the importer checks them.
+
     ```mlir
     %y = xf.pad constant %x {pads = array<i64: 0, 1, 0, 1>, value = 0.0 : f64}
          : tensor<2x3xf32> -> tensor<2x5xf32>
+    %z = xf.pad edge %x pads %p : tensor<4xi64> {pads = array<i64>,
+           value = 0.0 : f64} : tensor<?x3xf32> -> tensor<?x?xf32>
     ```
   }];
   let arguments = (ins Xf_PadMode:$mode, Xf_Tensor:$input,
-                       DenseI64ArrayAttr:$pads, F64Attr:$value);
+                       DenseI64ArrayAttr:$pads, F64Attr:$value,
+                       Optional<RankedTensorOf<[I64]>>:$runtime_pads,
+                       Optional<Xf_Tensor>:$runtime_value);
   let results = (outs Xf_Tensor:$result);
   let assemblyFormat =
-      "$mode $input attr-dict `:` type($input) `->` type($result)";
+      "$mode $input (`pads` $runtime_pads^ `:` type($runtime_pads))? "
+      "(`value` $runtime_value^ `:` type($runtime_value))? "
+      "attr-dict `:` type($input) `->` type($result)";
+  let builders = [
+    // Compile-time pads and value.
+    OpBuilder<(ins "::mlir::Type":$result, "::xfc::xf::PadMode":$mode,
+                   "::mlir::Value":$input, "::llvm::ArrayRef<int64_t>":$pads,
+                   "const ::llvm::APFloat &":$value), [{
+      build($_builder, $_state, result, mode, input, pads, value,
+            ::mlir::Value(), ::mlir::Value());
+    }]>
+  ];
   let hasVerifier = 1;
 }
 

@@ -11,6 +11,7 @@
 #include "dialects/Xf/IR/XfDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -240,15 +241,24 @@ struct LowerSlice : OpRewritePattern<SliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SliceOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
-    if (!type.hasStaticShape())
-      return op.emitError("slice with dynamic dimensions is not supported yet");
     Location loc = op.getLoc();
     ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
+    // A dynamic dimension is one the slice keeps whole: its size is the
+    // input's.
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d) && (starts[d] != 0 || steps[d] != 1))
+        return op.emitError("slice of a dynamic dimension with constant "
+                            "bounds is not supported");
+    auto inputDim = [&](int64_t d) -> Value {
+      return tensor::DimOp::create(rewriter, loc, op.getInput(), d);
+    };
     if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
       SmallVector<OpFoldResult> offsets, sizes, strides;
       for (int64_t d = 0; d < type.getRank(); ++d) {
         offsets.push_back(rewriter.getIndexAttr(starts[d]));
-        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+        sizes.push_back(type.isDynamicDim(d)
+                            ? OpFoldResult(inputDim(d))
+                            : OpFoldResult(rewriter.getIndexAttr(type.getDimSize(d))));
         strides.push_back(rewriter.getIndexAttr(steps[d]));
       }
       auto slice = tensor::ExtractSliceOp::create(rewriter, loc, type, op.getInput(),
@@ -266,7 +276,7 @@ struct LowerSlice : OpRewritePattern<SliceOp> {
         AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext())};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, createEmpty(rewriter, loc, type, {}),
+        rewriter, loc, type, ValueRange{}, createEmptySized(rewriter, loc, type, inputDim),
         maps, iterators, [&](OpBuilder &b, Location l, ValueRange) {
           SmallVector<Value> indices;
           for (int64_t d = 0; d < rank; ++d) {
@@ -459,13 +469,147 @@ struct LowerGatherND : OpRewritePattern<GatherNDOp> {
   }
 };
 
+/// xf.pad with dynamic sizes or run-time pads. Constant mode crops the
+/// negative pads with tensor.extract_slice and pads the rest with
+/// tensor.pad, which never reads outside its source. Edge and reflect read
+/// input[clamp/reflect(i - low)] in a linalg.generic; an empty input (only
+/// valid with zero pads, which the importer checks) gives a zero result
+/// instead of a read from nothing. Every offset and size is clamped so that
+/// wrong run-time pads cannot address outside the input.
+Value lowerDynamicPad(PadOp op, OpBuilder &b) {
+  Location loc = op.getLoc();
+  Value input = op.getInput();
+  RankedTensorType type = op.getType();
+  auto inType = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  Type elt = type.getElementType();
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value zero = index(0);
+  SmallVector<Value> dims, lows, highs;
+  for (int64_t d = 0; d < rank; ++d) {
+    dims.push_back(inType.isDynamicDim(d)
+                       ? (Value)tensor::DimOp::create(b, loc, input, d)
+                       : index(inType.getDimSize(d)));
+    for (int64_t side = 0; side < 2; ++side) {
+      Value pad;
+      if (Value runtime = op.getRuntimePads()) {
+        Value raw = tensor::ExtractOp::create(
+            b, loc, runtime, ValueRange{index(side * rank + d)});
+        // Bounded so that sums of sizes cannot overflow.
+        pad = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+        pad = arith::MaxSIOp::create(b, loc, pad, index(-(int64_t(1) << 40)));
+        pad = arith::MinSIOp::create(b, loc, pad, index(int64_t(1) << 40));
+      } else {
+        pad = index(op.getPads()[side * rank + d]);
+      }
+      (side ? highs : lows).push_back(pad);
+    }
+  }
+  if (op.getMode() == PadMode::constant) {
+    Value value = op.getRuntimeValue()
+                      ? (Value)tensor::ExtractOp::create(b, loc, op.getRuntimeValue(),
+                                                         ValueRange{})
+                      : scalar(b, loc, elt, op.getValue().convertToDouble());
+    SmallVector<OpFoldResult> offsets, sizes, strides(rank, b.getIndexAttr(1)),
+        low, high;
+    for (int64_t d = 0; d < rank; ++d) {
+      Value cropLo = b.createOrFold<arith::MinSIOp>(
+          loc, b.createOrFold<arith::MaxSIOp>(
+                   loc, b.createOrFold<arith::SubIOp>(loc, zero, lows[d]), zero),
+          dims[d]);
+      Value cropHi = b.createOrFold<arith::MaxSIOp>(
+          loc, b.createOrFold<arith::SubIOp>(loc, zero, highs[d]), zero);
+      Value size = b.createOrFold<arith::MaxSIOp>(
+          loc,
+          b.createOrFold<arith::SubIOp>(
+              loc, b.createOrFold<arith::SubIOp>(loc, dims[d], cropLo), cropHi),
+          zero);
+      offsets.push_back(getAsOpFoldResult(cropLo));
+      sizes.push_back(getAsOpFoldResult(size));
+      low.push_back(getAsOpFoldResult(
+          b.createOrFold<arith::MaxSIOp>(loc, lows[d], zero)));
+      high.push_back(getAsOpFoldResult(
+          b.createOrFold<arith::MaxSIOp>(loc, highs[d], zero)));
+    }
+    Value cropped =
+        tensor::ExtractSliceOp::create(b, loc, input, offsets, sizes, strides);
+    Value padded = tensor::PadOp::create(b, loc, Type(), cropped, low, high,
+                                         value);
+    return b.createOrFold<tensor::CastOp>(loc, type, padded);
+  }
+  Value empty = createEmptySized(b, loc, type, [&](int64_t d) -> Value {
+    Value size = arith::AddIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, dims[d], lows[d]), highs[d]);
+    return arith::MaxSIOp::create(b, loc, size, zero);
+  });
+  auto buildGeneric = [&](OpBuilder &ob, Location l) -> Value {
+    return linalg::GenericOp::create(
+               ob, l, type, ValueRange{}, empty,
+               SmallVector<AffineMap>{
+                   AffineMap::getMultiDimIdentityMap(rank, ob.getContext())},
+               SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+               [&](OpBuilder &bb, Location bl, ValueRange) {
+                 SmallVector<Value> coords;
+                 Value z = arith::ConstantIndexOp::create(bb, bl, 0);
+                 for (int64_t d = 0; d < rank; ++d) {
+                   Value i = arith::SubIOp::create(
+                       bb, bl, linalg::IndexOp::create(bb, bl, d), lows[d]);
+                   Value last = arith::SubIOp::create(
+                       bb, bl, dims[d], arith::ConstantIndexOp::create(bb, bl, 1));
+                   if (op.getMode() == PadMode::reflect) {
+                     // Reflect once about each edge: -i, or 2*last - i.
+                     Value lo = arith::CmpIOp::create(
+                         bb, bl, arith::CmpIPredicate::slt, i, z);
+                     Value hi = arith::CmpIOp::create(
+                         bb, bl, arith::CmpIPredicate::sgt, i, last);
+                     Value neg = arith::SubIOp::create(bb, bl, z, i);
+                     Value over = arith::SubIOp::create(
+                         bb, bl, arith::AddIOp::create(bb, bl, last, last), i);
+                     i = arith::SelectOp::create(bb, bl, lo, neg, i);
+                     i = arith::SelectOp::create(bb, bl, hi, over, i);
+                   }
+                   i = arith::MinSIOp::create(bb, bl, i, last);
+                   i = arith::MaxSIOp::create(bb, bl, i, z);
+                   coords.push_back(i);
+                 }
+                 linalg::YieldOp::create(
+                     bb, bl,
+                     tensor::ExtractOp::create(bb, bl, input, coords).getResult());
+               })
+        .getResult(0);
+  };
+  if (inType.getNumElements() > 0)
+    return buildGeneric(b, loc);
+  Value isEmpty = arith::ConstantIntOp::create(b, loc, 0, 1);
+  for (Value dim : dims)
+    isEmpty = b.createOrFold<arith::OrIOp>(
+        loc, isEmpty,
+        b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, dim, zero));
+  auto ifOp = scf::IfOp::create(
+      b, loc, isEmpty,
+      [&](OpBuilder &ob, Location l) {
+        Value filled = linalg::FillOp::create(ob, l, scalar(ob, l, elt, 0.0), empty)
+                           .getResult(0);
+        scf::YieldOp::create(ob, l, filled);
+      },
+      [&](OpBuilder &ob, Location l) {
+        scf::YieldOp::create(ob, l, buildGeneric(ob, l));
+      });
+  return ifOp.getResult(0);
+}
+
 struct LowerPad : OpRewritePattern<PadOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(PadOp op, PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
     auto inType = cast<RankedTensorType>(op.getInput().getType());
-    if (!type.hasStaticShape() || !inType.hasStaticShape())
-      return op.emitError("pad with dynamic dimensions is not supported yet");
+    if (!type.hasStaticShape() || !inType.hasStaticShape() ||
+        op.getRuntimePads() || op.getRuntimeValue()) {
+      rewriter.replaceOp(op, lowerDynamicPad(op, rewriter));
+      return success();
+    }
     Location loc = op.getLoc();
     int64_t rank = type.getRank();
     ArrayRef<int64_t> pads = op.getPads();

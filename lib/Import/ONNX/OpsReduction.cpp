@@ -12,6 +12,8 @@
 
 #include "dialects/Xf/IR/XfShapes.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -31,7 +33,13 @@ ConvertFn reduceOp(ReduceKind kind) {
     if (axesInput) {
       // An empty run-time list is as good as a constant one.
       bool runTime = c.has(1) && !c.constant(1) &&
-                     c.type(1).getNumElements() != 0;
+                     (!c.type(1).hasStaticShape() ||
+                      c.type(1).getNumElements() != 0);
+      // Compiled for the declared output shape where there is one, else
+      // with the sizes computed at run time.
+      if (runTime && !c.failed() &&
+          (!c.declaredType(0) || !c.type(0).hasStaticShape()))
+        return reduceWithRunTimeAxes(c, kind, keep, noop);
       if (runTime)
         return c.failed() ? failure() : reduceAtRunTime(c, kind, keep);
       if (c.has(1) && c.constant(1)) {
@@ -151,9 +159,6 @@ LogicalResult convertHardmax(NodeContext &c) {
   }
   auto xType = cast<RankedTensorType>(x.getType());
   int64_t size = xType.getDimSize(along);
-  if (ShapedType::isDynamic(size))
-    return c.fail("the size of axis " + llvm::Twine(along) +
-                  " must be static");
   llvm::SmallVector<int64_t> idxShape(xType.getShape());
   idxShape[along] = 1;
   OpBuilder &b = c.b();
@@ -163,12 +168,18 @@ LogicalResult convertHardmax(NodeContext &c) {
       /*select_last_index=*/false);
   // Positions 0..size-1 along the axis, [size, 1, ..., 1].
   llvm::SmallVector<int64_t> iotaShape(xType.getRank() - along, 1);
-  iotaShape[0] = size;
-  std::vector<int64_t> iota(size);
-  for (int64_t i = 0; i < size; ++i)
-    iota[i] = i;
-  Value positions =
-      c.constant(ConstTensor::ofInts(dt::Int64, iotaShape, std::move(iota)));
+  Value positions;
+  if (ShapedType::isDynamic(size)) {
+    positions = runTimeIota(c, tensor::DimOp::create(b, c.loc(), x, along),
+                            xType.getRank() - along, 0);
+  } else {
+    iotaShape[0] = size;
+    std::vector<int64_t> iota(size);
+    for (int64_t i = 0; i < size; ++i)
+      iota[i] = i;
+    positions =
+        c.constant(ConstTensor::ofInts(dt::Int64, iotaShape, std::move(iota)));
+  }
   FailureOr<Value> hit = c.binary(BinaryKind::eq, idx, positions);
   if (failed(hit))
     return failure();

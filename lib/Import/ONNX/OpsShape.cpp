@@ -403,10 +403,22 @@ LogicalResult convertDropout(NodeContext &c) {
     return failure();
   if (c.outputUsed(1)) {
     // Inference keeps everything: the mask is all true (ones before opset 10).
-    if (!c.type(0).hasStaticShape())
-      return c.fail("the mask output needs a static shape");
     int32_t maskType = c.since() >= 10 ? dt::Bool : c.dtype(0);
-    c.setConst(1, ConstTensor::splatInt(maskType, c.shape(0), 1));
+    if (c.type(0).hasStaticShape()) {
+      c.setConst(1, ConstTensor::splatInt(maskType, c.shape(0), 1));
+    } else {
+      Type elt = c.since() >= 10 ? c.b().getI1Type() : c.elt(0);
+      Value one = c.b().createOrFold<tensor::ExtractOp>(
+          c.loc(), c.splat(elt, 1), ValueRange{});
+      IndexMath m(c);
+      llvm::SmallVector<Value> sizes;
+      for (int64_t d = 0; d < c.rank(0); ++d)
+        if (c.type(0).isDynamicDim(d))
+          sizes.push_back(m.dim(c.in(0), d));
+      c.set(1, tensor::SplatOp::create(
+                   c.b(), c.loc(), one, RankedTensorType::get(c.shape(0), elt),
+                   sizes));
+    }
   }
   return c.forward(0);
 }
@@ -911,6 +923,24 @@ LogicalResult convertSplit(NodeContext &c) {
   if (failed(a))
     return failure();
   std::optional<llvm::SmallVector<int64_t>> split;
+  llvm::ArrayRef<int64_t> in = c.shape(0);
+  int64_t dim = in[*a], outputs = c.numOutputs();
+  if (outputs == 0)
+    return c.fail("has no outputs");
+  // Run-time sizes without declared output shapes: sliced at run time.
+  bool runTimeSizes = c.since() >= 13 && c.has(1) && !c.constant(1);
+  bool declared = c.type(0).hasStaticShape();
+  for (int64_t i = 0; i < outputs; ++i)
+    declared &= c.declaredType(i).has_value();
+  if (runTimeSizes && !declared) {
+    if (c.rank(1) != 1)
+      return c.fail("the split sizes must be a vector");
+    IndexMath m(c);
+    m.check(m.eq(m.length(1), m.lit(outputs)),
+            "the split sizes must have one entry per output (" +
+                llvm::Twine(outputs) + ")");
+    return splitAtRunTime(c, *a, m.elements(1, outputs, 0));
+  }
   if (c.since() >= 13) {
     if (c.has(1)) {
       auto v = c.constant(1) ? c.constInts(1, "the split sizes")
@@ -924,13 +954,22 @@ LogicalResult convertSplit(NodeContext &c) {
   }
   if (c.failed())
     return failure();
-  llvm::ArrayRef<int64_t> in = c.shape(0);
-  int64_t dim = in[*a], outputs = c.numOutputs();
-  if (outputs == 0)
-    return c.fail("has no outputs");
+  if ((!split || split->empty()) && ShapedType::isDynamic(dim)) {
+    // Equal parts of a run-time size; from opset 18 the last may be
+    // smaller (num_outputs), before that they must be equal.
+    IndexMath m(c);
+    Value size = m.dim(c.in(0), *a), n = m.lit(outputs);
+    Value part = c.opset() >= 18 ? m.ceilDiv(size, n) : m.div(size, n);
+    if (c.opset() < 18)
+      m.check(m.eq(m.rem(size, n), m.lit(0)),
+              "the dimension must split evenly into " + llvm::Twine(outputs) +
+                  " outputs");
+    llvm::SmallVector<Value> sizes;
+    for (int64_t i = 0; i < outputs; ++i)
+      sizes.push_back(m.clamp(m.sub(size, m.mul(m.lit(i), part)), m.lit(0), part));
+    return splitAtRunTime(c, *a, sizes);
+  }
   if (!split || split->empty()) {
-    if (ShapedType::isDynamic(dim))
-      return c.fail("splitting a dynamic dimension needs explicit sizes");
     if (dim % outputs != 0)
       return c.fail("dimension " + llvm::Twine(dim) +
                     " does not split evenly into " + llvm::Twine(outputs) +
@@ -950,6 +989,13 @@ LogicalResult convertSplit(NodeContext &c) {
   if (!ShapedType::isDynamic(dim) && sum != dim)
     return c.fail("split sizes " + listStr(*split) + " do not add up to " +
                   llvm::Twine(dim));
+  if (!c.type(0).hasStaticShape() && !c.constant(0)) {
+    IndexMath m(c);
+    llvm::SmallVector<Value> sizes;
+    for (int64_t s : *split)
+      sizes.push_back(m.lit(s));
+    return splitAtRunTime(c, *a, sizes);
+  }
   const ConstTensor *t = c.constant(0);
   int64_t offset = 0;
   for (int64_t i = 0; i < outputs; ++i) {
@@ -1238,11 +1284,8 @@ LogicalResult convertPad(NodeContext &c) {
     if (padMode != xf::PadMode::constant) {
       if (lo < 0 || hi < 0)
         return c.fail("negative pads need mode 'constant'");
-      if ((lo || hi) && ShapedType::isDynamic(dim))
-        return c.fail("mode '" + mode + "' on a dynamic dimension is not "
-                      "supported");
       if (padMode == xf::PadMode::reflect && (lo || hi) &&
-          (lo >= dim || hi >= dim))
+          !ShapedType::isDynamic(dim) && (lo >= dim || hi >= dim))
         return c.fail("reflect pads must be smaller than the dimension (" +
                       llvm::Twine(dim) + ")");
       if (padMode == xf::PadMode::edge && (lo || hi) && dim == 0)
@@ -1260,6 +1303,8 @@ LogicalResult convertPad(NodeContext &c) {
   }
   if (nothing)
     return c.forward(0);
+  if (!c.type(0).hasStaticShape())
+    checkStaticPads(c, padMode, pads);
   Value x = c.in(0);
   auto type = RankedTensorType::get(out, c.elt(0));
   return c.done(xf::PadOp::create(c.b(), c.loc(), type, padMode, x, pads,

@@ -11,7 +11,9 @@
 #include "ShapeInputs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 
 #include <algorithm>
@@ -470,6 +472,10 @@ LogicalResult convertSliceAtRunTime(NodeContext &c) {
       firstRunTimeInput(c, 1, {"the starts", "the ends", "the axes", "the steps"});
   std::optional<llvm::SmallVector<int64_t>> spanned =
       c.declaredType(0) ? std::nullopt : spanShape(c);
+  // Without a declared static shape to compile for, the sizes are
+  // computed at run time.
+  if (!spanned && (!c.declaredType(0) || !c.type(0).hasStaticShape()))
+    return sliceWithRunTimeBounds(c);
   FailureOr<llvm::SmallVector<int64_t>> out =
       spanned ? FailureOr<llvm::SmallVector<int64_t>>(*spanned)
               : declaredShape(c, what, /*sameRank=*/true);
@@ -548,6 +554,8 @@ static void checkPadMode(ShapeMath &m, xf::PadMode mode, Value lo, Value hi,
 }
 
 LogicalResult convertPadAtRunTime(NodeContext &c, xf::PadMode mode) {
+  if (!c.declaredType(0) || !c.type(0).hasStaticShape())
+    return padWithRunTimePads(c, mode);
   StringRef what = firstRunTimeInput(c, 1, {"the pads", "the constant value"});
   FailureOr<llvm::SmallVector<int64_t>> out = declaredShape(c, what, /*sameRank=*/true);
   if (failed(out))
@@ -708,13 +716,400 @@ LogicalResult reduceAtRunTime(NodeContext &c, xf::ReduceKind kind,
   return m.ok() ? c.done(result) : failure();
 }
 
-Value runTimeIota(NodeContext &c, Value n) {
+//===----------------------------------------------------------------------===//
+// IndexMath and the converters that compute output sizes at run time
+//===----------------------------------------------------------------------===//
+
+Value IndexMath::lit(int64_t v) {
+  return arith::ConstantIndexOp::create(c_.b(), c_.loc(), v);
+}
+Value IndexMath::cmp(arith::CmpIPredicate pred, Value a, Value b) {
+  return fold<arith::CmpIOp>(pred, a, b);
+}
+Value IndexMath::not_(Value a) { return fold<arith::XOrIOp>(a, truth(true)); }
+Value IndexMath::truth(bool v) {
+  return arith::ConstantIntOp::create(c_.b(), c_.loc(), v, 1);
+}
+Value IndexMath::select(Value cond, Value a, Value b) {
+  return fold<arith::SelectOp>(cond, a, b);
+}
+
+Value IndexMath::dim(Value t, int64_t d) {
+  auto type = llvm::cast<RankedTensorType>(t.getType());
+  if (!type.isDynamicDim(d))
+    return lit(type.getDimSize(d));
+  return tensor::DimOp::create(c_.b(), c_.loc(), t, d);
+}
+
+Value IndexMath::length(unsigned i) { return dim(c_.in(i), 0); }
+
+llvm::SmallVector<Value> IndexMath::elements(unsigned i, int64_t n,
+                                             int64_t dflt) {
+  OpBuilder &b = c_.b();
+  Location loc = c_.loc();
+  Value v = c_.in(i);
+  if (!c_.elt(i).isInteger(64))
+    v = c_.cast(v, b.getI64Type());
+  int64_t len = c_.shape(i)[0];
+  Value runTimeLen = ShapedType::isDynamic(len) ? length(i) : Value();
+  llvm::SmallVector<Value> out;
+  for (int64_t j = 0; j < n; ++j) {
+    Value e;
+    if (!runTimeLen && j >= len) {
+      e = lit(dflt);
+    } else {
+      auto read = [&](OpBuilder &ob, Location l) -> Value {
+        Value at = arith::ConstantIndexOp::create(ob, l, j);
+        return ob.createOrFold<tensor::ExtractOp>(l, v, ValueRange{at});
+      };
+      if (runTimeLen) {
+        // Past the run-time length: the default, not a read.
+        auto ifOp = scf::IfOp::create(
+            b, loc, lt(lit(j), runTimeLen),
+            [&](OpBuilder &ob, Location l) { scf::YieldOp::create(ob, l, read(ob, l)); },
+            [&](OpBuilder &ob, Location l) {
+              scf::YieldOp::create(
+                  ob, l, arith::ConstantIntOp::create(ob, l, dflt, 64).getResult());
+            });
+        e = ifOp.getResult(0);
+      } else {
+        e = read(b, loc);
+      }
+      e = b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(), e);
+      e = clamp(e, lit(-(int64_t(1) << 62)), lit(int64_t(1) << 62));
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+void IndexMath::check(Value ok, const llvm::Twine &what) {
+  if (matchPattern(ok, m_One()))
+    return;
+  c_.check(tensor::FromElementsOp::create(
+               c_.b(), c_.loc(),
+               RankedTensorType::get({}, c_.b().getI1Type()), ValueRange{ok}),
+           what);
+}
+
+Value IndexMath::shapeOf(llvm::ArrayRef<Value> sizes) {
+  llvm::SmallVector<Value> elements;
+  for (Value s : sizes)
+    elements.push_back(c_.b().createOrFold<arith::IndexCastOp>(
+        c_.loc(), c_.b().getI64Type(), s));
+  return tensor::FromElementsOp::create(
+      c_.b(), c_.loc(),
+      RankedTensorType::get({static_cast<int64_t>(sizes.size())},
+                            c_.b().getI64Type()),
+      elements);
+}
+
+/// 0, 1, ..., n - 1 along `axis` of a tensor of `shape` whose only dynamic
+/// dimension is `axis` (of run-time size `n`).
+static Value generateIota(NodeContext &c, Value n, llvm::ArrayRef<int64_t> shape,
+                          int64_t axis) {
+  OpBuilder &b = c.b();
   return tensor::GenerateOp::create(
-      c.b(), c.loc(), RankedTensorType::get({ShapedType::kDynamic}, c.b().getI64Type()),
-      ValueRange{n}, [](OpBuilder &b, Location loc, ValueRange ivs) {
+      b, c.loc(), RankedTensorType::get(shape, b.getI64Type()), ValueRange{n},
+      [&](OpBuilder &ob, Location l, ValueRange indices) {
         tensor::YieldOp::create(
-            b, loc, arith::IndexCastOp::create(b, loc, b.getI64Type(), ivs[0]).getResult());
+            ob, l,
+            arith::IndexCastOp::create(ob, l, ob.getI64Type(), indices[axis])
+                .getResult());
       });
+}
+
+Value runTimeIota(NodeContext &c, Value n, int64_t rank, int64_t axis) {
+  llvm::SmallVector<int64_t> shape(rank, 1);
+  if (std::optional<int64_t> k = getConstantIntValue(n)) {
+    shape[axis] = *k;
+    ShapeMath m(c);
+    return m.iota(shape);
+  }
+  shape[axis] = ShapedType::kDynamic;
+  return generateIota(c, n, shape, axis);
+}
+
+Value runTimeIota(NodeContext &c, Value n) {
+  return generateIota(c, n, {ShapedType::kDynamic}, 0);
+}
+
+/// Fails unless input `i` is an integer vector; `what` names it.
+static LogicalResult intVector(NodeContext &c, unsigned i,
+                               const llvm::Twine &what) {
+  if (c.rank(i) != 1 || !isa<IntegerType>(c.elt(i)) || c.elt(i).isInteger(1))
+    return c.fail(what + " must be an integer vector");
+  return success();
+}
+
+/// The first `rank` entries of the run-time axes input `i` (`k` entries,
+/// at most `rank`), normalized to [0, rank); `valid[j]` tells that entry j
+/// exists. Checks at run time that the entries are in range and name no
+/// axis twice.
+static llvm::SmallVector<Value> runTimeAxes(NodeContext &c, IndexMath &m,
+                                            unsigned i, int64_t rank,
+                                            llvm::ArrayRef<Value> valid) {
+  llvm::SmallVector<Value> axes = m.elements(i, rank, 0);
+  Value inRange = m.truth(true), once = m.truth(true);
+  for (int64_t j = 0; j < rank; ++j) {
+    Value a = axes[j];
+    inRange = m.and_(inRange, m.or_(m.not_(valid[j]),
+                                    m.and_(m.le(m.lit(-rank), a),
+                                           m.lt(a, m.lit(rank)))));
+    axes[j] = m.wrapNegative(a, m.lit(rank));
+    for (int64_t j2 = 0; j2 < j; ++j2)
+      once = m.and_(once, m.not_(m.and_(valid[j], m.eq(axes[j], axes[j2]))));
+  }
+  m.check(inRange, "the axes must be in [" + llvm::Twine(-rank) + ", " +
+                       llvm::Twine(rank) + ")");
+  m.check(once, "the axes must not name an axis twice");
+  return axes;
+}
+
+LogicalResult sliceWithRunTimeBounds(NodeContext &c) {
+  int64_t rank = c.rank(0);
+  if (!c.has(1) || !c.has(2))
+    return c.fail("the starts and ends are required");
+  for (unsigned i = 1; i <= 4; ++i)
+    if (c.has(i) && failed(intVector(c, i, "the starts, ends, axes and steps")))
+      return failure();
+  IndexMath m(c);
+  Value k = m.length(1);
+  // Each entry slices another axis: there are at most `rank`.
+  Value lengths = m.le(k, m.lit(rank));
+  for (unsigned i = 2; i <= 4; ++i)
+    if (c.has(i))
+      lengths = m.and_(lengths, m.eq(m.length(i), k));
+  m.check(lengths, "the starts, ends, axes and steps must have one length, "
+                   "at most the rank " + llvm::Twine(rank));
+  llvm::SmallVector<Value> valid;
+  for (int64_t j = 0; j < rank; ++j)
+    valid.push_back(m.lt(m.lit(j), k));
+  llvm::SmallVector<Value> starts = m.elements(1, rank, 0),
+                           ends = m.elements(2, rank, 0);
+  llvm::SmallVector<Value> axes, steps;
+  if (c.has(3)) {
+    axes = runTimeAxes(c, m, 3, rank, valid);
+  } else {
+    for (int64_t j = 0; j < rank; ++j)
+      axes.push_back(m.lit(j));
+  }
+  if (c.has(4)) {
+    steps = m.elements(4, rank, 1);
+    Value nonZero = m.truth(true);
+    for (int64_t j = 0; j < rank; ++j)
+      nonZero = m.and_(nonZero, m.or_(m.not_(valid[j]),
+                                      m.not_(m.eq(steps[j], m.lit(0)))));
+    m.check(nonZero, "the steps must not be 0");
+  } else {
+    steps.assign(rank, m.lit(1));
+  }
+  Value x = c.in(0);
+  llvm::SmallVector<Value> offsets, sizes, strides;
+  for (int64_t d = 0; d < rank; ++d) {
+    Value dim = m.dim(x, d);
+    Value start = m.lit(0), end = dim, step = m.lit(1);
+    for (int64_t j = 0; j < rank; ++j) {
+      Value hit = m.and_(valid[j], m.eq(axes[j], m.lit(d)));
+      start = m.select(hit, starts[j], start);
+      end = m.select(hit, ends[j], end);
+      step = m.select(hit, steps[j], step);
+    }
+    // A step beyond the dimension takes at most one element either way.
+    step = m.clamp(step, m.lit(-kMaxDim), m.lit(kMaxDim));
+    step = m.select(m.eq(step, m.lit(0)), m.lit(1), step);
+    Value forward = m.lt(m.lit(0), step);
+    Value stride = m.select(forward, step, m.sub(m.lit(0), step));
+    // ONNX clamping: negative values count from the end, then clamp to
+    // [0, dim] (step > 0) or [-1, dim - 1] (step < 0).
+    Value lo = m.select(forward, m.lit(0), m.lit(-1));
+    Value hi = m.select(forward, dim, m.sub(dim, m.lit(1)));
+    start = m.clamp(m.wrapNegative(start, dim), lo, hi);
+    end = m.clamp(m.wrapNegative(end, dim), lo, hi);
+    Value span = m.select(forward, m.sub(end, start), m.sub(start, end));
+    Value size = m.ceilDiv(m.max(span, m.lit(0)), stride);
+    offsets.push_back(m.select(m.lt(m.lit(0), size), start, m.lit(0)));
+    sizes.push_back(size);
+    strides.push_back(step);
+  }
+  return c.done(tensor::ExtractSliceOp::create(
+      c.b(), c.loc(), x, getAsOpFoldResult(offsets), getAsOpFoldResult(sizes),
+      getAsOpFoldResult(strides)));
+}
+
+/// Run-time conditions on pads that are valid in `mode`: constant pads
+/// may crop (but not below zero), reflect pads are in [0, dim - 1], edge
+/// pads are >= 0 and do not repeat an empty dimension.
+static void checkRunTimePads(IndexMath &m, xf::PadMode mode, Value dim,
+                             Value lo, Value hi, Value &ok) {
+  Value zero = m.lit(0);
+  Value unpadded = m.and_(m.eq(lo, zero), m.eq(hi, zero));
+  Value nonNegative = m.and_(m.le(zero, lo), m.le(zero, hi));
+  Value valid;
+  if (mode == xf::PadMode::constant)
+    valid = m.le(zero, m.add(m.add(dim, m.min(lo, zero)), m.min(hi, zero)));
+  else if (mode == xf::PadMode::reflect)
+    valid = m.or_(unpadded, m.and_(nonNegative, m.and_(m.lt(lo, dim),
+                                                       m.lt(hi, dim))));
+  else
+    valid = m.or_(unpadded, m.and_(nonNegative, m.lt(zero, dim)));
+  ok = m.and_(ok, valid);
+}
+
+static const char *padRule(xf::PadMode mode) {
+  switch (mode) {
+  case xf::PadMode::constant:
+    return "the pads must not crop a dimension below zero";
+  case xf::PadMode::reflect:
+    return "reflect pads must be in [0, dimension - 1]";
+  default:
+    return "edge pads must not be negative or pad an empty dimension";
+  }
+}
+
+void checkStaticPads(NodeContext &c, xf::PadMode mode,
+                     llvm::ArrayRef<int64_t> pads) {
+  IndexMath m(c);
+  int64_t rank = c.rank(0);
+  Value ok = m.truth(true);
+  for (int64_t d = 0; d < rank; ++d)
+    if (c.type(0).isDynamicDim(d))
+      checkRunTimePads(m, mode, m.dim(c.in(0), d), m.lit(pads[d]),
+                       m.lit(pads[rank + d]), ok);
+  m.check(ok, padRule(mode));
+}
+
+LogicalResult padWithRunTimePads(NodeContext &c, xf::PadMode mode) {
+  int64_t rank = c.rank(0);
+  if (failed(intVector(c, 1, "the pads")))
+    return failure();
+  if (c.has(2) && (c.rank(2) > 1 || c.elt(2) != c.elt(0) ||
+                   (c.rank(2) == 1 && c.shape(2)[0] != 1)))
+    return c.fail("the constant value must be one element of the input's type");
+  IndexMath m(c);
+  m.check(m.eq(m.length(1), m.lit(2 * rank)),
+          "the pads must have 2 * rank = " + llvm::Twine(2 * rank) + " entries");
+  llvm::SmallVector<Value> pads = m.elements(1, 2 * rank, 0);
+  Value ok = m.truth(true);
+  for (int64_t d = 0; d < rank; ++d)
+    checkRunTimePads(m, mode, m.dim(c.in(0), d), pads[d], pads[rank + d], ok);
+  m.check(ok, padRule(mode));
+  Value value = c.has(2) ? c.reshape(c.in(2), {}) : Value();
+  auto type = RankedTensorType::get(
+      llvm::SmallVector<int64_t>(rank, ShapedType::kDynamic), c.elt(0));
+  return c.done(xf::PadOp::create(c.b(), c.loc(), type, mode, c.in(0),
+                                  llvm::ArrayRef<int64_t>{}, llvm::APFloat(0.0),
+                                  m.shapeOf(pads), value));
+}
+
+LogicalResult splitAtRunTime(NodeContext &c, int64_t axis,
+                             llvm::ArrayRef<Value> sizes) {
+  IndexMath m(c);
+  Value x = c.in(0);
+  int64_t rank = c.rank(0);
+  Value dim = m.dim(x, axis);
+  Value total = m.lit(0), nonNegative = m.truth(true);
+  llvm::SmallVector<OpFoldResult> offsets(rank, c.b().getIndexAttr(0)),
+      extents, strides(rank, c.b().getIndexAttr(1));
+  for (int64_t d = 0; d < rank; ++d)
+    extents.push_back(getAsOpFoldResult(m.dim(x, d)));
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    // Clamped so that wrong sizes still slice inside the input.
+    Value offset = m.min(total, dim);
+    Value size = m.clamp(sizes[i], m.lit(0), m.sub(dim, offset));
+    nonNegative = m.and_(nonNegative, m.le(m.lit(0), sizes[i]));
+    total = m.add(total, m.max(sizes[i], m.lit(0)));
+    if (!c.outputUsed(i))
+      continue;
+    offsets[axis] = getAsOpFoldResult(offset);
+    extents[axis] = getAsOpFoldResult(size);
+    c.set(i, tensor::ExtractSliceOp::create(c.b(), c.loc(), x, offsets,
+                                            extents, strides));
+  }
+  m.check(m.and_(nonNegative, m.eq(total, dim)),
+          "the split sizes must not be negative and must add up to the "
+          "dimension");
+  return success();
+}
+
+LogicalResult reduceWithRunTimeAxes(NodeContext &c, xf::ReduceKind kind,
+                                    bool keepDims, bool noopWithEmptyAxes) {
+  using xf::ReduceKind;
+  // One axis at a time: kinds where reducing axis by axis gives the result.
+  if (kind != ReduceKind::sum && kind != ReduceKind::mean &&
+      kind != ReduceKind::max && kind != ReduceKind::min &&
+      kind != ReduceKind::prod)
+    return c.fail("run-time axes need a declared static output shape for "
+                  "this reduction");
+  if (failed(intVector(c, 1, "the axes")))
+    return failure();
+  int64_t rank = c.rank(0);
+  std::optional<int64_t> outRank =
+      keepDims ? std::optional<int64_t>(rank) : c.declaredRank(0);
+  if (!outRank)
+    return c.fail("with run-time axes and keepdims=0 the model must declare "
+                  "the output's rank");
+  IndexMath m(c);
+  Value k = m.length(1);
+  m.check(m.le(k, m.lit(rank)),
+          "the axes must have at most rank = " + llvm::Twine(rank) + " entries");
+  llvm::SmallVector<Value> valid;
+  for (int64_t j = 0; j < rank; ++j)
+    valid.push_back(m.lt(m.lit(j), k));
+  llvm::SmallVector<Value> axes = runTimeAxes(c, m, 1, rank, valid);
+  // No axes: all of them, unless noop_with_empty_axes.
+  Value all = noopWithEmptyAxes ? m.truth(false) : m.eq(k, m.lit(0));
+  OpBuilder &b = c.b();
+  Location loc = c.loc();
+  Value x = c.in(0);
+  llvm::SmallVector<Value> reduced, dims;
+  for (int64_t d = 0; d < rank; ++d) {
+    Value r = all;
+    for (int64_t j = 0; j < rank; ++j)
+      r = m.or_(r, m.and_(valid[j], m.eq(axes[j], m.lit(d))));
+    reduced.push_back(r);
+    dims.push_back(m.dim(x, d));
+  }
+  // Each axis is reduced (kept as size 1) or not as the run-time axes say;
+  // a reduction per axis, each on the data the ones before left.
+  for (int64_t d = 0; d < rank; ++d) {
+    auto xType = llvm::cast<RankedTensorType>(x.getType());
+    if (xType.getDimSize(d) == 1)
+      continue;
+    llvm::SmallVector<int64_t> shape(xType.getShape());
+    shape[d] = ShapedType::kDynamic;
+    auto type = RankedTensorType::get(shape, xType.getElementType());
+    auto ifOp = scf::IfOp::create(b, loc, TypeRange{type}, reduced[d],
+                                  /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      Value r = c.reduce(kind, x, {d}, /*keepDims=*/true);
+      scf::YieldOp::create(b, loc, b.createOrFold<tensor::CastOp>(loc, type, r));
+      b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      scf::YieldOp::create(b, loc, b.createOrFold<tensor::CastOp>(loc, type, x));
+    }
+    x = ifOp.getResult(0);
+  }
+  if (keepDims)
+    return c.done(x);
+  // Drop the reduced axes: output dimension j is the j-th kept one. When
+  // the axes do not leave the declared rank (reported), the view is empty.
+  llvm::SmallVector<Value> out(*outRank, m.lit(0));
+  Value kept = m.lit(0);
+  for (int64_t d = 0; d < rank; ++d) {
+    Value keep = m.not_(reduced[d]);
+    for (int64_t j = 0; j < *outRank; ++j)
+      out[j] = m.select(m.and_(keep, m.eq(kept, m.lit(j))), dims[d], out[j]);
+    kept = m.add(kept, m.select(keep, m.lit(1), m.lit(0)));
+  }
+  Value ok = m.eq(kept, m.lit(*outRank));
+  m.check(ok, "the axes must leave the declared rank " + llvm::Twine(*outRank));
+  for (Value &size : out)
+    size = m.select(ok, size, m.lit(0));
+  auto type = RankedTensorType::get(
+      llvm::SmallVector<int64_t>(*outRank, ShapedType::kDynamic), c.elt(0));
+  return c.done(tensor::ReshapeOp::create(b, loc, type, x, m.shapeOf(out)));
 }
 
 } // namespace xfc::onnx_import

@@ -19,6 +19,8 @@
 
 #include "NodeContext.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 namespace xfc::onnx_import {
 
 /// Integer arithmetic on shape-like run-time values, built as xf ops at the
@@ -165,6 +167,93 @@ mlir::LogicalResult cosineWindowAtRunTime(NodeContext &c, mlir::Type elt,
 /// 0, 1, ..., n - 1 as a tensor<?xi64> whose size `n` (an index) is only
 /// known at run time (tensor.generate).
 mlir::Value runTimeIota(NodeContext &c, mlir::Value n);
+
+/// Index arithmetic at the node, for sizes and offsets that are only known
+/// at run time and no declared shape fixes (the dynamic-shape paths, which
+/// build tensor.extract_slice and friends with run-time operands). Values
+/// are `index` scalars; constants fold.
+class IndexMath {
+public:
+  explicit IndexMath(NodeContext &c) : c_(c) {}
+
+  mlir::Value lit(int64_t v);
+  mlir::Value add(mlir::Value a, mlir::Value b) { return fold<mlir::arith::AddIOp>(a, b); }
+  mlir::Value sub(mlir::Value a, mlir::Value b) { return fold<mlir::arith::SubIOp>(a, b); }
+  mlir::Value mul(mlir::Value a, mlir::Value b) { return fold<mlir::arith::MulIOp>(a, b); }
+  /// a / b for a >= 0, b >= 1, rounded down or up.
+  mlir::Value div(mlir::Value a, mlir::Value b) { return fold<mlir::arith::DivSIOp>(a, b); }
+  mlir::Value ceilDiv(mlir::Value a, mlir::Value b) {
+    return fold<mlir::arith::CeilDivSIOp>(a, b);
+  }
+  mlir::Value rem(mlir::Value a, mlir::Value b) { return fold<mlir::arith::RemSIOp>(a, b); }
+  mlir::Value min(mlir::Value a, mlir::Value b) { return fold<mlir::arith::MinSIOp>(a, b); }
+  mlir::Value max(mlir::Value a, mlir::Value b) { return fold<mlir::arith::MaxSIOp>(a, b); }
+  mlir::Value clamp(mlir::Value x, mlir::Value lo, mlir::Value hi) {
+    return min(max(x, lo), hi);
+  }
+  mlir::Value cmp(mlir::arith::CmpIPredicate pred, mlir::Value a, mlir::Value b);
+  mlir::Value eq(mlir::Value a, mlir::Value b) {
+    return cmp(mlir::arith::CmpIPredicate::eq, a, b);
+  }
+  mlir::Value lt(mlir::Value a, mlir::Value b) {
+    return cmp(mlir::arith::CmpIPredicate::slt, a, b);
+  }
+  mlir::Value le(mlir::Value a, mlir::Value b) {
+    return cmp(mlir::arith::CmpIPredicate::sle, a, b);
+  }
+  mlir::Value and_(mlir::Value a, mlir::Value b) { return fold<mlir::arith::AndIOp>(a, b); }
+  mlir::Value or_(mlir::Value a, mlir::Value b) { return fold<mlir::arith::OrIOp>(a, b); }
+  mlir::Value not_(mlir::Value a);
+  mlir::Value truth(bool v);
+  mlir::Value select(mlir::Value cond, mlir::Value a, mlir::Value b);
+  /// x < 0 ? x + n : x.
+  mlir::Value wrapNegative(mlir::Value x, mlir::Value n) {
+    return select(lt(x, lit(0)), add(x, n), x);
+  }
+  /// Dimension `d` of `t`: tensor.dim, or a constant when static.
+  mlir::Value dim(mlir::Value t, int64_t d);
+  /// The length of the vector input `i`.
+  mlir::Value length(unsigned i);
+  /// The first `n` elements of the integer vector input `i` as index
+  /// values (bounded to +-2^62, so that sums of a few stay in range); those
+  /// past its run-time length read `dflt`, so nothing is read outside it.
+  llvm::SmallVector<mlir::Value> elements(unsigned i, int64_t n, int64_t dflt);
+  /// The i1 `ok` as a 0-D tensor for c.check.
+  void check(mlir::Value ok, const llvm::Twine &what);
+  /// `sizes` as an i64 vector (a shape operand).
+  mlir::Value shapeOf(llvm::ArrayRef<mlir::Value> sizes);
+
+private:
+  /// An arith op at the node, folded when its operands are constants.
+  template <typename Op, typename... Args> mlir::Value fold(Args... args) {
+    return c_.b().createOrFold<Op>(c_.loc(), args...);
+  }
+
+  NodeContext &c_;
+};
+
+/// Converters for nodes whose shape-like inputs are run-time values and
+/// whose output sizes are computed at run time (no declared static shape
+/// is needed; see IndexMath).
+mlir::LogicalResult sliceWithRunTimeBounds(NodeContext &c);
+/// Pad with pads (and constant value) that are run-time values.
+mlir::LogicalResult padWithRunTimePads(NodeContext &c, xf::PadMode mode);
+/// Checks at run time that the constant `pads` suit `mode` on the dynamic
+/// dimensions of input 0 (see padWithRunTimePads).
+void checkStaticPads(NodeContext &c, xf::PadMode mode,
+                     llvm::ArrayRef<int64_t> pads);
+/// Split of input 0 along `axis` into the outputs with the run-time
+/// `sizes` (index values); checks that they add up to the dimension.
+mlir::LogicalResult splitAtRunTime(NodeContext &c, int64_t axis,
+                                   llvm::ArrayRef<mlir::Value> sizes);
+/// A reduction whose run-time axes (input 1) decide the output sizes;
+/// keepDims=false needs the declared output rank.
+mlir::LogicalResult reduceWithRunTimeAxes(NodeContext &c, xf::ReduceKind kind,
+                                          bool keepDims, bool noopWithEmptyAxes);
+/// 0, 1, ..., n - 1 (i64) along dimension `axis` of a tensor of `rank`
+/// whose other dimensions are 1; `n` is an index value.
+mlir::Value runTimeIota(NodeContext &c, mlir::Value n, int64_t rank,
+                        int64_t axis);
 
 /// Converters for nodes whose shape-like inputs are run-time values.
 mlir::LogicalResult convertSliceAtRunTime(NodeContext &c);

@@ -879,3 +879,11 @@ func.func @iota_axis(%s: tensor<2xi64>) {
   %0 = xf.iota %s {axis = 2 : i64} : tensor<2xi64> -> tensor<?x?xf32>
   return
 }
+
+// -----
+
+func.func @pad_runtime_pads_length(%x: tensor<?x3xf32>, %p: tensor<2xi64>) -> tensor<?x?xf32> {
+  // expected-error @+1 {{runtime_pads must be a vector of 2 * rank entries, and pads then empty}}
+  %0 = xf.pad edge %x pads %p : tensor<2xi64> {pads = array<i64>, value = 0.0 : f64} : tensor<?x3xf32> -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}

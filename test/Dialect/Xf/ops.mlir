@@ -211,3 +211,14 @@ func.func @runtime_sizes(%x: tensor<?x1xf32>, %s: tensor<3xi64>) -> (tensor<?x?x
   %1 = xf.iota %s {axis = 2 : i64} : tensor<3xi64> -> tensor<?x?x?xi64>
   return %0, %1 : tensor<?x?x?xf32>, tensor<?x?x?xi64>
 }
+
+// -----
+
+// CHECK-LABEL: func @pad_runtime
+func.func @pad_runtime(%x: tensor<?x3xf32>, %p: tensor<4xi64>, %v: tensor<f32>) -> (tensor<?x?xf32>, tensor<?x?xf32>) {
+  // CHECK: xf.pad edge %{{.*}} pads %{{.*}} : tensor<4xi64> {pads = array<i64>, value = 0.000000e+00 : f64} : tensor<?x3xf32> -> tensor<?x?xf32>
+  %0 = xf.pad edge %x pads %p : tensor<4xi64> {pads = array<i64>, value = 0.0 : f64} : tensor<?x3xf32> -> tensor<?x?xf32>
+  // CHECK: xf.pad constant %{{.*}} pads %{{.*}} : tensor<4xi64> value %{{.*}} : tensor<f32>
+  %1 = xf.pad constant %x pads %p : tensor<4xi64> value %v : tensor<f32> {pads = array<i64>, value = 0.0 : f64} : tensor<?x3xf32> -> tensor<?x?xf32>
+  return %0, %1 : tensor<?x?xf32>, tensor<?x?xf32>
+}
