@@ -336,12 +336,13 @@ Value broadcastAtRunTime(OpBuilder &b, Location loc, RankedTensorType type,
           });
           // Index i of a dimension whose size is 1 or the result's reads
           // min(i, size - 1).
-          SmallVector<Value> last;
-          for (int64_t sd = 0; sd < st.getRank(); ++sd)
-            last.push_back(arith::SubIOp::create(
-                eb, l, dimSize(eb, l, source, sd),
-                arith::ConstantIndexOp::create(eb, l, 1)));
           int64_t r = st.getRank();
+          SmallVector<Value> last(r);
+          for (int64_t sd = 0; sd < r; ++sd)
+            if (runTime[sd + rank - r] && st.isDynamicDim(sd))
+              last[sd] = arith::SubIOp::create(
+                  eb, l, tensor::DimOp::create(eb, l, source, sd),
+                  arith::ConstantIndexOp::create(eb, l, 1));
           auto copy = linalg::GenericOp::create(
               eb, l, TypeRange{wideType}, ValueRange{}, ValueRange{init},
               ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(r, eb.getContext())},
@@ -350,10 +351,8 @@ Value broadcastAtRunTime(OpBuilder &b, Location loc, RankedTensorType type,
                 SmallVector<Value> idx;
                 for (int64_t sd = 0; sd < r; ++sd) {
                   Value i = linalg::IndexOp::create(nb, nl, sd);
-                  int64_t d = sd + rank - r;
-                  idx.push_back(runTime[d] && st.isDynamicDim(sd)
-                                    ? (Value)arith::MinUIOp::create(nb, nl, i, last[sd])
-                                    : i);
+                  idx.push_back(last[sd] ? (Value)arith::MinUIOp::create(nb, nl, i, last[sd])
+                                         : i);
                 }
                 linalg::YieldOp::create(
                     nb, nl, tensor::ExtractOp::create(nb, nl, source, idx).getResult());
