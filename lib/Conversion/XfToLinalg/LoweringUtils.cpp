@@ -176,6 +176,8 @@ private:
           return *o;
       return {v, d};
     }
+    if (auto transpose = dyn_cast<xf::TransposeOp>(op))
+      return get(transpose.getInput(), transpose.getPerm()[d], depth);
     if (auto castOp = dyn_cast<tensor::CastOp>(op))
       if (auto o = aligned(castOp.getSource()))
         return *o;

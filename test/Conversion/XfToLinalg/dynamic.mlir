@@ -44,6 +44,19 @@ func.func @add_same_origin(%a: tensor<?x8xf32>) -> tensor<?x8xf32> {
 
 // -----
 
+// Also through transposes (and the contraction rows of xf.matmul/linear).
+// CHECK-LABEL: func @add_transposed_back
+// CHECK-NOT: scf.if {{.*}} -> (tensor
+// CHECK: linalg.generic {{.*}} ins(%arg0, %{{.*}} : tensor<?x?xf32>, tensor<?x?xf32>)
+func.func @add_transposed_back(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %t = xf.transpose %a {perm = array<i64: 1, 0>} : tensor<?x?xf32> -> tensor<?x?xf32>
+  %u = xf.transpose %t {perm = array<i64: 1, 0>} : tensor<?x?xf32> -> tensor<?x?xf32>
+  %0 = xf.binary add %a, %u : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
 // A dynamic size against a static one: the result keeps the static size;
 // the dynamic operand is 1 or that.
 // CHECK-LABEL: func @add_static_other
