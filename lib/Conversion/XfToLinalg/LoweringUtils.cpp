@@ -176,6 +176,34 @@ private:
           return *o;
       return {v, d};
     }
+    if (auto reshapeOp = dyn_cast<xf::ReshapeOp>(op))
+      if (auto o = throughReshape(reshapeOp.getInput(), type, d, depth))
+        return *o;
+    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+      if (auto o = throughReshape(collapse.getSrc(), type, d, depth))
+        return *o;
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+      if (auto size = dyn_cast<Value>(expand.getMixedOutputShape()[d]))
+        if (auto dim = size.getDefiningOp<tensor::DimOp>())
+          if (std::optional<int64_t> index = dim.getConstantIndex())
+            return get(dim.getSource(), *index, depth);
+      if (auto o = throughReshape(expand.getSrc(), type, d, depth))
+        return *o;
+    }
+    // Lookups: the result's leading dimensions are the indices'.
+    if (auto embedding = dyn_cast<xf::EmbeddingOp>(op))
+      if (d + 1 < type.getRank())
+        return get(embedding.getIndices(), d, depth);
+    if (auto gather = dyn_cast<xf::GatherOp>(op); gather && gather.getAxis() >= 0) {
+      int64_t axis = gather.getAxis();
+      int64_t indicesRank =
+          cast<RankedTensorType>(gather.getIndices().getType()).getRank();
+      if (d < axis)
+        return get(gather.getData(), d, depth);
+      if (d < axis + indicesRank)
+        return get(gather.getIndices(), d - axis, depth);
+      return get(gather.getData(), d - indicesRank + 1, depth);
+    }
     if (auto transpose = dyn_cast<xf::TransposeOp>(op))
       return get(transpose.getInput(), transpose.getPerm()[d], depth);
     if (auto castOp = dyn_cast<tensor::CastOp>(op))
@@ -192,6 +220,42 @@ private:
         if (std::optional<int64_t> index = dim.getConstantIndex())
           return get(dim.getSource(), *index, depth);
     return {v, d};
+  }
+
+  /// Dimension d of a reshape of `input` to `type` (as `reshape` lowers it:
+  /// collapse or expand along getReassociationIndicesForCollapse) when its
+  /// group holds one dynamic dimension and otherwise sizes of 1: the size
+  /// passes through unchanged.
+  std::optional<DimRef> throughReshape(Value input, RankedTensorType type,
+                                       int64_t d, unsigned depth) {
+    auto inType = cast<RankedTensorType>(input.getType());
+    if (inType.getShape() == type.getShape())
+      return get(input, d, depth);
+    bool collapse = type.getRank() < inType.getRank();
+    RankedTensorType wide = collapse ? inType : type;
+    RankedTensorType narrow = collapse ? type : inType;
+    auto groups = getReassociationIndicesForCollapse(wide.getShape(),
+                                                     narrow.getShape());
+    if (!groups)
+      return std::nullopt;
+    for (auto [g, group] : llvm::enumerate(*groups)) {
+      if (collapse ? (int64_t)g != d : !llvm::is_contained(group, d))
+        continue;
+      std::optional<int64_t> only;
+      for (int64_t w : group) {
+        if (wide.isDynamicDim(w)) {
+          if (only)
+            return std::nullopt;
+          only = w;
+        } else if (wide.getDimSize(w) != 1) {
+          return std::nullopt;
+        }
+      }
+      if (!only)
+        return std::nullopt;
+      return collapse ? get(input, *only, depth) : get(input, g, depth);
+    }
+    return std::nullopt;
   }
 
   /// Function inputs whose dimensions the model names alike are checked
