@@ -57,6 +57,23 @@ func.func @add_transposed_back(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
 
 // -----
 
+// Through reshapes that keep a dimension and a row lookup (a transformer's
+// residual add after splitting heads and merging them back).
+// CHECK-LABEL: func @add_after_heads
+// CHECK-NOT: scf.if {{.*}} -> (tensor
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<?x?x64xf32>, tensor<?x?x64xf32>)
+func.func @add_after_heads(%ids: tensor<?x?xi64>, %table: tensor<100x64xf32>) -> tensor<?x?x64xf32> {
+  %e = xf.embedding %table, %ids : tensor<100x64xf32>, tensor<?x?xi64> -> tensor<?x?x64xf32>
+  %h = xf.reshape %e : tensor<?x?x64xf32> -> tensor<?x?x4x16xf32>
+  %t = xf.transpose %h {perm = array<i64: 0, 2, 1, 3>} : tensor<?x?x4x16xf32> -> tensor<?x4x?x16xf32>
+  %b = xf.transpose %t {perm = array<i64: 0, 2, 1, 3>} : tensor<?x4x?x16xf32> -> tensor<?x?x4x16xf32>
+  %m = xf.reshape %b : tensor<?x?x4x16xf32> -> tensor<?x?x64xf32>
+  %0 = xf.binary add %e, %m : tensor<?x?x64xf32>, tensor<?x?x64xf32> -> tensor<?x?x64xf32>
+  return %0 : tensor<?x?x64xf32>
+}
+
+// -----
+
 // A dynamic size against a static one: the result keeps the static size;
 // the dynamic operand is 1 or that.
 // CHECK-LABEL: func @add_static_other
