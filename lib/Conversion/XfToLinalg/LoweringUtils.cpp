@@ -2,8 +2,12 @@
 
 #include "LoweringUtils.h"
 
+#include "dialects/Xf/IR/XfDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "llvm/ADT/STLExtras.h"
@@ -99,6 +103,340 @@ void checkBroadcastSizes(OpBuilder &b, Location loc, RankedTensorType type,
   }
 }
 
+namespace {
+/// A dimension of a tensor value.
+using DimRef = std::pair<Value, int64_t>;
+
+/// Finds, for dynamic dimensions, the earliest dimension they provably
+/// equal (the same graph input dimension through elementwise ops, matrix
+/// rows, tensor.empty sizes read with tensor.dim, ...). Dimensions with the
+/// same origin need no run-time broadcasting. Cached per query and bounded
+/// in depth: an unknown origin only costs the general path.
+class DimOrigins {
+public:
+  DimRef get(Value v, int64_t d, unsigned depth = 0) {
+    auto [it, inserted] = cache.try_emplace({v, d}, DimRef{v, d});
+    if (!inserted || depth > 512)
+      return it->second;
+    DimRef origin = trace(v, d, depth + 1);
+    cache[{v, d}] = origin;
+    return origin;
+  }
+
+private:
+  DimRef trace(Value v, int64_t d, unsigned depth) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type || d >= type.getRank() || !type.isDynamicDim(d))
+      return {v, d};
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return namedArgument(arg, d);
+    Operation *op = v.getDefiningOp();
+    // The result dimension of `source` aligned with d, when dynamic.
+    auto aligned = [&](Value source) -> std::optional<DimRef> {
+      auto st = dyn_cast<RankedTensorType>(source.getType());
+      int64_t sd = st ? d - (type.getRank() - st.getRank()) : -1;
+      if (sd < 0 || !st.isDynamicDim(sd))
+        return std::nullopt;
+      return get(source, sd, depth);
+    };
+    // Elementwise xf ops: one origin shared by all operands that do not
+    // broadcast there (a binary op whose operands differ is its own origin).
+    if (isa<xf::UnaryOp, xf::BinaryOp, xf::SelectOp, xf::CastOp, xf::ClampOp,
+            xf::GeluOp, xf::SoftmaxOp, xf::LayerNormOp, xf::RmsNormOp>(op)) {
+      std::optional<DimRef> common;
+      for (Value operand : op->getOperands()) {
+        auto st = dyn_cast<RankedTensorType>(operand.getType());
+        int64_t sd = st ? d - (type.getRank() - st.getRank()) : -1;
+        if (sd < 0 || st.getDimSize(sd) == 1)
+          continue;
+        std::optional<DimRef> o = aligned(operand);
+        if (!o || (common && *common != *o))
+          return {v, d};
+        common = o;
+        if (!isa<xf::BinaryOp, xf::SelectOp>(op))
+          break; // the other operands are parameters
+      }
+      return common ? *common : DimRef{v, d};
+    }
+    if (auto linear = dyn_cast<xf::LinearOp>(op))
+      if (d + 1 < type.getRank())
+        if (auto o = aligned(linear.getInput()))
+          return *o;
+    if (auto matmul = dyn_cast<xf::MatMulOp>(op)) {
+      auto lt = cast<RankedTensorType>(matmul.getLhs().getType());
+      auto rt = cast<RankedTensorType>(matmul.getRhs().getType());
+      int64_t rank = type.getRank();
+      if (d == rank - 1 && rt.getRank() >= 2)
+        return get(matmul.getRhs(), rt.getRank() - 1, depth);
+      // Rows and batch dimensions from the left operand (the lowering
+      // checks that dynamic batch sizes agree).
+      if (lt.getRank() >= 2 && rt.getRank() >= 2 && d < rank - 1 &&
+          lt.getRank() == rank)
+        if (auto o = aligned(matmul.getLhs()))
+          return *o;
+      return {v, d};
+    }
+    if (auto reshapeOp = dyn_cast<xf::ReshapeOp>(op))
+      if (auto o = throughReshape(reshapeOp.getInput(), type, d, depth))
+        return *o;
+    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+      if (auto o = throughReshape(collapse.getSrc(), type, d, depth))
+        return *o;
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+      if (auto size = dyn_cast<Value>(expand.getMixedOutputShape()[d]))
+        if (auto dim = size.getDefiningOp<tensor::DimOp>())
+          if (std::optional<int64_t> index = dim.getConstantIndex())
+            return get(dim.getSource(), *index, depth);
+      if (auto o = throughReshape(expand.getSrc(), type, d, depth))
+        return *o;
+    }
+    // Lookups: the result's leading dimensions are the indices'.
+    if (auto embedding = dyn_cast<xf::EmbeddingOp>(op))
+      if (d + 1 < type.getRank())
+        return get(embedding.getIndices(), d, depth);
+    if (auto gather = dyn_cast<xf::GatherOp>(op); gather && gather.getAxis() >= 0) {
+      int64_t axis = gather.getAxis();
+      int64_t indicesRank =
+          cast<RankedTensorType>(gather.getIndices().getType()).getRank();
+      if (d < axis)
+        return get(gather.getData(), d, depth);
+      if (d < axis + indicesRank)
+        return get(gather.getIndices(), d - axis, depth);
+      return get(gather.getData(), d - indicesRank + 1, depth);
+    }
+    if (auto transpose = dyn_cast<xf::TransposeOp>(op))
+      return get(transpose.getInput(), transpose.getPerm()[d], depth);
+    if (auto castOp = dyn_cast<tensor::CastOp>(op))
+      if (auto o = aligned(castOp.getSource()))
+        return *o;
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(op)) {
+      auto result = cast<OpResult>(v);
+      if (dps.hasPureTensorSemantics())
+        return get(dps.getDpsInitOperand(result.getResultNumber())->get(), d,
+                   depth);
+    }
+    if (auto empty = dyn_cast<tensor::EmptyOp>(op))
+      if (auto dim = empty.getDynamicSize(d).getDefiningOp<tensor::DimOp>())
+        if (std::optional<int64_t> index = dim.getConstantIndex())
+          return get(dim.getSource(), *index, depth);
+    return {v, d};
+  }
+
+  /// Dimension d of a reshape of `input` to `type` (as `reshape` lowers it:
+  /// collapse or expand along getReassociationIndicesForCollapse) when its
+  /// group holds one dynamic dimension and otherwise sizes of 1: the size
+  /// passes through unchanged.
+  std::optional<DimRef> throughReshape(Value input, RankedTensorType type,
+                                       int64_t d, unsigned depth) {
+    auto inType = cast<RankedTensorType>(input.getType());
+    if (inType.getShape() == type.getShape())
+      return get(input, d, depth);
+    bool collapse = type.getRank() < inType.getRank();
+    RankedTensorType wide = collapse ? inType : type;
+    RankedTensorType narrow = collapse ? type : inType;
+    auto groups = getReassociationIndicesForCollapse(wide.getShape(),
+                                                     narrow.getShape());
+    if (!groups)
+      return std::nullopt;
+    for (auto [g, group] : llvm::enumerate(*groups)) {
+      if (collapse ? (int64_t)g != d : !llvm::is_contained(group, d))
+        continue;
+      std::optional<int64_t> only;
+      for (int64_t w : group) {
+        if (wide.isDynamicDim(w)) {
+          if (only)
+            return std::nullopt;
+          only = w;
+        } else if (wide.getDimSize(w) != 1) {
+          return std::nullopt;
+        }
+      }
+      if (!only)
+        return std::nullopt;
+      return collapse ? get(input, *only, depth) : get(input, g, depth);
+    }
+    return std::nullopt;
+  }
+
+  /// Function inputs whose dimensions the model names alike are checked
+  /// equal by the runtime before the call: the first such input is the
+  /// origin.
+  static DimRef namedArgument(BlockArgument arg, int64_t d) {
+    auto func = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+    if (!func || arg.getOwner() != &func.getFunctionBody().front())
+      return {arg, d};
+    auto nameOf = [&](unsigned i, int64_t k) -> StringRef {
+      auto names = func.getArgAttrOfType<ArrayAttr>(i, "xf.dim_names");
+      if (!names || k >= static_cast<int64_t>(names.size()))
+        return {};
+      auto name = dyn_cast<StringAttr>(names[k]);
+      return name ? name.getValue() : StringRef();
+    };
+    StringRef name = nameOf(arg.getArgNumber(), d);
+    if (name.empty())
+      return {arg, d};
+    for (unsigned i = 0; i <= arg.getArgNumber(); ++i) {
+      auto t = dyn_cast<RankedTensorType>(func.getArgument(i).getType());
+      for (int64_t k = 0; t && k < t.getRank(); ++k)
+        if (t.isDynamicDim(k) && nameOf(i, k) == name)
+          return {func.getArgument(i), k};
+    }
+    return {arg, d};
+  }
+
+  llvm::DenseMap<DimRef, DimRef> cache;
+};
+} // namespace
+
+/// The size of dimension `d` as an index value.
+static Value dimSize(OpBuilder &b, Location loc, Value v, int64_t d) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (!t.isDynamicDim(d))
+    return arith::ConstantIndexOp::create(b, loc, t.getDimSize(d));
+  return tensor::DimOp::create(b, loc, v, d);
+}
+
+Value broadcastAtRunTime(OpBuilder &b, Location loc, RankedTensorType type,
+                         SmallVectorImpl<Value> &operands) {
+  int64_t rank = type.getRank();
+  auto alignedDim = [&](Value v, int64_t d) {
+    return d - (rank - cast<RankedTensorType>(v.getType()).getRank());
+  };
+  // The dimensions where an operand's dynamic size may be 1 while another's
+  // is not: two or more operands not statically 1 there, one dynamic, and
+  // not all of the same origin.
+  DimOrigins origins;
+  SmallVector<bool> runTime(rank, false);
+  bool any = false;
+  for (int64_t d = 0; d < rank; ++d) {
+    SmallVector<DimRef> candidates;
+    bool anyStatic = false, anyDynamic = false;
+    for (Value v : operands) {
+      int64_t sd = alignedDim(v, d);
+      auto st = cast<RankedTensorType>(v.getType());
+      if (sd < 0 || st.getDimSize(sd) == 1)
+        continue;
+      candidates.push_back({v, sd});
+      (st.isDynamicDim(sd) ? anyDynamic : anyStatic) = true;
+    }
+    if (candidates.size() < 2 || !anyDynamic)
+      continue;
+    if (!anyStatic) {
+      DimRef first = origins.get(candidates[0].first, candidates[0].second);
+      if (llvm::all_of(candidates, [&](DimRef c) {
+            return origins.get(c.first, c.second) == first;
+          }))
+        continue;
+    }
+    runTime[d] = any = true;
+  }
+  if (!any)
+    return nullptr;
+
+  // ONNX's rule: each result size is the operands' size that is not 1 (or
+  // 1), and every operand's size must be that or 1.
+  SmallVector<Value> sizes(rank);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto eq = [&](Value x, Value y) -> Value {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+  };
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!runTime[d])
+      continue;
+    Value size;
+    if (!type.isDynamicDim(d))
+      size = arith::ConstantIndexOp::create(b, loc, type.getDimSize(d));
+    for (Value v : operands) {
+      int64_t sd = alignedDim(v, d);
+      if (sd < 0 || cast<RankedTensorType>(v.getType()).getDimSize(sd) == 1 ||
+          !type.isDynamicDim(d))
+        continue;
+      Value s = dimSize(b, loc, v, sd);
+      size = size ? (Value)arith::SelectOp::create(b, loc, eq(s, one), size, s) : s;
+    }
+    sizes[d] = size;
+    for (Value v : operands) {
+      int64_t sd = alignedDim(v, d);
+      auto st = cast<RankedTensorType>(v.getType());
+      if (sd < 0 || !st.isDynamicDim(sd))
+        continue;
+      Value s = tensor::DimOp::create(b, loc, v, sd);
+      Value ok = arith::OrIOp::create(b, loc, eq(s, one), eq(s, size));
+      buildSizeCheck(b, loc, ok,
+                     "dimension " + llvm::Twine(d) +
+                         " of the operands must agree or be 1 (to broadcast)");
+    }
+  }
+
+  // An operand that may be 1 where the result is not is read through a
+  // copy broadcast to the result's sizes there, made only when a size
+  // actually differs; otherwise the operand itself is read.
+  for (Value &v : operands) {
+    auto st = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(st.getShape());
+    Value same;
+    for (int64_t sd = 0; sd < st.getRank(); ++sd) {
+      int64_t d = sd + rank - st.getRank();
+      if (!runTime[d] || !st.isDynamicDim(sd))
+        continue;
+      shape[sd] = type.getDimSize(d);
+      Value ok = eq(tensor::DimOp::create(b, loc, v, sd), sizes[d]);
+      same = same ? (Value)arith::AndIOp::create(b, loc, same, ok) : ok;
+    }
+    if (!same)
+      continue;
+    auto wideType = RankedTensorType::get(shape, st.getElementType());
+    Value source = v;
+    auto ifOp = scf::IfOp::create(
+        b, loc, same,
+        [&](OpBuilder &tb, Location l) {
+          Value r = source;
+          if (r.getType() != wideType)
+            r = tensor::CastOp::create(tb, l, wideType, r);
+          scf::YieldOp::create(tb, l, r);
+        },
+        [&](OpBuilder &eb, Location l) {
+          Value init = createEmptySized(eb, l, wideType, [&](int64_t sd) -> Value {
+            int64_t d = sd + rank - st.getRank();
+            return runTime[d] ? sizes[d] : (Value)tensor::DimOp::create(eb, l, source, sd);
+          });
+          // Index i of a dimension whose size is 1 or the result's reads
+          // min(i, size - 1).
+          int64_t r = st.getRank();
+          SmallVector<Value> last(r);
+          for (int64_t sd = 0; sd < r; ++sd)
+            if (runTime[sd + rank - r] && st.isDynamicDim(sd))
+              last[sd] = arith::SubIOp::create(
+                  eb, l, tensor::DimOp::create(eb, l, source, sd),
+                  arith::ConstantIndexOp::create(eb, l, 1));
+          auto copy = linalg::GenericOp::create(
+              eb, l, TypeRange{wideType}, ValueRange{}, ValueRange{init},
+              ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(r, eb.getContext())},
+              SmallVector<utils::IteratorType>(r, utils::IteratorType::parallel),
+              [&](OpBuilder &nb, Location nl, ValueRange) {
+                SmallVector<Value> idx;
+                for (int64_t sd = 0; sd < r; ++sd) {
+                  Value i = linalg::IndexOp::create(nb, nl, sd);
+                  idx.push_back(last[sd] ? (Value)arith::MinUIOp::create(nb, nl, i, last[sd])
+                                         : i);
+                }
+                linalg::YieldOp::create(
+                    nb, nl, tensor::ExtractOp::create(nb, nl, source, idx).getResult());
+              });
+          scf::YieldOp::create(eb, l, copy.getResult(0));
+        });
+    v = ifOp.getResult(0);
+  }
+  return createEmptySized(b, loc, type, [&](int64_t d) -> Value {
+    if (runTime[d])
+      return sizes[d];
+    auto [source, sd] = broadcastSource(operands, rank, d);
+    if (!source)
+      llvm::report_fatal_error("xfc: dynamic result size with no source");
+    return tensor::DimOp::create(b, loc, source, sd);
+  });
+}
+
 AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
                        ArrayRef<int64_t> resultShape) {
   int64_t rank = resultShape.size(), lead = rank - operandShape.size();
@@ -115,14 +453,19 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange inputs, BodyBuilder body) {
   MLIRContext *ctx = b.getContext();
   int64_t rank = resultType.getRank();
+  SmallVector<Value> operands(inputs);
+  Value init = broadcastAtRunTime(b, loc, resultType, operands);
+  if (!init) {
+    checkBroadcastSizes(b, loc, resultType, operands);
+    init = createEmpty(b, loc, resultType, operands);
+  }
+  inputs = operands;
   SmallVector<AffineMap> maps;
   for (Value input : inputs)
     maps.push_back(broadcastMap(
         ctx, cast<RankedTensorType>(input.getType()).getShape(),
         resultType.getShape()));
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-  checkBroadcastSizes(b, loc, resultType, inputs);
-  Value init = createEmpty(b, loc, resultType, inputs);
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(

@@ -56,6 +56,19 @@ bool broadcastSizesKnown(mlir::RankedTensorType type, mlir::ValueRange sources);
 void checkBroadcastSizes(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::RankedTensorType type, mlir::ValueRange sources);
 
+/// Run-time broadcasting (ONNX's rule) where a dynamic dimension may be 1
+/// while another operand's is not: computes those result sizes, checks each
+/// operand's size is 1 or that (buildSizeCheck), and replaces each such
+/// operand in `operands` by an scf.if that yields the operand itself when
+/// its sizes already match (the common case) or else a copy broadcast to
+/// the result's sizes there. Returns the result's tensor.empty, or null
+/// when no dimension needs it (static shapes, or dynamic sizes of one
+/// provable origin: the same input dimension through elementwise ops):
+/// then createEmpty/checkBroadcastSizes apply as before.
+mlir::Value broadcastAtRunTime(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::RankedTensorType type,
+                               llvm::SmallVectorImpl<mlir::Value> &operands);
+
 /// Indexing map that reads an operand of `operandShape` numpy-broadcast to
 /// `resultShape`: leading dims dropped, size-1 dims read at 0.
 mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx,

@@ -56,6 +56,41 @@ ConvertFn binaryOp(BinaryKind kind) {
   return [kind](NodeContext &c) { return binaryValues(c, kind, 0, 1); };
 }
 
+/// Add, Sub, Mul, Div before opset 7: B broadcasts to A only with
+/// broadcast=1, its dimensions aligned with A's from `axis` (by default the
+/// trailing ones); without it A and B have the same shape. Trailing unit
+/// dimensions make an axis-aligned B numpy-broadcast, so the op needs no
+/// shapes at import (ONNX's version converter does) and takes dynamic ones.
+ConvertFn legacyBinaryOp(BinaryKind kind) {
+  return [kind](NodeContext &c) -> LogicalResult {
+    bool broadcast = c.attrInt("broadcast", 0) != 0;
+    int64_t ra = c.rank(0), rb = c.rank(1);
+    int64_t axis = c.attrInt("axis", ra - rb);
+    if (c.failed())
+      return failure();
+    if (!broadcast && ra != rb)
+      return c.fail("A " + shapeStr(c.shape(0)) + " and B " +
+                    shapeStr(c.shape(1)) +
+                    " must have the same shape without broadcast=1");
+    if (axis < 0)
+      axis += ra;
+    if (rb > ra || axis < 0 || axis + rb > ra)
+      return c.fail("B " + shapeStr(c.shape(1)) + " does not fit A " +
+                    shapeStr(c.shape(0)) + " at axis " + llvm::Twine(axis));
+    if (axis + rb == ra)
+      return binaryValues(c, kind, 0, 1);
+    SmallVector<int64_t> shape(c.shape(1));
+    shape.append(ra - axis - rb, 1);
+    Value b = c.in(1);
+    if (const ConstTensor *t = c.constant(1))
+      b = c.constant(t->reshaped(shape));
+    else
+      b = c.reshape(b, shape);
+    FailureOr<Value> r = c.binary(kind, c.in(0), b);
+    return failed(r) ? failure() : c.done(*r);
+  };
+}
+
 /// Max, Min, Sum, Mean: a left-to-right chain over any number of inputs.
 ConvertFn variadicOp(BinaryKind kind, bool mean = false) {
   return [=](NodeContext &c) -> LogicalResult {
@@ -227,7 +262,9 @@ LogicalResult convertPRelu(NodeContext &c) {
   // numpy-broadcast against the last axis.
   ArrayRef<int64_t> xShape = c.shape(0), slopeShape = c.shape(1);
   if (c.opset() < 7 && slopeShape.size() == 1 && xShape.size() > 2 &&
-      slopeShape[0] == xShape[1] && slopeShape[0] != 1) {
+      slopeShape[0] != 1 &&
+      (slopeShape[0] == xShape[1] || ShapedType::isDynamic(xShape[1]) ||
+       ShapedType::isDynamic(slopeShape[0]))) {
     SmallVector<int64_t> perChannel(xShape.size() - 1, 1);
     perChannel[0] = slopeShape[0];
     slope = c.reshape(slope, perChannel);
@@ -237,7 +274,13 @@ LogicalResult convertPRelu(NodeContext &c) {
   FailureOr<Value> scaled = c.binary(BinaryKind::mul, x, slope);
   if (failed(negative) || failed(scaled))
     return failure();
-  if (scaled->getType() != x.getType())
+  // The slope broadcasts to X, never X to the slope (the product may know
+  // more static sizes than a dynamic X).
+  auto scaledShape = cast<RankedTensorType>(scaled->getType()).getShape();
+  bool broadcastsToX = scaledShape.size() == xShape.size();
+  for (size_t d = 0; broadcastsToX && d < xShape.size(); ++d)
+    broadcastsToX = ShapedType::isDynamic(xShape[d]) || scaledShape[d] == xShape[d];
+  if (!broadcastsToX)
     return c.fail("slope " + shapeStr(c.shape(1)) +
                   " does not broadcast to the input " + shapeStr(c.shape(0)));
   FailureOr<Value> r = c.select(*negative, *scaled, x);
@@ -320,6 +363,12 @@ void registerElementwiseOps(OpRegistry &r) {
        "select(x < 0, x * slope, x); before opset 7 a 1-D slope is per channel");
 
   // Binary arithmetic, comparisons, logic.
+  const char *legacy = "before opset 7: broadcast=1 aligns B from axis "
+                       "(default: trailing)";
+  r.on("Add", {1, 6}, legacyBinaryOp(BinaryKind::add), legacy);
+  r.on("Sub", {1, 6}, legacyBinaryOp(BinaryKind::sub), legacy);
+  r.on("Mul", {1, 6}, legacyBinaryOp(BinaryKind::mul), legacy);
+  r.on("Div", {1, 6}, legacyBinaryOp(BinaryKind::div), legacy);
   r.on("Add", {7, 13, 14}, binaryOp(BinaryKind::add));
   r.on("Sub", {7, 13, 14}, binaryOp(BinaryKind::sub));
   r.on("Mul", {7, 13, 14}, binaryOp(BinaryKind::mul));

@@ -1017,7 +1017,9 @@ void registerNNOps(OpRegistry &r) {
   r.on("Einsum", {12}, convertEinsum,
        "one or two operands, static shapes: diagonals (strided slices), "
        "reduce, transpose and one batched matmul");
-  r.on("Gemm", {7, 9, 11, 13}, convertGemm,
+  // Before opset 7 C broadcasts only with broadcast=1 (else it is [M, N]):
+  // numpy broadcasting covers both.
+  r.on("Gemm", {1, 6, 7, 9, 11, 13}, convertGemm,
        "xf.linear for transB=1 (bias absorbed when alpha=beta=1), else "
        "xf.matmul + mul/add");
   r.on("Conv", {1, 11}, convertConv,

@@ -14,7 +14,8 @@
 // the constant or ONNX's type inference) decides whether a value is
 // zero-extended. Scales and zero points are run-time values or constants;
 // a parameter with one element is per tensor, a 1-D one is per axis
-// (reshaped to [n, 1, ..., 1] so that it broadcasts along that axis).
+// (reshaped to [n, 1, ..., 1] so that it broadcasts along that axis); a
+// 1-D one of dynamic size is either, decided at run time by broadcasting.
 //
 //===----------------------------------------------------------------------===//
 
@@ -91,10 +92,11 @@ FailureOr<Value> shapeParam(NodeContext &c, unsigned i, Value v,
                   llvm::Twine(*layout.badAxis) + " is out of range for rank " +
                   llvm::Twine(rank));
   if (shape.size() == 1 && layout.axis) {
+    // A dynamic size is per tensor when it is 1 at run time and per axis
+    // otherwise: run-time broadcasting along the axis covers both and
+    // checks any other size.
     int64_t n = shape[0], want = layout.data[*layout.axis];
-    if (ShapedType::isDynamic(n))
-      return c.fail(what + " must have a static size");
-    if (!ShapedType::isDynamic(want) && n != want)
+    if (!ShapedType::isDynamic(n) && !ShapedType::isDynamic(want) && n != want)
       return c.fail(what + " has " + llvm::Twine(n) +
                     " elements but axis " + llvm::Twine(*layout.axis) +
                     " of " + shapeStr(layout.data) + " has " +

@@ -1,21 +1,90 @@
 // RUN: xfc-opt %s --split-input-file --convert-xf-to-linalg | FileCheck %s
 
-// Dynamic dimensions: destinations take their sizes from the operands, and
-// where broadcasting assumes two dynamic sizes equal, a run-time check of
-// sizes stops the call with the node's message when they differ.
-// CHECK: module attributes {xf.check_messages = ["node 'add' (Add): dimension 0 of the operands must agree
+// Dynamic dimensions: destinations take their sizes from the operands.
+// Two unrelated dynamic sizes broadcast at run time (ONNX's rule): the
+// result size is the one that is not 1, each operand's size must be it or 1
+// (else the call stops with the node's message), and an operand is read
+// through a broadcast copy only when its size differs.
+// CHECK: module attributes {xf.check_messages = ["node 'add' (Add): dimension 0 of the operands must agree or be 1
 // CHECK-LABEL: func @add_dynamic
 // CHECK-DAG: %[[A0:.*]] = tensor.dim %arg0, %c0
 // CHECK-DAG: %[[B0:.*]] = tensor.dim %arg1, %c0
-// CHECK: %[[OK:.*]] = arith.cmpi eq, %[[B0]], %[[A0]]
-// CHECK: scf.if
+// CHECK: %[[B1:.*]] = arith.cmpi eq, %[[B0]], %c1
+// CHECK: %[[N:.*]] = arith.select %[[B1]], %[[A0]], %[[B0]]
 // CHECK: call @__xfc_shape_check_failed(%c1_i32)
-// CHECK: tensor.empty(%{{.*}}) : tensor<?x8xf32>
-// CHECK: linalg.generic
+// CHECK: call @__xfc_shape_check_failed(%c1_i32)
+// CHECK: %[[A:.*]] = scf.if %{{.*}} -> (tensor<?x8xf32>) {
+// CHECK-NEXT: scf.yield %arg0
+// CHECK: } else {
+// CHECK: tensor.extract %arg0
+// CHECK: %[[B:.*]] = scf.if %{{.*}} -> (tensor<?x8xf32>) {
+// CHECK: scf.yield
+// CHECK: scf.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[INIT:.*]] = tensor.empty(%[[N]]) : tensor<?x8xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[A]], %[[B]] : {{.*}}) outs(%[[INIT]]
 // CHECK: func.func private @__xfc_shape_check_failed(i32)
 func.func @add_dynamic(%a: tensor<?x8xf32>, %b: tensor<?x8xf32>) -> tensor<?x8xf32> {
   %0 = xf.binary add %a, %b : tensor<?x8xf32>, tensor<?x8xf32> -> tensor<?x8xf32> loc(fused<"Add">["add"])
   return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// Sizes of one origin (an input and an elementwise function of it) agree
+// by construction: one generic reading both operands directly.
+// CHECK-LABEL: func @add_same_origin
+// CHECK-NOT: scf.if {{.*}} -> (tensor
+// CHECK: linalg.generic {{.*}} ins(%arg0, %{{.*}} : tensor<?x8xf32>, tensor<?x8xf32>)
+func.func @add_same_origin(%a: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %r = xf.unary relu %a : tensor<?x8xf32> -> tensor<?x8xf32>
+  %0 = xf.binary add %a, %r : tensor<?x8xf32>, tensor<?x8xf32> -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// Also through transposes (and the contraction rows of xf.matmul/linear).
+// CHECK-LABEL: func @add_transposed_back
+// CHECK-NOT: scf.if {{.*}} -> (tensor
+// CHECK: linalg.generic {{.*}} ins(%arg0, %{{.*}} : tensor<?x?xf32>, tensor<?x?xf32>)
+func.func @add_transposed_back(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %t = xf.transpose %a {perm = array<i64: 1, 0>} : tensor<?x?xf32> -> tensor<?x?xf32>
+  %u = xf.transpose %t {perm = array<i64: 1, 0>} : tensor<?x?xf32> -> tensor<?x?xf32>
+  %0 = xf.binary add %a, %u : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// Through reshapes that keep a dimension and a row lookup (a transformer's
+// residual add after splitting heads and merging them back).
+// CHECK-LABEL: func @add_after_heads
+// CHECK-NOT: scf.if {{.*}} -> (tensor
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<?x?x64xf32>, tensor<?x?x64xf32>)
+func.func @add_after_heads(%ids: tensor<?x?xi64>, %table: tensor<100x64xf32>) -> tensor<?x?x64xf32> {
+  %e = xf.embedding %table, %ids : tensor<100x64xf32>, tensor<?x?xi64> -> tensor<?x?x64xf32>
+  %h = xf.reshape %e : tensor<?x?x64xf32> -> tensor<?x?x4x16xf32>
+  %t = xf.transpose %h {perm = array<i64: 0, 2, 1, 3>} : tensor<?x?x4x16xf32> -> tensor<?x4x?x16xf32>
+  %b = xf.transpose %t {perm = array<i64: 0, 2, 1, 3>} : tensor<?x4x?x16xf32> -> tensor<?x?x4x16xf32>
+  %m = xf.reshape %b : tensor<?x?x4x16xf32> -> tensor<?x?x64xf32>
+  %0 = xf.binary add %e, %m : tensor<?x?x64xf32>, tensor<?x?x64xf32> -> tensor<?x?x64xf32>
+  return %0 : tensor<?x?x64xf32>
+}
+
+// -----
+
+// A dynamic size against a static one: the result keeps the static size;
+// the dynamic operand is 1 or that.
+// CHECK-LABEL: func @add_static_other
+// CHECK: %[[D:.*]] = tensor.dim %arg0, %c0
+// CHECK: arith.cmpi eq, %[[D]], %c8
+// CHECK: scf.if %{{.*}} -> (tensor<8xf32>) {
+// CHECK: tensor.cast %arg0 : tensor<?xf32> to tensor<8xf32>
+// CHECK: linalg.generic
+func.func @add_static_other(%a: tensor<?xf32>, %b: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %0 = xf.binary add %a, %b : tensor<?xf32>, tensor<4x8xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
 }
 
 // -----
