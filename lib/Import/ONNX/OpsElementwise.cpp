@@ -237,7 +237,14 @@ LogicalResult convertPRelu(NodeContext &c) {
   FailureOr<Value> scaled = c.binary(BinaryKind::mul, x, slope);
   if (failed(negative) || failed(scaled))
     return failure();
-  if (scaled->getType() != x.getType())
+  // The slope broadcasts to x, never x to the slope (a dynamic dimension of
+  // x may come back with the slope's static size, checked at run time).
+  auto scaledShape = cast<RankedTensorType>(scaled->getType()).getShape();
+  if (scaledShape.size() != xShape.size() ||
+      llvm::any_of(llvm::zip(scaledShape, xShape), [](auto p) {
+        return !ShapedType::isDynamic(std::get<1>(p)) &&
+               std::get<0>(p) != std::get<1>(p);
+      }))
     return c.fail("slope " + shapeStr(c.shape(1)) +
                   " does not broadcast to the input " + shapeStr(c.shape(0)));
   FailureOr<Value> r = c.select(*negative, *scaled, x);

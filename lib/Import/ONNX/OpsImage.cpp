@@ -412,7 +412,8 @@ LogicalResult convertLRN(NodeContext &c) {
                                  llvm::ArrayRef<int64_t>{1, 1},
                                  llvm::ArrayRef<int64_t>{lo, 0, hi, 0},
                                  llvm::ArrayRef<int64_t>{1, 1},
-                                 /*count_include_pad=*/true);
+                                 /*count_include_pad=*/true,
+                                 /*auto_pad=*/StringAttr(), /*ceil_mode=*/false);
   avg = c.reshape(avg, shape);
   FailureOr<Value> scaled = c.binary(BinaryKind::mul, avg, c.splat(elt, alpha));
   if (failed(scaled))
