@@ -227,7 +227,8 @@ LogicalResult convertPRelu(NodeContext &c) {
   // numpy-broadcast against the last axis.
   ArrayRef<int64_t> xShape = c.shape(0), slopeShape = c.shape(1);
   if (c.opset() < 7 && slopeShape.size() == 1 && xShape.size() > 2 &&
-      slopeShape[0] == xShape[1] && slopeShape[0] != 1) {
+      slopeShape[0] != 1 &&
+      (slopeShape[0] == xShape[1] || ShapedType::isDynamic(xShape[1]))) {
     SmallVector<int64_t> perChannel(xShape.size() - 1, 1);
     perChannel[0] = slopeShape[0];
     slope = c.reshape(slope, perChannel);
