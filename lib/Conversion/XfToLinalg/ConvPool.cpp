@@ -509,8 +509,9 @@ struct LowerConvTranspose : OpRewritePattern<ConvTransposeOp> {
     Value channels = dim(x, 1);
     check(arith::CmpIPredicate::eq, channels, dim(w, 0),
           "the weight's dimension 0 must equal the input channels");
-    check(arith::CmpIPredicate::eq, arith::RemUIOp::create(b, loc, channels, c(g)), c(0),
-          "the input channels must be a multiple of group " + llvm::Twine(g));
+    if (g > 1)
+      check(arith::CmpIPredicate::eq, arith::RemUIOp::create(b, loc, channels, c(g)), c(0),
+            "the input channels must be a multiple of group " + llvm::Twine(g));
     Value cg = arith::DivUIOp::create(b, loc, channels, c(g));
     Value fg = dim(w, 1);
 
