@@ -439,6 +439,11 @@ LogicalResult ConvOp::verify() {
 
 LogicalResult PoolOp::verify() {
   RankedTensorType in = tensorType(getInput());
+  Type want = getKind() == PoolKind::argmax
+                  ? Type(IntegerType::get(getContext(), 64))
+                  : in.getElementType();
+  if (getType().getElementType() != want)
+    return emitOpError("result element type must be ") << want;
   SmallVector<int64_t> expected{in.getDimSize(0), in.getDimSize(1)};
   if (failed(verifyWindow(*this, in, getKernel(), getStrides(), getPads(),
                           getDilations(), expected)) ||

@@ -96,7 +96,8 @@ def Xf_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
 }
 
 def Xf_PoolKind : I32EnumAttr<"PoolKind", "pooling", [
-    I32EnumAttrCase<"max", 0>, I32EnumAttrCase<"avg", 1>]> {
+    I32EnumAttrCase<"max", 0>, I32EnumAttrCase<"avg", 1>,
+    I32EnumAttrCase<"argmax", 2>]> {
   let cppNamespace = "::xfc::xf";
 }
 
@@ -550,6 +551,9 @@ def Xf_PoolOp : Xf_Op<"pool"> {
     ONNX's rule that the last window starts inside the input or the low
     padding.
 
+    `argmax` (MaxPool's Indices) gives an i64 result: the row-major flat
+    index, over the whole input, of the first maximum of each window.
+
     ```mlir
     %y = xf.pool max %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
            pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>,
@@ -562,7 +566,7 @@ def Xf_PoolOp : Xf_Op<"pool"> {
                        DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
                        BoolAttr:$count_include_pad,
                        OptionalAttr<StrAttr>:$auto_pad, UnitAttr:$ceil_mode);
-  let results = (outs Xf_FloatTensor:$result);
+  let results = (outs RankedTensorOf<[AnyFloat, I64]>:$result);
   let assemblyFormat =
       "$kind $input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;

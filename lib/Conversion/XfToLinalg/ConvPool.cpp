@@ -323,6 +323,63 @@ Value validCount(OpBuilder &b, Location l, Value outIdx, int64_t stride,
   return arith::MaxSIOp::create(b, l, cnt, c(0));
 }
 
+/// MaxPool's Indices (xf.pool argmax): the window maximum and the row-major
+/// flat index of its first occurrence, reduced together (a later element
+/// replaces the best only when strictly greater, so padding, at the lowest
+/// value, is never picked). `input` is padded by `lowPads` in front.
+Value argMaxPool(OpBuilder &b, Location loc, PoolOp op, Value input, Value window,
+                 Value valueEmpty, ArrayRef<AffineMap> maps,
+                 ArrayRef<utils::IteratorType> iterators, ArrayRef<OpFoldResult> lowPads) {
+  RankedTensorType type = op.getType();
+  Value x = op.getInput();
+  auto valueType = cast<RankedTensorType>(valueEmpty.getType());
+  Type elt = valueType.getElementType(), i64 = b.getI64Type();
+  int64_t spatial = type.getRank() - 2;
+  Value indexEmpty = createEmptySized(b, loc, type, [&](int64_t d) -> Value {
+    return tensor::DimOp::create(b, loc, valueEmpty, d);
+  });
+  Value best = linalg::FillOp::create(
+                   b, loc, arith::ConstantOp::create(b, loc, lowestAttr(elt)).getResult(),
+                   valueEmpty)
+                   .getResult(0);
+  Value where = linalg::FillOp::create(b, loc, scalar(b, loc, i64, 0.0), indexEmpty).getResult(0);
+  SmallVector<Value> inSizes;
+  for (int64_t d = 1; d < type.getRank(); ++d)
+    inSizes.push_back(tensor::DimOp::create(b, loc, x, d));
+  SmallVector<Value> pads;
+  for (OpFoldResult p : lowPads)
+    pads.push_back(getValueOrCreateConstantIndexOp(b, loc, p));
+  SmallVector<AffineMap> allMaps(maps);
+  allMaps.push_back(maps.back());
+  ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{valueType, type}, ValueRange{input, window}, ValueRange{best, where},
+      allMaps, iterators, [&](OpBuilder &nb, Location l, ValueRange a) {
+        auto idx = [&](int64_t i) { return linalg::IndexOp::create(nb, l, i).getResult(); };
+        auto k = [&](int64_t v) { return arith::ConstantIndexOp::create(nb, l, v).getResult(); };
+        // ((n * C + c) * H + h) * W + w over the unpadded input.
+        Value flat = arith::AddIOp::create(
+            nb, l, arith::MulIOp::create(nb, l, idx(0), inSizes[0]), idx(1));
+        for (int64_t i = 0; i < spatial; ++i) {
+          Value pos = arith::SubIOp::create(
+              nb, l,
+              arith::AddIOp::create(
+                  nb, l, arith::MulIOp::create(nb, l, idx(2 + i), k(strides[i])),
+                  arith::MulIOp::create(nb, l, idx(2 + spatial + i), k(dilations[i]))),
+              pads[i]);
+          flat = arith::AddIOp::create(
+              nb, l, arith::MulIOp::create(nb, l, flat, inSizes[1 + i]), pos);
+        }
+        Value greater = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, a[0], a[2]);
+        Value flat64 = arith::IndexCastOp::create(nb, l, i64, flat);
+        linalg::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, greater, a[0], a[2]).getResult(),
+                       arith::SelectOp::create(nb, l, greater, flat64, a[3]).getResult()});
+      });
+  return generic.getResult(1);
+}
+
 struct LowerPool : OpRewritePattern<PoolOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(PoolOp op, PatternRewriter &rewriter) const override {
@@ -330,8 +387,9 @@ struct LowerPool : OpRewritePattern<PoolOp> {
     auto inType = cast<RankedTensorType>(op.getInput().getType());
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
-    Type elt = type.getElementType();
-    bool isMax = op.getKind() == PoolKind::max;
+    Type elt = inType.getElementType();
+    bool argmax = op.getKind() == PoolKind::argmax;
+    bool isMax = op.getKind() == PoolKind::max || argmax;
     int64_t spatial = type.getRank() - 2;
     ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
                       dilations = op.getDilations();
@@ -358,6 +416,8 @@ struct LowerPool : OpRewritePattern<PoolOp> {
     SmallVector<Value> outSizes(spatial);
     Value input;
     std::optional<StringRef> autoPad = op.getAutoPad();
+    SmallVector<OpFoldResult> lowPads = getAsIndexOpFoldResult(ctx, pads);
+    lowPads.resize(spatial);
     if (!autoPad && !op.getCeilMode()) {
       input = padSpatial(rewriter, loc, op.getInput(), pads, padValue);
     } else {
@@ -400,6 +460,7 @@ struct LowerPool : OpRewritePattern<PoolOp> {
         outSizes[i] = out;
       }
       input = padSpatialMixed(rewriter, loc, op.getInput(), runPads, padValue);
+      lowPads.assign(runPads.begin(), runPads.begin() + spatial);
     }
     checkWindowFits(rewriter, loc, input, kernelSizes, dilations);
     Value window = tensor::EmptyOp::create(rewriter, loc, kernel, elt);
@@ -418,11 +479,17 @@ struct LowerPool : OpRewritePattern<PoolOp> {
     SmallVector<utils::IteratorType> iterators(nLoops, utils::IteratorType::parallel);
     for (int64_t i = 2 + spatial; i < nLoops; ++i)
       iterators[i] = utils::IteratorType::reduction;
-    Value empty = windowResult(rewriter, loc, type, input, 2, kernelSizes, strides, dilations,
+    Value empty = windowResult(rewriter, loc, RankedTensorType::get(type.getShape(), elt),
+                               input, 2, kernelSizes, strides, dilations,
                                [&](int64_t d) -> Value {
                                  return tensor::DimOp::create(rewriter, loc, input, d);
                                },
                                outSizes);
+    if (argmax) {
+      rewriter.replaceOp(op, argMaxPool(rewriter, loc, op, input, window, empty, maps,
+                                        iterators, lowPads));
+      return success();
+    }
     Value init = linalg::FillOp::create(
                      rewriter, loc, arith::ConstantOp::create(rewriter, loc, padValue).getResult(),
                      empty)

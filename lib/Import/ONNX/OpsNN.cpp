@@ -375,7 +375,18 @@ ConvertFn poolOp(xf::PoolKind kind) {
     llvm::SmallVector<int64_t> shape(c.shape(0).take_front(2));
     llvm::append_range(shape, w->outSpatial);
     auto type = RankedTensorType::get(shape, c.elt(0));
-    if (indices) {
+    if (indices && !c.type(0).hasStaticShape()) {
+      // Run-time sizes: the lowering reduces the maximum and its flat index
+      // together (row-major; the static path's table handles storage_order).
+      if (c.attrInt("storage_order", 0) != 0)
+        return c.fail("the Indices output with storage_order 1 needs a static "
+                      "input shape");
+      auto idxType = RankedTensorType::get(shape, c.b().getI64Type());
+      c.set(1, xf::PoolOp::create(c.b(), c.loc(), idxType, xf::PoolKind::argmax,
+                                  c.in(0), w->kernel, w->strides, w->pads,
+                                  w->dilations, false, w->autoPad,
+                                  w->runtimeCeil));
+    } else if (indices) {
       FailureOr<Value> idx = maxPoolIndices(c, *w);
       if (failed(idx))
         return failure();
