@@ -373,13 +373,34 @@ static LogicalResult verifyWindow(Operation *op, RankedTensorType in,
     return op->emitOpError("window attributes do not match ")
            << spatial << " spatial dimensions";
   for (int64_t i = 0; i < spatial; ++i) {
-    if (strides[i] < 1 || dilations[i] < 1 || kernel[i] < 1)
+    if (strides[i] < 1 || dilations[i] < 1 ||
+        (kernel[i] < 1 && !ShapedType::isDynamic(kernel[i])))
       return op->emitOpError("strides, dilations and kernel must be positive");
     if (pads[i] < 0 || pads[spatial + i] < 0)
       return op->emitOpError("pads must be non-negative");
     spatialOut.push_back(windowOutputSize(in.getDimSize(2 + i), kernel[i],
                                           strides[i], pads[i],
                                           pads[spatial + i], dilations[i]));
+  }
+  return success();
+}
+
+/// A run-time auto_pad: "same_upper" or "same_lower" over zero `pads`; the
+/// spatial output sizes are then ceil(in / stride).
+static LogicalResult verifyAutoPad(Operation *op, std::optional<StringRef> autoPad,
+                                   ArrayRef<int64_t> pads, RankedTensorType in,
+                                   ArrayRef<int64_t> strides,
+                                   SmallVectorImpl<int64_t> &expected) {
+  if (!autoPad)
+    return success();
+  if (*autoPad != "same_upper" && *autoPad != "same_lower")
+    return op->emitOpError("auto_pad must be same_upper or same_lower");
+  if (llvm::any_of(pads, [](int64_t p) { return p != 0; }))
+    return op->emitOpError("auto_pad needs zero pads");
+  for (int64_t i = 2; i < (int64_t)expected.size(); ++i) {
+    int64_t size = in.getDimSize(i), s = strides[i - 2];
+    expected[i] = ShapedType::isDynamic(size) ? ShapedType::kDynamic
+                                              : (size + s - 1) / s;
   }
   return success();
 }
@@ -411,16 +432,25 @@ LogicalResult ConvOp::verify() {
       return emitOpError("bias must be [F]");
   SmallVector<int64_t> expected{in.getDimSize(0), filters};
   if (failed(verifyWindow(*this, in, w.getShape().drop_front(2), getStrides(),
-                          getPads(), getDilations(), expected)))
+                          getPads(), getDilations(), expected)) ||
+      failed(verifyAutoPad(*this, getAutoPad(), getPads(), in, getStrides(),
+                           expected)))
     return failure();
   return verifyShape(*this, expected, getType());
 }
 
 LogicalResult PoolOp::verify() {
   RankedTensorType in = tensorType(getInput());
+  Type want = getKind() == PoolKind::argmax
+                  ? Type(IntegerType::get(getContext(), 64))
+                  : in.getElementType();
+  if (getType().getElementType() != want)
+    return emitOpError("result element type must be ") << want;
   SmallVector<int64_t> expected{in.getDimSize(0), in.getDimSize(1)};
   if (failed(verifyWindow(*this, in, getKernel(), getStrides(), getPads(),
-                          getDilations(), expected)))
+                          getDilations(), expected)) ||
+      failed(verifyAutoPad(*this, getAutoPad(), getPads(), in, getStrides(),
+                           expected)))
     return failure();
   // ceil_mode may add one window; accept it.
   RankedTensorType out = getType();
@@ -433,6 +463,36 @@ LogicalResult PoolOp::verify() {
     if (a != e && !(i >= 2 && a == e + 1))
       return verifyShape(*this, expected, out);
   }
+  return success();
+}
+
+LogicalResult ConvTransposeOp::verify() {
+  RankedTensorType in = tensorType(getInput()), w = tensorType(getWeight());
+  int64_t rank = in.getRank(), spatial = rank - 2;
+  if (rank < 3 || w.getRank() != rank || getType().getRank() != rank)
+    return emitOpError("input, weight and result must be [N, C, spatial...] "
+                       "of one rank");
+  Type elt = in.getElementType();
+  if (w.getElementType() != elt || getType().getElementType() != elt ||
+      (getBias() && tensorType(getBias()).getElementType() != elt))
+    return emitOpError("operand and result element types differ");
+  if (getGroup() < 1)
+    return emitOpError("group must be positive");
+  if (getBias() && tensorType(getBias()).getRank() != 1)
+    return emitOpError("bias must be [F]");
+  if ((int64_t)getStrides().size() != spatial ||
+      (int64_t)getDilations().size() != spatial ||
+      (int64_t)getOutputPadding().size() != spatial ||
+      (int64_t)getPads().size() != 2 * spatial ||
+      (getOutputShape() && (int64_t)getOutputShape()->size() != spatial))
+    return emitOpError("window attributes do not match ")
+           << spatial << " spatial dimensions";
+  for (int64_t i = 0; i < spatial; ++i)
+    if (getStrides()[i] < 1 || getDilations()[i] < 1 || getOutputPadding()[i] < 0)
+      return emitOpError("strides and dilations must be positive");
+  if (auto autoPad = getAutoPad())
+    if (*autoPad != "same_upper" && *autoPad != "same_lower")
+      return emitOpError("auto_pad must be same_upper or same_lower");
   return success();
 }
 

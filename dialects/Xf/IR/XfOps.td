@@ -96,7 +96,8 @@ def Xf_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
 }
 
 def Xf_PoolKind : I32EnumAttr<"PoolKind", "pooling", [
-    I32EnumAttrCase<"max", 0>, I32EnumAttrCase<"avg", 1>]> {
+    I32EnumAttrCase<"max", 0>, I32EnumAttrCase<"avg", 1>,
+    I32EnumAttrCase<"argmax", 2>]> {
   let cppNamespace = "::xfc::xf";
 }
 
@@ -524,7 +525,12 @@ def Xf_ConvOp : Xf_Op<"conv"> {
     then the high pads (ONNX order). All operands and the result have one
     element type, floating point or integer (not i1); integer convolutions
     (ConvInteger, QLinearConv, on operands widened to i32) accumulate
-    exactly in that type.
+    exactly in that type. The kernel size may be dynamic (a run-time
+    weight); the loops then take it from the weight.
+
+    `auto_pad` ("same_upper" or "same_lower", with all `pads` zero) asks for
+    ONNX's SAME padding computed when the model runs, for spatial or kernel
+    sizes only known then (the importer resolves static ones into `pads`).
 
     ```mlir
     %y = xf.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
@@ -535,7 +541,8 @@ def Xf_ConvOp : Xf_Op<"conv"> {
   let arguments = (ins Xf_NumTensor:$input, Xf_NumTensor:$weight,
                        Optional<Xf_NumTensor>:$bias,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       DenseI64ArrayAttr:$dilations, I64Attr:$group);
+                       DenseI64ArrayAttr:$dilations, I64Attr:$group,
+                       OptionalAttr<StrAttr>:$auto_pad);
   let results = (outs Xf_NumTensor:$result);
   let assemblyFormat = "$input `,` $weight (`,` $bias^)? attr-dict `:` "
       "type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)";
@@ -545,8 +552,15 @@ def Xf_ConvOp : Xf_Op<"conv"> {
 def Xf_PoolOp : Xf_Op<"pool"> {
   let summary = "N-d max or average pooling (NCHW)";
   let description = [{
-    `pads` as in `xf.conv`. Average pooling divides by the full window when
-    `count_include_pad`, else by the number of in-bounds elements.
+    `pads` and `auto_pad` as in `xf.conv`. Average pooling divides by the
+    full window when `count_include_pad`, else by the number of in-bounds
+    elements. `ceil_mode` (set only where a spatial size is dynamic; static
+    ones are resolved by the importer) rounds the output size up, with
+    ONNX's rule that the last window starts inside the input or the low
+    padding.
+
+    `argmax` (MaxPool's Indices) gives an i64 result: the row-major flat
+    index, over the whole input, of the first maximum of each window.
 
     ```mlir
     %y = xf.pool max %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>,
@@ -558,10 +572,43 @@ def Xf_PoolOp : Xf_Op<"pool"> {
   let arguments = (ins Xf_PoolKind:$kind, Xf_FloatTensor:$input,
                        DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
-                       BoolAttr:$count_include_pad);
-  let results = (outs Xf_FloatTensor:$result);
+                       BoolAttr:$count_include_pad,
+                       OptionalAttr<StrAttr>:$auto_pad, UnitAttr:$ceil_mode);
+  let results = (outs RankedTensorOf<[AnyFloat, I64]>:$result);
   let assemblyFormat =
       "$kind $input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Xf_ConvTransposeOp : Xf_Op<"conv_transpose"> {
+  let summary = "N-d grouped transposed convolution (NCHW) with run-time sizes";
+  let description = [{
+    ONNX ConvTranspose for inputs or weights whose shapes are only known at
+    run time (static ones are rewritten into an `xf.conv` by the importer).
+    `input: [N, C, in...]`, `weight: [C, F/group, kernel...]`, optional
+    `bias: [F]`. The full output of spatial dimension i has
+    `stride * (in - 1) + output_padding + (kernel - 1) * dilation + 1`
+    elements; `pads` (low pads, then high pads) crop it. With `auto_pad`
+    ("same_upper" or "same_lower") the output has `in * stride` elements,
+    and with `output_shape` that many; the crop is then split in two halves,
+    the odd unit at the end for same_upper and at the start otherwise.
+
+    ```mlir
+    %y = xf.conv_transpose %x, %w {strides = array<i64: 2, 2>,
+           dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>,
+           output_padding = array<i64: 0, 0>, group = 1 : i64}
+         : tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32> -> tensor<?x?x?x?xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$weight,
+                       Optional<Xf_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$output_padding,
+                       I64Attr:$group, OptionalAttr<StrAttr>:$auto_pad,
+                       OptionalAttr<DenseI64ArrayAttr>:$output_shape);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $weight (`,` $bias^)? attr-dict `:` "
+      "type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)";
   let hasVerifier = 1;
 }
 

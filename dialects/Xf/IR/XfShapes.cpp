@@ -75,7 +75,7 @@ std::optional<SmallVector<int64_t>> matmulShape(ArrayRef<int64_t> lhs,
 int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
                          int64_t padLow, int64_t padHigh, int64_t dilation,
                          bool ceilMode) {
-  if (ShapedType::isDynamic(in))
+  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(kernel))
     return ShapedType::kDynamic;
   int64_t span = dilation * (kernel - 1) + 1;
   int64_t numer = in + padLow + padHigh - span;

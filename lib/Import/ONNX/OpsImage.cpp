@@ -723,7 +723,8 @@ LogicalResult convertLRN(NodeContext &c) {
     pads[0] = lo;
     pads[windowRank] = hi;
     Value pooled = xf::PoolOp::create(c.b(), c.loc(), imgType, xf::PoolKind::avg, img,
-                                      kernel, ones, pads, ones, /*count_include_pad=*/true);
+                                      kernel, ones, pads, ones, /*count_include_pad=*/true,
+                                      /*auto_pad=*/StringAttr(), /*ceil_mode=*/false);
     avg = tensor::CollapseShapeOp::create(c.b(), c.loc(), llvm::cast<RankedTensorType>(x.getType()),
                                           pooled, groups);
   } else {
@@ -734,7 +735,8 @@ LogicalResult convertLRN(NodeContext &c) {
                              llvm::ArrayRef<int64_t>{1, 1},
                              llvm::ArrayRef<int64_t>{lo, 0, hi, 0},
                              llvm::ArrayRef<int64_t>{1, 1},
-                             /*count_include_pad=*/true);
+                             /*count_include_pad=*/true,
+                             /*auto_pad=*/StringAttr(), /*ceil_mode=*/false);
     avg = c.reshape(avg, shape);
   }
   FailureOr<Value> scaled = c.binary(BinaryKind::mul, avg, c.splat(elt, alpha));

@@ -149,6 +149,12 @@ FailureOr<llvm::SmallVector<int64_t>> windowInts(NodeContext &c,
 /// resolved into explicit pads.
 struct Window {
   llvm::SmallVector<int64_t> kernel, strides, pads, dilations, outSpatial;
+  /// SAME padding the lowering computes at run time ("same_upper" or
+  /// "same_lower", `pads` then zero): set when a spatial or kernel size is
+  /// dynamic.
+  StringAttr autoPad;
+  /// ceil_mode on a dynamic spatial size, computed by the lowering.
+  bool runtimeCeil = false;
 };
 
 FailureOr<Window> readWindow(NodeContext &c, llvm::ArrayRef<int64_t> kernel,
@@ -173,6 +179,8 @@ FailureOr<Window> readWindow(NodeContext &c, llvm::ArrayRef<int64_t> kernel,
   }
   constexpr int64_t kMaxWindow = int64_t(1) << 20;
   for (int64_t i = 0; i < spatial; ++i) {
+    if (ShapedType::isDynamic(w.kernel[i]))
+      continue; // a run-time weight's kernel (Conv)
     if (w.kernel[i] < 1 || w.strides[i] < 1 || w.dilations[i] < 1)
       return c.fail("kernel, strides and dilations must be positive");
     if (w.kernel[i] > kMaxWindow || w.strides[i] > kMaxWindow ||
@@ -196,10 +204,19 @@ FailureOr<Window> readWindow(NodeContext &c, llvm::ArrayRef<int64_t> kernel,
     w.pads.assign(2 * spatial, 0);
   } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
     w.pads.assign(2 * spatial, 0);
+    if (llvm::any_of(in, ShapedType::isDynamic) ||
+        llvm::any_of(w.kernel, ShapedType::isDynamic)) {
+      // The pads depend on sizes known at run time: the lowering computes
+      // them; the output is ceil(in / stride) either way.
+      w.autoPad = StringAttr::get(
+          c.ctx(), autoPad == "SAME_UPPER" ? "same_upper" : "same_lower");
+      for (int64_t i = 0; i < spatial; ++i)
+        w.outSpatial.push_back(ShapedType::isDynamic(in[i])
+                                   ? ShapedType::kDynamic
+                                   : (in[i] + w.strides[i] - 1) / w.strides[i]);
+      return w;
+    }
     for (int64_t i = 0; i < spatial; ++i) {
-      if (ShapedType::isDynamic(in[i]))
-        return c.fail("auto_pad " + autoPad +
-                      " needs static spatial dimensions");
       int64_t out = (in[i] + w.strides[i] - 1) / w.strides[i];
       int64_t span = (w.kernel[i] - 1) * w.dilations[i] + 1;
       int64_t total =
@@ -212,9 +229,8 @@ FailureOr<Window> readWindow(NodeContext &c, llvm::ArrayRef<int64_t> kernel,
     return c.fail("auto_pad '" + autoPad + "' is not supported");
   }
   for (int64_t i = 0; i < spatial; ++i) {
-    // The lowering computes dynamic output sizes with the floor formula.
-    if (ceilMode && ShapedType::isDynamic(in[i]))
-      return c.fail("ceil_mode needs static spatial dimensions");
+    // The lowering computes dynamic output sizes (with ceil_mode's rule).
+    w.runtimeCeil |= ceilMode && ShapedType::isDynamic(in[i]);
     int64_t out = xf::windowOutputSize(in[i], w.kernel[i], w.strides[i],
                                        w.pads[i], w.pads[spatial + i],
                                        w.dilations[i], ceilMode);
@@ -359,7 +375,18 @@ ConvertFn poolOp(xf::PoolKind kind) {
     llvm::SmallVector<int64_t> shape(c.shape(0).take_front(2));
     llvm::append_range(shape, w->outSpatial);
     auto type = RankedTensorType::get(shape, c.elt(0));
-    if (indices) {
+    if (indices && !c.type(0).hasStaticShape()) {
+      // Run-time sizes: the lowering reduces the maximum and its flat index
+      // together (row-major; the static path's table handles storage_order).
+      if (c.attrInt("storage_order", 0) != 0)
+        return c.fail("the Indices output with storage_order 1 needs a static "
+                      "input shape");
+      auto idxType = RankedTensorType::get(shape, c.b().getI64Type());
+      c.set(1, xf::PoolOp::create(c.b(), c.loc(), idxType, xf::PoolKind::argmax,
+                                  c.in(0), w->kernel, w->strides, w->pads,
+                                  w->dilations, false, w->autoPad,
+                                  w->runtimeCeil));
+    } else if (indices) {
       FailureOr<Value> idx = maxPoolIndices(c, *w);
       if (failed(idx))
         return failure();
@@ -367,7 +394,8 @@ ConvertFn poolOp(xf::PoolKind kind) {
     }
     return c.done(xf::PoolOp::create(c.b(), c.loc(), type, kind, c.in(0),
                                      w->kernel, w->strides, w->pads,
-                                     w->dilations, countPad));
+                                     w->dilations, countPad, w->autoPad,
+                                     w->runtimeCeil));
   };
 }
 
@@ -451,6 +479,84 @@ TransposedDim transposedDim(int64_t in, int64_t k, int64_t stride,
   return t;
 }
 
+/// ConvTranspose with run-time input or weight sizes: xf.conv_transpose,
+/// whose lowering computes the output sizes and crops when the model runs.
+LogicalResult
+convertConvTransposeDynamic(NodeContext &c, int64_t group,
+                            std::optional<llvm::SmallVector<int64_t>> outputShape,
+                            llvm::StringRef autoPad) {
+  int64_t rank = c.rank(0), spatial = rank - 2;
+  llvm::ArrayRef<int64_t> xs = c.shape(0), ws = c.shape(1);
+  llvm::ArrayRef<int64_t> kernel = ws.drop_front(2);
+  auto kernelAttr = c.attrInts("kernel_shape");
+  if (c.failed())
+    return failure();
+  if (kernelAttr &&
+      (kernelAttr->size() != kernel.size() ||
+       llvm::any_of(llvm::zip(*kernelAttr, kernel),
+                    [](auto p) { return !sameDim(std::get<0>(p), std::get<1>(p)); })))
+    return c.fail("kernel_shape " + listStr(*kernelAttr) +
+                  " differs from the weight " + shapeStr(ws));
+  if (group < 1 || (!ShapedType::isDynamic(xs[1]) && xs[1] % group != 0))
+    return c.fail("group " + llvm::Twine(group) + " does not divide the " +
+                  shapeStr(xs) + " input's channels");
+  if (!sameDim(ws[0], xs[1]))
+    return c.fail("the weight " + shapeStr(ws) + " must start with the " +
+                  llvm::Twine(xs[1]) + " input channels");
+  auto ints = [&](const char *name, int64_t count, int64_t dflt) {
+    return windowInts(c, name, count, dflt);
+  };
+  auto strides = ints("strides", spatial, 1);
+  auto dilations = ints("dilations", spatial, 1);
+  auto outPadding = ints("output_padding", spatial, 0);
+  auto pads = ints("pads", 2 * spatial, 0);
+  if (failed(strides) || failed(dilations) || failed(outPadding) || failed(pads))
+    return failure();
+  constexpr int64_t kMaxWindow = int64_t(1) << 20;
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t s = (*strides)[i], d = (*dilations)[i], p = (*outPadding)[i];
+    if (s < 1 || d < 1 || s > kMaxWindow || d > kMaxWindow)
+      return c.fail("strides and dilations must be in [1, 2^20]");
+    if (p < 0 || p >= std::max(s, d))
+      return c.fail("output_padding " + listStr(*outPadding) +
+                    " must be below the stride or the dilation");
+  }
+  bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+  if (autoPad != "NOTSET" && autoPad != "VALID" && !same)
+    return c.fail("auto_pad '" + autoPad + "' is not supported");
+  if (autoPad != "NOTSET" || outputShape)
+    pads->assign(2 * spatial, 0);
+  for (int64_t p : *pads)
+    if (p < 0 || p > kMaxDim)
+      return c.fail("pads " + listStr(*pads) + " must be non-negative");
+  llvm::SmallVector<int64_t> outShape{
+      xs[0], ShapedType::isDynamic(ws[1]) ? ShapedType::kDynamic : ws[1] * group};
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t target = outputShape ? (*outputShape)[i] : ShapedType::kDynamic;
+    if (outputShape && (target < 1 || target > kMaxDim))
+      return c.fail("output_shape " + listStr(*outputShape) + " must be positive");
+    outShape.push_back(target);
+  }
+  Value bias;
+  if (c.has(2)) {
+    if (c.rank(2) != 1 || !sameDim(c.shape(2)[0], outShape[1]) || c.elt(2) != c.elt(0))
+      return c.fail("the bias " + shapeStr(c.shape(2)) + " must be [" +
+                    llvm::Twine(outShape[1]) + "]");
+    bias = c.in(2);
+  }
+  StringAttr autoPadAttr;
+  if (same)
+    autoPadAttr = StringAttr::get(
+        c.ctx(), autoPad == "SAME_UPPER" ? "same_upper" : "same_lower");
+  DenseI64ArrayAttr outputShapeAttr;
+  if (outputShape)
+    outputShapeAttr = DenseI64ArrayAttr::get(c.ctx(), *outputShape);
+  return c.done(xf::ConvTransposeOp::create(
+      c.b(), c.loc(), RankedTensorType::get(outShape, c.elt(0)), c.in(0), c.in(1),
+      bias, *strides, *dilations, *pads, *outPadding, static_cast<uint64_t>(group),
+      autoPadAttr, outputShapeAttr));
+}
+
 LogicalResult convertConvTranspose(NodeContext &c) {
   int64_t rank = c.rank(0);
   if (rank < 3)
@@ -467,9 +573,14 @@ LogicalResult convertConvTranspose(NodeContext &c) {
   std::string autoPad = c.attrString("auto_pad", "NOTSET");
   if (c.failed())
     return failure();
+  if (outputShape && static_cast<int64_t>(outputShape->size()) == rank)
+    outputShape->erase(outputShape->begin(), outputShape->begin() + 2);
+  if (outputShape && static_cast<int64_t>(outputShape->size()) != spatial)
+    return c.fail("output_shape " + listStr(*outputShape) + " must have " +
+                  llvm::Twine(spatial) + " entries");
   llvm::ArrayRef<int64_t> xs = c.shape(0), ws = c.shape(1);
   if (!c.type(0).hasStaticShape() || !c.type(1).hasStaticShape())
-    return c.fail("needs static input and weight shapes");
+    return convertConvTransposeDynamic(c, group, outputShape, autoPad);
   llvm::ArrayRef<int64_t> kernel = ws.drop_front(2);
   if (kernelAttr && llvm::ArrayRef<int64_t>(*kernelAttr) != kernel)
     return c.fail("kernel_shape " + listStr(*kernelAttr) +
@@ -503,11 +614,6 @@ LogicalResult convertConvTranspose(NodeContext &c) {
       return c.fail("output_padding " + listStr(*outPadding) +
                     " must be below the stride or the dilation");
   }
-  if (outputShape && static_cast<int64_t>(outputShape->size()) == rank)
-    outputShape->erase(outputShape->begin(), outputShape->begin() + 2);
-  if (outputShape && static_cast<int64_t>(outputShape->size()) != spatial)
-    return c.fail("output_shape " + listStr(*outputShape) + " must have " +
-                  llvm::Twine(spatial) + " entries");
 
   // Pads and output sizes (ONNX: output_shape or SAME_* fix the output and
   // the pads follow; the odd unit of padding goes first unless SAME_UPPER).
@@ -641,7 +747,8 @@ LogicalResult convertConvTranspose(NodeContext &c) {
   }
   Value y = xf::ConvOp::create(
       c.b(), c.loc(), RankedTensorType::get(convShape, c.elt(0)), c.in(0),
-      weight, bias, ones, convPads, convDil, static_cast<uint64_t>(group));
+      weight, bias, ones, convPads, convDil, static_cast<uint64_t>(group),
+      /*auto_pad=*/StringAttr());
   // [N, group, phases..., F/group, Q...] -> [N, group, F/group, Q0, s0, ...].
   llvm::SmallVector<int64_t> split{xs[0], group}, perm{0, 1, 2 + spatial},
       merged{xs[0], filters};
@@ -715,10 +822,34 @@ FailureOr<EinsumTerm> einsumDiagonals(NodeContext &c, EinsumTerm t,
     llvm::ArrayRef<int64_t> shape =
         cast<RankedTensorType>(t.value.getType()).getShape();
     int64_t n = shape[first];
-    if (shape[second] != n || ShapedType::isDynamic(n))
+    if (!sameDim(shape[second], n))
       return c.fail("equation '" + eq + "': the diagonal of '" +
                     std::string(1, t.letters[first]) +
-                    "' needs equal static sizes, not " + shapeStr(shape));
+                    "' needs equal sizes, not " + shapeStr(shape));
+    if (ShapedType::isDynamic(n) || ShapedType::isDynamic(shape[second])) {
+      // A run-time size: the two dimensions move to the end, everything off
+      // the diagonal becomes zero (two xf.trilu) and each row is summed.
+      llvm::SmallVector<int64_t> perm;
+      std::string letters;
+      for (size_t d = 0; d < t.letters.size(); ++d)
+        if (d != first && d != second) {
+          perm.push_back(d);
+          letters += t.letters[d];
+        }
+      perm.push_back(first);
+      perm.push_back(second);
+      Value moved = c.transpose(t.value, perm);
+      Value zero = c.constant(ConstTensor::ofInts(dt::Int64, {}, {0}));
+      Value upper = xf::TriluOp::create(c.b(), c.loc(), moved.getType(), moved,
+                                        zero, c.b().getBoolAttr(true));
+      Value diag = xf::TriluOp::create(c.b(), c.loc(), moved.getType(), upper,
+                                       zero, c.b().getBoolAttr(false));
+      int64_t rank = static_cast<int64_t>(perm.size());
+      t = {c.reduce(xf::ReduceKind::sum, diag, {rank - 1}, /*keepDims=*/false),
+           letters + t.letters[first]};
+      second = 0;
+      continue;
+    }
     llvm::SmallVector<int64_t> perm, kept;
     std::string letters;
     for (size_t d = 0; d < t.letters.size(); ++d)
@@ -805,11 +936,13 @@ LogicalResult convertEinsum(NodeContext &c) {
         cast<RankedTensorType>(t.value.getType()).getShape();
     for (size_t d = 0; d < t.letters.size(); ++d) {
       char l = t.letters[d];
+      // A dynamic size takes a static one of the same letter; contracted
+      // and batch letters are checked to agree by the matmul's lowering.
       int64_t size = shape[d];
-      if (ShapedType::isDynamic(size))
-        return c.fail("Einsum needs static shapes");
       auto [it, inserted] = sizes.try_emplace(std::string(1, l), size);
-      if (!inserted && it->second != size)
+      if (!inserted && ShapedType::isDynamic(it->second))
+        it->second = size;
+      else if (!inserted && !sameDim(it->second, size))
         return c.fail("equation '" + eq + "': index '" + std::string(1, l) +
                       "' has sizes " + llvm::Twine(it->second) + " and " +
                       llvm::Twine(size) + " (broadcasting is not supported)");
@@ -870,18 +1003,19 @@ LogicalResult convertEinsum(NodeContext &c) {
   for (char l : b.letters)
     if (a.letters.find(l) == std::string::npos)
       nn += l;
-  auto prod = [&](llvm::StringRef letters) {
-    int64_t p = 1;
-    for (char l : letters)
-      p *= sizes[std::string(1, l)];
-    return p;
-  };
   auto dims = [&](llvm::StringRef letters) {
     llvm::SmallVector<int64_t> s;
     for (char l : letters)
       s.push_back(sizes[std::string(1, l)]);
     return s;
   };
+  auto prod = [&](llvm::StringRef letters) { return dimProduct(dims(letters)); };
+  // Merging several run-time sizes is fine, splitting them again is not.
+  for (llvm::StringRef group : {llvm::StringRef(batch), llvm::StringRef(m),
+                                llvm::StringRef(nn)})
+    if (llvm::count_if(dims(group), ShapedType::isDynamic) > 1)
+      return c.fail("equation '" + eq + "': the letters '" + group +
+                    "' have several run-time sizes");
   int64_t pb = prod(batch), pm = prod(m), pk = prod(k), pn = prod(nn);
   Value lhsV = c.reshape(einsumPermute(c, a, batch + m + k), {pb, pm, pk});
   Value rhsV = c.reshape(einsumPermute(c, b, batch + k + nn), {pb, pk, pn});
@@ -981,11 +1115,13 @@ FailureOr<Value> buildConv(NodeContext &c, unsigned weightIndex, Value x,
   if (c.failed())
     return failure();
   llvm::ArrayRef<int64_t> ws = c.shape(weightIndex), xs = c.shape(0);
+  // A run-time weight may have a dynamic kernel size: the lowering's
+  // window loops then take it from the weight.
   llvm::ArrayRef<int64_t> kernel = ws.drop_front(2);
-  for (int64_t k : kernel)
-    if (ShapedType::isDynamic(k))
-      return c.fail("the kernel size must be static");
-  if (kernelAttr && llvm::ArrayRef<int64_t>(*kernelAttr) != kernel)
+  if (kernelAttr &&
+      (kernelAttr->size() != kernel.size() ||
+       llvm::any_of(llvm::zip(*kernelAttr, kernel),
+                    [](auto p) { return !sameDim(std::get<0>(p), std::get<1>(p)); })))
     return c.fail("kernel_shape " + listStr(*kernelAttr) +
                   " differs from the weight " + shapeStr(ws));
   if (group < 1)
@@ -1008,7 +1144,7 @@ FailureOr<Value> buildConv(NodeContext &c, unsigned weightIndex, Value x,
   auto type = RankedTensorType::get(shape, elt);
   return xf::ConvOp::create(c.b(), c.loc(), type, x, weight, bias, w->strides,
                             w->pads, w->dilations,
-                            static_cast<uint64_t>(group))
+                            static_cast<uint64_t>(group), w->autoPad)
       .getResult();
 }
 

@@ -319,8 +319,6 @@ LogicalResult convertBatchNorm(NodeContext &c) {
     if (failed(checkChannelParam(c, i, channels, names[i])))
       return failure();
   if (training) {
-    if (ShapedType::isDynamic(channels))
-      return c.fail("training mode needs a static channel count");
     return convertBatchNormTraining(c, eps);
   }
   if (failed(c.onlyFirstOutput("the running statistics are outputs of "
