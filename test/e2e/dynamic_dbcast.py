@@ -97,5 +97,4 @@ CASES = [
 
 if __name__ == "__main__":
     # dynamic_shapes' driver compiles each model once and runs every case.
-    dynamic_shapes.CASES = CASES
-    sys.exit(dynamic_shapes.main())
+    sys.exit(dynamic_shapes.main(CASES))

@@ -92,5 +92,4 @@ CASES = [
 ]
 
 if __name__ == "__main__":
-    ds.CASES = CASES
-    sys.exit(ds.main())
+    sys.exit(ds.main(CASES))

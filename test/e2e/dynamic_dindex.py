@@ -88,5 +88,4 @@ CASES = [
 ]
 
 if __name__ == "__main__":
-    dynamic_shapes.CASES = CASES
-    sys.exit(dynamic_shapes.main())
+    sys.exit(dynamic_shapes.main(CASES))
