@@ -580,7 +580,7 @@ Value lowerDynamicPad(PadOp op, OpBuilder &b) {
                })
         .getResult(0);
   };
-  if (inType.getNumElements() > 0)
+  if (inType.hasStaticShape() && inType.getNumElements() > 0)
     return buildGeneric(b, loc);
   Value isEmpty = arith::ConstantIntOp::create(b, loc, 0, 1);
   for (Value dim : dims)

@@ -38,7 +38,8 @@ ConvertFn reduceOp(ReduceKind kind) {
       // Compiled for the declared output shape where there is one, else
       // with the sizes computed at run time.
       if (runTime && !c.failed() &&
-          (!c.declaredType(0) || !c.type(0).hasStaticShape()))
+          (!c.declaredType(0) || !c.type(0).hasStaticShape() ||
+           !c.type(1).hasStaticShape()))
         return reduceWithRunTimeAxes(c, kind, keep, noop);
       if (runTime)
         return c.failed() ? failure() : reduceAtRunTime(c, kind, keep);

@@ -83,8 +83,13 @@ LogicalResult reshapeToRunTimeSizes(NodeContext &c, bool allowZero) {
   Value valid = m.all(m.ge(sizes, m.scalar(-1)));
   Value known = m.product(m.select(inferred, m.scalar(1), sizes));
   sizes = m.select(inferred, m.div(total, m.max(known, m.scalar(1))), sizes);
+  // Element counts compared in f64, where a product of huge sizes cannot
+  // wrap around to the input's count (exact below 2^53, and any real
+  // count is).
+  Type f64 = c.b().getF64Type();
+  Value sameCount = m.eq(m.product(m.cast(sizes, f64)), m.cast(total, f64));
   Value ok = m.and_(m.and_(m.eq(length, m.scalar(n)), m.and_(single, valid)),
-                    m.eq(m.product(sizes), total));
+                    sameCount);
   m.check(ok, "the target shape must have " + llvm::Twine(n) +
                   " entries (the declared rank), at most one -1 and no other "
                   "negative entry, and as many elements as the input");
@@ -129,7 +134,10 @@ LogicalResult squeezeToRunTimeSizes(NodeContext &c, bool unsqueeze) {
                       m.reshape(m.not_(named), {1, r}));
     sizes = m.sum(m.select(at, m.reshape(in, {1, r}), m.scalar(0)), {1});
   }
-  ok = m.and_(ok, m.eq(length, m.scalar(k)));
+  // Axes out of range or named twice name fewer than k axes (reported by
+  // axisMatch); the sizes would then not hold the input's elements.
+  ok = m.and_(ok, m.and_(m.eq(length, m.scalar(k)),
+                         m.eq(m.sum(named, {0}), m.scalar(k))));
   Value y = m.reshapeTo(x, sizesOrEmpty(m, ok, sizes));
   return m.ok() ? c.done(y) : failure();
 }
@@ -243,7 +251,14 @@ std::pair<Value, Value> rangeLength(NodeContext &c, ShapeMath &m) {
   Value span = m.sub(l, s);
   Value away = m.select(m.gt(d, m.scalar(0)), m.sub(d, m.scalar(1)),
                         m.add(d, m.scalar(1)));
-  return {m.max(m.div(m.add(span, away), d), m.scalar(0)), nonZero};
+  Value count = m.max(m.div(m.add(span, away), d), m.scalar(0));
+  // The span may wrap around in i64: the length is checked in f64 and
+  // bounded, so no buffer is sized from a wrapped value.
+  Value countF = m.unary(xf::UnaryKind::ceil,
+                         m.div(m.sub(m.cast(l, f64), m.cast(s, f64)), m.cast(d, f64)));
+  m.check(m.le(countF, c.splat(f64, static_cast<double>(kMaxDim))),
+          "Range must have at most 2^40 elements");
+  return {m.min(count, m.scalar(kMaxDim)), nonZero};
 }
 
 LogicalResult rangeOfRunTimeLength(NodeContext &c) {

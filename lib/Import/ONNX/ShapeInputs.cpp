@@ -554,7 +554,10 @@ static void checkPadMode(ShapeMath &m, xf::PadMode mode, Value lo, Value hi,
 }
 
 LogicalResult convertPadAtRunTime(NodeContext &c, xf::PadMode mode) {
-  if (!c.declaredType(0) || !c.type(0).hasStaticShape())
+  // Pads of a run-time length, like a dynamic input, have no declared
+  // shape to compile for: the sizes are computed at run time.
+  if (!c.declaredType(0) || !c.type(0).hasStaticShape() ||
+      !c.type(1).hasStaticShape() || (c.has(2) && !c.type(2).hasStaticShape()))
     return padWithRunTimePads(c, mode);
   StringRef what = firstRunTimeInput(c, 1, {"the pads", "the constant value"});
   FailureOr<llvm::SmallVector<int64_t>> out = declaredShape(c, what, /*sameRank=*/true);
