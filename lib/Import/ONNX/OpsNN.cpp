@@ -1151,8 +1151,8 @@ FailureOr<Value> buildConv(NodeContext &c, unsigned weightIndex, Value x,
 void registerNNOps(OpRegistry &r) {
   r.on("MatMul", {1, 9, 13}, convertMatMul);
   r.on("Einsum", {12}, convertEinsum,
-       "one or two operands, static shapes: diagonals (strided slices), "
-       "reduce, transpose and one batched matmul");
+       "one or two operands: diagonals (strided slices; xf.trilu and a sum "
+       "over run-time sizes), reduce, transpose and one batched matmul");
   // Before opset 7 C broadcasts only with broadcast=1 (else it is [M, N]):
   // numpy broadcasting covers both.
   r.on("Gemm", {1, 6, 7, 9, 11, 13}, convertGemm,
@@ -1161,16 +1161,19 @@ void registerNNOps(OpRegistry &r) {
   r.on("Conv", {1, 11}, convertConv,
        "floating point; auto_pad resolved to explicit pads");
   r.on("ConvTranspose", {1, 11}, convertConvTranspose,
-       "floating point, static shapes; one xf.conv over stride phases "
-       "(sub-pixel), no multiplications by inserted zeros");
+       "floating point; static shapes: one xf.conv over stride phases "
+       "(sub-pixel), no multiplications by inserted zeros; dynamic: "
+       "xf.conv_transpose, sizes computed at run time");
   r.on("MaxPool", {1, 8, 10, 11, 12}, poolOp(xf::PoolKind::max),
        "floating point; the Indices output is a gather of the windows and "
-       "an arg_reduce (static shapes)");
+       "an arg_reduce (static shapes), xf.pool argmax (dynamic, "
+       "storage_order 0 only)");
   r.on("AveragePool", {1, 7, 10, 11}, poolOp(xf::PoolKind::avg),
        "floating point");
   r.on("MaxUnpool", {9, 11}, convertMaxUnpool,
-       "xf.scatter_elements into zeros; a run-time output_shape needs the "
-       "output's static shape declared (checked at run time)");
+       "xf.scatter_elements into zeros; static input shape; a run-time "
+       "output_shape needs the output's static shape declared (checked at "
+       "run time)");
 }
 
 } // namespace xfc::onnx_import

@@ -510,9 +510,9 @@ ConvertFn globalPoolOp(ReduceKind kind) {
 } // namespace
 
 void registerReductionOps(OpRegistry &r) {
-  const char *axesNote = "run-time axes need the output's static shape "
-                         "declared (checked at run time; each fitting set "
-                         "of axes is computed and one chosen at run time)";
+  const char *axesNote = "run-time axes: with a declared static output "
+                         "shape each fitting set of axes is computed and "
+                         "one chosen at run time, else one axis at a time";
   r.on("ReduceSum", {1, 11, 13}, reduceOp(ReduceKind::sum), axesNote);
   r.on("ReduceMean", {1, 11, 13}, reduceOp(ReduceKind::mean));
   r.on("ReduceMax", {1, 11, 12, 13}, reduceOp(ReduceKind::max));

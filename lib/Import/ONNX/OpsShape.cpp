@@ -1383,9 +1383,6 @@ void registerShapeOps(OpRegistry &r) {
        "true with a ratio > 0 is an error (checked at run time when either "
        "is a run-time value)");
 
-  const char *declaredShape =
-      "a run-time shape input needs the output's static shape declared "
-      "(checked at run time)";
   // Reshape, Squeeze, Unsqueeze, Expand and Tile: compiled for a declared
   // static output shape, else with sizes computed at run time.
   const char *runTimeSizes =
@@ -1399,15 +1396,15 @@ void registerShapeOps(OpRegistry &r) {
   r.on("Tile", {6, 13}, convertTile, "broadcast + reshape; " + std::string(runTimeSizes));
   r.on("Concat", {4, 11, 13}, convertConcat);
   r.on("Split", {2, 11, 13}, convertSplit,
-       "run-time sizes need the outputs' static shapes declared (checked at "
-       "run time)");
+       "run-time sizes or a dynamic dimension: slices computed at run time "
+       "(checked to add up)");
   r.on("Slice", {1, 10, 11, 13}, convertSlice,
-       "sliced dimensions must be static; " + std::string(declaredShape) +
-           ": offsets computed at run time");
+       "run-time starts/ends/axes/steps: offsets and sizes computed at run "
+       "time (compiled for the declared shape where there is one)");
   r.on("Gather", {1, 11, 13}, convertGather);
   r.on("Pad", {2, 11, 13}, convertPad,
-       "modes constant/reflect/edge; " + std::string(declaredShape) +
-           ": offsets computed at run time");
+       "modes constant/reflect/edge; run-time pads: sizes computed at run "
+       "time (compiled for the declared shape where there is one)");
   r.on("Trilu", {14}, convertTrilu, "k may be a run-time value");
   r.on("EyeLike", {9}, convertEyeLike,
        "2-D input; folded to a constant when static");

@@ -807,13 +807,11 @@ LogicalResult convertMelWeightMatrix(NodeContext &c) {
 
 void registerSignalOps(OpRegistry &r) {
   r.on("DFT", {17}, convertDFT,
-       "xf.matmul with constant cos/sin matrices (O(n * bins)); static "
-       "signal length; dft_length constant or implied by the declared "
-       "output (checked at run time)");
+       "xf.matmul with cos/sin matrices (O(n * bins)): constants for "
+       "static lengths, generated at run time for run-time ones");
   r.on("STFT", {17}, convertSTFT,
        "frames gathered at run-time offsets, then the DFT as xf.matmul; "
-       "a run-time frame_step needs the output's static shape declared "
-       "(checked at run time)");
+       "run-time lengths and frame_step give run-time sizes");
   r.on("MelWeightMatrix", {17}, convertMelWeightMatrix,
        "computed at run time from the sample rate and band edges; "
        "run-time num_mel_bins and dft_length give run-time sizes");

@@ -227,7 +227,7 @@ LogicalResult convertTfIdfVectorizer(NodeContext &c) {
 
 void registerTextOps(OpRegistry &r) {
   r.on("TfIdfVectorizer", {9}, convertTfIdfVectorizer,
-       "integer tokens (pool_int64s), static shapes: one comparison per "
+       "integer tokens (pool_int64s): one comparison per "
        "n-gram position and skip against the whole pool");
 }
 
