@@ -358,9 +358,12 @@ Value broadcastAtRunTime(OpBuilder &b, Location loc, RankedTensorType type,
     for (Value v : operands) {
       int64_t sd = alignedDim(v, d);
       auto st = cast<RankedTensorType>(v.getType());
-      if (sd < 0 || !st.isDynamicDim(sd))
+      // A static size other than 1 is checked too where the result's is
+      // dynamic: it may not be the one `size` picked.
+      if (sd < 0 || (!st.isDynamicDim(sd) &&
+                     (st.getDimSize(sd) == 1 || !type.isDynamicDim(d))))
         continue;
-      Value s = tensor::DimOp::create(b, loc, v, sd);
+      Value s = dimSize(b, loc, v, sd);
       Value ok = arith::OrIOp::create(b, loc, eq(s, one), eq(s, size));
       buildSizeCheck(b, loc, ok,
                      "dimension " + llvm::Twine(d) +
