@@ -39,6 +39,8 @@ CASES = [
         ([x43, ints(2, -1, 3)], [x43.reshape(2, 2, 3)]),
         ([x26, ints(5, -1, 1)], "node 'reshape' (Reshape): the target shape must have 3 entries"),
         ([x26, ints(2, 6)], "node 'reshape' (Reshape): the target shape must have 3 entries"),
+        # 2^32 * 2^32 wraps to 0 in i64, the element count of the empty input.
+        ([rand(0, 3), ints(2**32, 2**32, 1)], "node 'reshape' (Reshape): the target shape must have 3 entries"),
     ]),
     ("unsqueeze", graph_model([node("Unsqueeze", ["x", "a"], "unsqueeze")],
                               [("x", F, [None, None]), ("a", I, [None])],
@@ -53,6 +55,9 @@ CASES = [
         ([rand(1, 3, 4), ints(0)], [rand(1, 3, 4).reshape(3, 4)]),
         ([rand(3, 4, 1), ints(-1)], [rand(3, 4, 1).reshape(3, 4)]),
         ([rand(3, 2, 4), ints(1)], "node 'squeeze' (Squeeze): the squeezed dimensions must be 1"),
+        # An axis out of range names no axis: reported, and the (empty)
+        # input is not read with the sizes of the other two.
+        ([rand(5, 7, 0), ints(3)], "node 'squeeze' (Squeeze): the axes must be in [-3, 3)"),
     ]),
     ("expand", graph_model([node("Expand", ["x", "s"], "expand")],
                            [("x", F, [None, None]), ("s", I, [None])],
@@ -82,6 +87,13 @@ CASES = [
         ([np.float32(0), np.float32(5), np.float32(1)], [np.arange(0, 5, 1, np.float32)]),
         ([np.float32(1), np.float32(2), np.float32(0.25)], [np.arange(1, 2, 0.25, dtype=np.float32)]),
         ([np.float32(1), np.float32(2), np.float32(0)], "node 'range' (Range): delta must not be 0"),
+    ]),
+    ("range_int", graph_model([node("Range", ["a", "b", "d"], "range")],
+                              [("a", I, []), ("b", I, []), ("d", I, [])], [("y", I, [None])]), [
+        ([np.int64(-3), np.int64(7), np.int64(3)], [np.arange(-3, 7, 3, dtype=np.int64)]),
+        # The span wraps around in i64.
+        ([np.int64(-2**62), np.int64(2**62), np.int64(1)],
+         "node 'range' (Range): Range must have at most 2^40 elements"),
     ]),
     ("eyelike", graph_model([node("EyeLike", ["x"], "eye", k=1)],
                             [("x", F, [None, None])], [("y", F, [None, None])]), [
