@@ -740,7 +740,9 @@ const OpRegistry &OpRegistry::instance() {
     registerElementwiseOps(r);
     registerReductionOps(r);
     registerShapeOps(r);
+    registerSlicingOps(r);
     registerNNOps(r);
+    registerConvPoolOps(r);
     registerImageOps(r);
     registerIndexingOps(r);
     registerLossOps(r);

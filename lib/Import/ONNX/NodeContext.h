@@ -19,6 +19,7 @@
 #define XFC_LIB_IMPORT_ONNX_NODECONTEXT_H
 
 #include "ConstTensor.h"
+#include "Fold.h"
 
 #include "dialects/Xf/IR/XfDialect.h"
 
@@ -294,10 +295,21 @@ private:
   llvm::StringMap<std::vector<Entry>> byOp_;
 };
 
+/// Folds when input 0 is a constant small enough, else calls `build`.
+template <typename FoldFn, typename BuildFn>
+mlir::LogicalResult foldOrBuild(NodeContext &c, FoldFn fold, BuildFn build) {
+  if (const ConstTensor *t = c.partial(0))
+    if (t->isSplat() || t->numElements() <= kFoldLimit)
+      return c.doneConst(fold(*t));
+  return c.done(build(c.in(0)));
+}
+
 void registerElementwiseOps(OpRegistry &r);
 void registerReductionOps(OpRegistry &r);
 void registerShapeOps(OpRegistry &r);
+void registerSlicingOps(OpRegistry &r);
 void registerNNOps(OpRegistry &r);
+void registerConvPoolOps(OpRegistry &r);
 void registerImageOps(OpRegistry &r);
 void registerIndexingOps(OpRegistry &r);
 void registerLossOps(OpRegistry &r);

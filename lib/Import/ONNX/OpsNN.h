@@ -2,7 +2,8 @@
 //
 // Conv, ConvInteger and QLinearConv read the same attributes and check the
 // same shapes; only the element types and the arithmetic around the
-// convolution differ.
+// convolution differ. Also the dimension check shared by OpsNN.cpp and
+// OpsConvPool.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,12 @@
 #include "NodeContext.h"
 
 namespace xfc::onnx_import {
+
+/// Two dimensions that may be equal: either is dynamic, or they are equal.
+inline bool sameDim(int64_t a, int64_t b) {
+  return mlir::ShapedType::isDynamic(a) || mlir::ShapedType::isDynamic(b) ||
+         a == b;
+}
 
 /// Checks the data (input 0) and weight (input `weightIndex`) shapes and
 /// Conv's attributes (group, kernel_shape, strides, pads, dilations,
