@@ -743,10 +743,12 @@ const OpRegistry &OpRegistry::instance() {
     registerNNOps(r);
     registerImageOps(r);
     registerIndexingOps(r);
+    registerSelectionOps(r);
     registerLossOps(r);
     registerQuantizationOps(r);
     registerRecurrentOps(r);
     registerControlFlowOps(r);
+    registerScanOps(r);
     registerSignalOps(r);
     registerTextOps(r);
     registerLinearAlgebraOps(r);
