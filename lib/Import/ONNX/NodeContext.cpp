@@ -745,10 +745,12 @@ const OpRegistry &OpRegistry::instance() {
     registerConvPoolOps(r);
     registerImageOps(r);
     registerIndexingOps(r);
+    registerSelectionOps(r);
     registerLossOps(r);
     registerQuantizationOps(r);
     registerRecurrentOps(r);
     registerControlFlowOps(r);
+    registerScanOps(r);
     registerSignalOps(r);
     registerTextOps(r);
     registerLinearAlgebraOps(r);
