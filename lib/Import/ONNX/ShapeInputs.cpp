@@ -808,18 +808,21 @@ Value IndexMath::shapeOf(llvm::ArrayRef<Value> sizes) {
 }
 
 /// 0, 1, ..., n - 1 along `axis` of a tensor of `shape` whose only dynamic
-/// dimension is `axis` (of run-time size `n`).
+/// dimension is `axis` (of run-time size `n`): an xf.iota, which lowers to
+/// a generic that fuses with its consumers.
 static Value generateIota(NodeContext &c, Value n, llvm::ArrayRef<int64_t> shape,
                           int64_t axis) {
   OpBuilder &b = c.b();
-  return tensor::GenerateOp::create(
-      b, c.loc(), RankedTensorType::get(shape, b.getI64Type()), ValueRange{n},
-      [&](OpBuilder &ob, Location l, ValueRange indices) {
-        tensor::YieldOp::create(
-            ob, l,
-            arith::IndexCastOp::create(ob, l, ob.getI64Type(), indices[axis])
-                .getResult());
-      });
+  Location loc = c.loc();
+  Type i64 = b.getI64Type();
+  llvm::SmallVector<Value> sizes;
+  for (int64_t d = 0, rank = shape.size(); d < rank; ++d)
+    sizes.push_back(d == axis ? b.createOrFold<arith::IndexCastOp>(loc, i64, n)
+                              : arith::ConstantIntOp::create(b, loc, shape[d], 64));
+  Value vector = tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({static_cast<int64_t>(shape.size())}, i64), sizes);
+  return xf::IotaOp::create(b, loc, RankedTensorType::get(shape, i64), vector,
+                            static_cast<uint64_t>(axis));
 }
 
 Value runTimeIota(NodeContext &c, Value n, int64_t rank, int64_t axis) {
