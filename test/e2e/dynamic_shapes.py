@@ -9,16 +9,12 @@ alike, the input), never crash or print a result.
 
   dynamic_shapes.py BIN_DIR WORK_DIR
 """
-import os
-import shutil
-import subprocess
 import sys
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from e2e_cases import write_test_data
+from e2e_cases import run_at_sizes
 
 F = TensorProto.FLOAT
 
@@ -97,36 +93,7 @@ CASES = [
 
 
 def main(cases=CASES):
-    bin_dir, work = sys.argv[1], sys.argv[2]
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
-    failures = 0
-    for name, m, runs in cases:
-        onnx_path = os.path.join(work, name + ".onnx")
-        onnx.save(m, onnx_path)
-        for level in ("-O3", "-O0"):
-            lib = os.path.join(work, f"{name}{level}.so")
-            subprocess.run([os.path.join(bin_dir, "xfc"), onnx_path, level, "-o", lib],
-                           check=True)
-            for k, (inputs, expected) in enumerate(runs):
-                case = os.path.join(work, f"{name}{level}_{k}")
-                write_test_data(case, inputs, expected if isinstance(expected, list) else [])
-                r = subprocess.run([os.path.join(bin_dir, "xfc-run"), lib,
-                                    "--test-data-dir", case],
-                                   capture_output=True, text=True)
-                text = r.stdout + r.stderr
-                shapes = "x".join(str(a.shape) for a in inputs)
-                if isinstance(expected, list):
-                    ok = r.returncode == 0 and "PASS" in text
-                else:
-                    ok = 0 < r.returncode < 128 and expected in text
-                print(("PASS " if ok else "FAIL ") + f"{name} {level} {shapes}" +
-                      ("" if ok or not text.strip() else ": " + text.strip().splitlines()[-1]))
-                if not ok:
-                    print(text)
-                    failures += 1
-    print(f"{failures} failure(s)")
-    return 1 if failures else 0
+    return run_at_sizes(sys.argv[1], sys.argv[2], cases)
 
 
 if __name__ == "__main__":

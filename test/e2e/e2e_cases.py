@@ -123,6 +123,44 @@ def run_cases(bin_dir, work_dir, cases, confirm_with_ort=False, expect_ort=False
     return 1 if failures else 0
 
 
+def run_at_sizes(bin_dir, work, cases):
+    """Compiles each (name, model, runs) once per level (-O3, -O0) and runs it
+    on every (inputs, expected) of `runs`: `expected` is the list of output
+    arrays, or the message (a str) the run must be rejected with. One model
+    run at several sizes is what checks dynamic shapes and run-time checks.
+    Returns the process exit status."""
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    failures = 0
+    for name, model, runs in cases:
+        onnx_path = os.path.join(work, name + ".onnx")
+        onnx.save(model, onnx_path)
+        for level in ("-O3", "-O0"):
+            lib = os.path.join(work, f"{name}{level}.so")
+            subprocess.run([os.path.join(bin_dir, "xfc"), onnx_path, level, "-o", lib],
+                           check=True)
+            for k, (inputs, expected) in enumerate(runs):
+                case = os.path.join(work, f"{name}{level}_{k}")
+                rejected = isinstance(expected, str)
+                write_test_data(case, inputs, [] if rejected else expected)
+                r = subprocess.run([os.path.join(bin_dir, "xfc-run"), lib,
+                                    "--test-data-dir", case],
+                                   capture_output=True, text=True)
+                text = r.stdout + r.stderr
+                shapes = "x".join(str(np.shape(a)) for a in inputs)
+                if rejected:
+                    ok = 0 < r.returncode < 128 and expected in text
+                else:
+                    ok = r.returncode == 0 and "PASS" in text
+                print(("PASS " if ok else "FAIL ") + f"{name} {level} {shapes}" +
+                      ("" if ok or not text.strip() else ": " + text.strip().splitlines()[-1]))
+                if not ok:
+                    print(text)
+                    failures += 1
+    print(f"{failures} failure(s)")
+    return 1 if failures else 0
+
+
 def check_rejected(bin_dir, directory, name, inputs, node_name):
     """Runs the models compile_and_check built with wrong `inputs`
     (TensorProtos): xfc-run must fail with a message naming `node_name`,
