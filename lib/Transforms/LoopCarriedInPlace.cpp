@@ -14,6 +14,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 namespace xfc {
 #define GEN_PASS_DEF_LOOPCARRIEDINPLACEPASS
@@ -52,10 +53,26 @@ bool updatesInPlace(Value v, Value arg) {
   return true;
 }
 
+/// Whether `v` has `arg`'s sizes in every iteration: static ones, or
+/// dynamic ones provably equal. A tensor that grows (a sequence's data)
+/// cannot be copied into the argument; it keeps a new buffer per iteration.
+bool keepsSizes(Value v, Value arg) {
+  auto type = cast<RankedTensorType>(arg.getType());
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    FailureOr<bool> equal = ValueBoundsConstraintSet::areEqual({v, d}, {arg, d});
+    if (failed(equal) || !*equal)
+      return false;
+  }
+  return true;
+}
+
 /// Makes yield operand `operand` (a tensor) the in-place update of `dest`,
 /// the body's argument that bufferizes together with it.
 void writeBack(OpOperand &operand, Value dest) {
-  if (!dest || updatesInPlace(operand.get(), dest))
+  if (!dest || updatesInPlace(operand.get(), dest) ||
+      !keepsSizes(operand.get(), dest))
     return;
   OpBuilder b(operand.getOwner());
   operand.set(linalg::CopyOp::create(b, operand.getOwner()->getLoc(),

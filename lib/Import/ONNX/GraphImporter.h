@@ -35,6 +35,19 @@ class TypeProto;
 
 namespace xfc::onnx_import {
 
+/// What an ONNX value is: xf has only tensors, so a value of another ONNX
+/// type is carried as several tensors, its parts (see Sequence.h).
+enum class ValueKind : uint8_t {
+  Tensor,
+  /// Parts: the elements' data, flattened and concatenated (tensor<?xT>),
+  /// and their shapes, one row per element (tensor<?x?xi64>).
+  Sequence,
+  /// Parts: the payload's parts (a tensor, or a sequence's two), then
+  /// whether it has a value (tensor<i1>).
+  OptionalTensor,
+  OptionalSequence,
+};
+
 /// What the importer knows about one ONNX value.
 struct ValueState {
   mlir::Value value;                           ///< null until materialized
@@ -43,15 +56,33 @@ struct ValueState {
   mlir::LocationAttr loc; ///< where a constant is materialized
   std::string blobName;   ///< dense_resource key for a large constant
   bool poisoned = false;  ///< its producer failed (checkOnly)
+  /// Not a tensor: `value` (of type `type`) is the first part, `moreParts`
+  /// the others, and `elementType` what is known of the tensor (payload,
+  /// or every element of a sequence): its rank and the sizes all share;
+  /// null when not even the rank is known.
+  ValueKind kind = ValueKind::Tensor;
+  llvm::SmallVector<mlir::Value, 2> moreParts;
+  mlir::RankedTensorType elementType;
 };
 
 class NodeContext;
 
-/// One result of @main: a graph output or an exposed intermediate value.
+/// One result of @main: a graph output or an exposed intermediate value,
+/// or one part of a graph output that is not a tensor.
 struct GraphResult {
   mlir::Value value;
   std::string name; ///< the ONNX value name, kept in `xf.name`
   int32_t dtype;    ///< ONNX element type; dt::Undefined when not known
+  llvm::StringRef valueKind = {}; ///< `xf.value_kind`; empty for a tensor
+};
+
+/// One argument of @main: a graph input, or one part of a graph input that
+/// is not a tensor (Sequence.h).
+struct GraphArgument {
+  mlir::RankedTensorType type;
+  std::string name; ///< `xf.name`: the input's, or "<input>.shapes", ...
+  int32_t dtype;    ///< ONNX element type
+  llvm::StringRef valueKind = {}; ///< `xf.value_kind`; empty for a tensor
 };
 
 class GraphImporter {
@@ -114,6 +145,19 @@ private:
   /// The tensor type of a graph input/output; empty on failure.
   std::optional<mlir::RankedTensorType>
   tensorType(const onnx::TypeProto &type, std::string &error);
+  /// The arguments that carry graph input `name` of ONNX type `type` (one
+  /// for a tensor); empty, with `error` set, when xfc cannot take it
+  /// (GraphBoundary.cpp).
+  std::vector<GraphArgument> inputArguments(const onnx::TypeProto &type,
+                                            llvm::StringRef name,
+                                            std::string &error);
+  /// What is known of the graph input of ONNX type `type` that `args`
+  /// (from inputArguments) carry.
+  ValueState inputState(const onnx::TypeProto &type,
+                        llvm::ArrayRef<mlir::BlockArgument> args);
+  /// The results that carry graph output `name`, whose state is `s`.
+  void appendResults(llvm::StringRef name, ValueState &s, int32_t dtype,
+                     llvm::SmallVectorImpl<GraphResult> &results);
   mlir::LogicalResult readInitializers();
   /// A partially known integer tensor whose unknown elements all name
   /// run-time sizes, built from them (tensor.from_elements); null when some

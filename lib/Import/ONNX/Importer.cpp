@@ -11,6 +11,7 @@
 #include "GraphImporter.h"
 #include "NodeContext.h"
 #include "OnnxBridge.h"
+#include "Sequence.h"
 
 #include "dialects/Xf/IR/XfDialect.h"
 
@@ -168,8 +169,11 @@ Value GraphImporter::materialize(ValueState &s, llvm::StringRef name) {
 std::optional<RankedTensorType>
 GraphImporter::tensorType(const onnx::TypeProto &type, std::string &error) {
   if (!type.has_tensor_type()) {
-    error = "is not a tensor (sequence, map, optional and sparse values are "
-            "not supported)";
+    error = type.has_sequence_type() || type.has_optional_type()
+                ? "is not a tensor (optional values hold tensors or "
+                  "sequences of tensors)"
+                : "is not a tensor (map and sparse values are not "
+                  "supported)";
     return std::nullopt;
   }
   const onnx::TypeProto::Tensor &tensor = type.tensor_type();
@@ -380,6 +384,12 @@ LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
     }
     if (s->poisoned)
       return poisonOutputs(); // The cause is already reported.
+    if (s->kind != ValueKind::Tensor && !takesNonTensors(opType)) {
+      addProblem(name, opType, domain, opset_,
+                 "input '" + in + "' is a " + kindName(s->kind).str() +
+                     "; " + opType + " takes tensors");
+      return poisonOutputs();
+    }
   }
   for (const std::string &out : node.output()) {
     if (!out.empty() && definedHere(out)) {
@@ -533,6 +543,8 @@ void GraphImporter::exposeIntermediates(
         why = "the importer does not compute it (no node reads it)";
       else if (!s->value && s->constant && !s->constant->fullyKnown())
         why = "it is a shape that depends on a dynamic dimension";
+      else if (s->kind != ValueKind::Tensor)
+        why = "it is not a tensor";
       if (!why) {
         results.push_back({materialize(name), name, onnxDType(name)});
       } else if (explicitlyNamed) {
@@ -572,10 +584,13 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   if (failed(readInitializers()) && !opts_.checkOnly)
     return nullptr;
 
-  // Arguments: graph inputs that are not initializers, in order.
+  // Arguments: graph inputs that are not initializers, in order; a
+  // sequence or optional takes several (Sequence.h).
   llvm::SmallVector<Type> argTypes;
   llvm::SmallVector<std::string> argNames;
   llvm::SmallVector<int32_t> argDtypes;
+  llvm::SmallVector<GraphArgument> parts;
+  llvm::SmallVector<const onnx::ValueInfoProto *> partOf;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     const std::string &name = input.name();
     if (lookup(name))
@@ -587,23 +602,20 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       continue;
     }
     std::string error;
-    auto type = tensorType(input.type(), error);
-    if (!type) {
+    std::vector<GraphArgument> args = inputArguments(input.type(), name, error);
+    if (args.empty()) {
       addProblem("", "", "", opset_, "graph input '" + name + "' " + error);
       define(name, ValueState{});
       lookup(name)->poisoned = true;
       continue;
     }
-    if (!saneShape(type->getShape())) {
-      addProblem("", "", "", opset_,
-                 "graph input '" + name + "' has too many elements");
-      define(name, ValueState{});
-      lookup(name)->poisoned = true;
-      continue;
-    }
-    argTypes.push_back(*type);
     argNames.push_back(name);
-    argDtypes.push_back(input.type().tensor_type().elem_type());
+    for (GraphArgument &arg : args) {
+      argTypes.push_back(arg.type);
+      argDtypes.push_back(arg.dtype);
+      parts.push_back(std::move(arg));
+      partOf.push_back(&input);
+    }
   }
   if (failed_ && !opts_.checkOnly)
     return nullptr;
@@ -613,9 +625,21 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                                    builder_.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
   builder_.setInsertionPointToEnd(entry);
-  for (auto [i, name] : llvm::enumerate(argNames)) {
+  for (size_t i = 0; i < parts.size();) {
+    const onnx::ValueInfoProto &input = *partOf[i];
+    const std::string &name = input.name();
+    size_t count = 1;
+    while (i + count < parts.size() && partOf[i + count] == &input)
+      ++count;
+    for (size_t k = i; k < i + count; ++k)
+      entry->getArgument(k).setLoc(nameLoc(name));
+    if (!parts[i].valueKind.empty() || count > 1) {
+      define(name, inputState(input.type(),
+                              entry->getArguments().slice(i, count)));
+      i += count;
+      continue;
+    }
     BlockArgument arg = entry->getArgument(i);
-    arg.setLoc(nameLoc(name));
     auto type = llvm::cast<RankedTensorType>(arg.getType());
     // An integer input with no elements (an empty list of axes, pads, ...)
     // has no data to wait for: its value is known, so e.g. ReduceSum's axes
@@ -627,6 +651,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
           ConstTensor::splat(argDtypes[i], type.getShape(), 0.0));
     define(name,
            ValueState{arg, std::move(empty), type, nameLoc(name), name, false});
+    ++i;
   }
 
   for (int i = 0; i < graph.node_size(); ++i) {
@@ -652,7 +677,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     int32_t dtype = out.type().has_tensor_type()
                         ? out.type().tensor_type().elem_type()
                         : dt::Undefined;
-    results.push_back({materialize(out.name()), out.name(), dtype});
+    appendResults(out.name(), *s, dtype, results);
   }
   if (failed_)
     return nullptr;
@@ -692,19 +717,23 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     }
     return any ? builder_.getArrayAttr(names) : ArrayAttr();
   };
-  for (auto [i, name] : llvm::enumerate(argNames)) {
-    func.setArgAttr(i, "xf.name", builder_.getStringAttr(name));
+  for (auto [i, part] : llvm::enumerate(parts)) {
+    func.setArgAttr(i, "xf.name", builder_.getStringAttr(part.name));
     if (StringAttr t = onnxType(argDtypes[i]))
       func.setArgAttr(i, "xf.onnx_type", t);
-    for (const onnx::ValueInfoProto &input : graph.input())
-      if (input.name() == name)
-        if (ArrayAttr dims = dimNames(input.type()))
-          func.setArgAttr(i, "xf.dim_names", dims);
+    if (!part.valueKind.empty())
+      func.setArgAttr(i, "xf.value_kind",
+                      builder_.getStringAttr(part.valueKind));
+    else if (ArrayAttr dims = dimNames(partOf[i]->type()))
+      func.setArgAttr(i, "xf.dim_names", dims);
   }
   for (auto [i, r] : llvm::enumerate(results)) {
     func.setResultAttr(i, "xf.name", builder_.getStringAttr(r.name));
     if (StringAttr t = onnxType(r.dtype))
       func.setResultAttr(i, "xf.onnx_type", t);
+    if (!r.valueKind.empty())
+      func.setResultAttr(i, "xf.value_kind",
+                         builder_.getStringAttr(r.valueKind));
   }
 
   if (failed(verifyModule(*module)))

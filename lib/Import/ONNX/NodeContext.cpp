@@ -110,6 +110,14 @@ int64_t NodeContext::dimSymbol(unsigned i, int64_t d) {
   return graph_.dimSymbol(in(i), d);
 }
 
+const ValueState &NodeContext::state(unsigned i) const {
+  return *graph_.lookup(node_.input(i));
+}
+
+SmallVector<Value> NodeContext::parts(unsigned i) {
+  return materializeParts(*graph_.lookup(node_.input(i)));
+}
+
 RankedTensorType NodeContext::type(unsigned i) const {
   return graph_.lookup(node_.input(i))->type;
 }
@@ -280,6 +288,11 @@ const onnx::TensorProto *NodeContext::attrTensor(llvm::StringRef name) {
   return &a->t();
 }
 
+const onnx::TypeProto *NodeContext::attrType(llvm::StringRef name) {
+  const auto *a = typedAttr(name, onnx::AttributeProto::TYPE_PROTO, "type");
+  return a && a->has_tp() ? &a->tp() : nullptr;
+}
+
 const onnx::GraphProto *NodeContext::attrGraph(llvm::StringRef name) {
   const auto *a = typedAttr(name, onnx::AttributeProto::GRAPH, "graph");
   if (!a)
@@ -335,6 +348,12 @@ void NodeContext::set(unsigned i, Value v) {
   graph_.define(node_.output(i), std::move(s));
 }
 
+void NodeContext::setState(unsigned i, ValueState s) {
+  if (i >= numOutputs() || node_.output(i).empty())
+    return;
+  graph_.define(node_.output(i), std::move(s));
+}
+
 void NodeContext::setConst(unsigned i, ConstTensor t) {
   if (i >= numOutputs() || node_.output(i).empty())
     return;
@@ -387,6 +406,12 @@ NodeContext::importSubgraph(const onnx::GraphProto &graph, llvm::StringRef attr,
 
 Value NodeContext::materialize(ValueState &output) {
   return graph_.materialize(output, name_);
+}
+
+SmallVector<Value> NodeContext::materializeParts(ValueState &output) {
+  SmallVector<Value> parts{materialize(output)};
+  llvm::append_range(parts, output.moreParts);
+  return parts;
 }
 
 LogicalResult NodeContext::inlineSubgraph(llvm::StringRef attr) {
@@ -751,6 +776,7 @@ const OpRegistry &OpRegistry::instance() {
     registerRecurrentOps(r);
     registerControlFlowOps(r);
     registerScanOps(r);
+    registerSequenceOps(r);
     registerSignalOps(r);
     registerTextOps(r);
     registerLinearAlgebraOps(r);

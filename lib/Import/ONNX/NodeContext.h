@@ -37,6 +37,7 @@ class GraphProto;
 class NodeProto;
 class AttributeProto;
 class TensorProto;
+class TypeProto;
 } // namespace onnx
 
 namespace xfc::onnx_import {
@@ -77,6 +78,12 @@ public:
   /// inference's (which tells uint8 from int8, both i8 in xf), else the one
   /// the MLIR type reads as (signless integers as signed).
   int32_t dtype(unsigned i) const;
+  /// What the importer knows of input `i`, a tensor or not (ValueKind).
+  const ValueState &state(unsigned i) const;
+  /// The tensors that carry input `i` (see ValueKind): a tensor's value
+  /// (a known constant is materialized here), or a sequence's or an
+  /// optional's parts.
+  llvm::SmallVector<mlir::Value> parts(unsigned i);
   /// The compile-time value of input `i`, or null.
   const ConstTensor *constant(unsigned i) const;
   /// Like constant(), but also returns partially known values (shapes with
@@ -118,6 +125,8 @@ public:
   attrStrings(llvm::StringRef name);
   const onnx::TensorProto *attrTensor(llvm::StringRef name);
   const onnx::GraphProto *attrGraph(llvm::StringRef name);
+  /// A TYPE_PROTO attribute (Optional's `type`), or null.
+  const onnx::TypeProto *attrType(llvm::StringRef name);
   /// True once a problem was recorded for this node.
   bool failed() const { return failed_; }
 
@@ -138,6 +147,8 @@ public:
   /// True when output `i` is named and read by a node or the graph.
   bool outputUsed(unsigned i) const;
   void set(unsigned i, mlir::Value v);
+  /// Output `i` is `s` (a sequence or an optional).
+  void setState(unsigned i, ValueState s);
   void setConst(unsigned i, ConstTensor t);
   mlir::LogicalResult done(mlir::Value v) {
     set(0, v);
@@ -163,6 +174,8 @@ public:
   /// The SSA value of a subgraph output; a constant is materialized at the
   /// builder's insertion point.
   mlir::Value materialize(ValueState &output);
+  /// The tensors that carry a subgraph output (see parts(unsigned)).
+  llvm::SmallVector<mlir::Value> materializeParts(ValueState &output);
   /// Converts subgraph `attr` (it has no inputs) in place and makes its
   /// outputs this node's outputs (If with a constant condition).
   mlir::LogicalResult inlineSubgraph(llvm::StringRef attr);
@@ -318,6 +331,7 @@ void registerQuantizationOps(OpRegistry &r);
 void registerRecurrentOps(OpRegistry &r);
 void registerControlFlowOps(OpRegistry &r);
 void registerScanOps(OpRegistry &r);
+void registerSequenceOps(OpRegistry &r);
 void registerSignalOps(OpRegistry &r);
 void registerTextOps(OpRegistry &r);
 void registerLinearAlgebraOps(OpRegistry &r);

@@ -32,6 +32,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ControlFlow.h"
+#include "Sequence.h"
 #include "GraphImporter.h"
 #include "NodeContext.h"
 
@@ -204,9 +205,9 @@ namespace {
 //===----------------------------------------------------------------------===//
 
 /// Converts branch `attr` of an If into the detached `block`, ending in the
-/// scf.yield of its outputs.
+/// scf.yield of its outputs' parts; `states` says what the outputs are.
 LogicalResult convertBranch(NodeContext &c, llvm::StringRef attr, Block &block,
-                            SmallVectorImpl<Type> &types) {
+                            std::vector<ValueState> &states) {
   const onnx::GraphProto *graph = c.attrGraph(attr);
   if (!graph)
     return c.failed() ? failure()
@@ -223,12 +224,34 @@ LogicalResult convertBranch(NodeContext &c, llvm::StringRef attr, Block &block,
     return failure();
   SmallVector<Value> results;
   for (ValueState &s : *outputs)
-    results.push_back(c.materialize(s));
+    llvm::append_range(results, c.materializeParts(s));
   if (c.failed())
     return failure();
   scf::YieldOp::create(c.b(), c.loc(), results);
-  llvm::append_range(types, ValueRange(results).getTypes());
+  states = std::move(*outputs);
   return success();
+}
+
+/// The type both branches' part types `t` and `e` can be cast to: a part of
+/// a sequence or an optional (an absent optional tensor has other sizes
+/// than a present one) may differ in sizes, not in rank or element type.
+Type commonPartType(const ValueState &state, Type t, Type e) {
+  auto a = dyn_cast<RankedTensorType>(t), b = dyn_cast<RankedTensorType>(e);
+  if (t == e || state.kind == ValueKind::Tensor || !a || !b)
+    return t == e ? t : Type();
+  RankedTensorType merged = mergeElementTypes(a, b);
+  return merged ? Type(merged) : Type();
+}
+
+/// Casts operand `i` of `block`'s terminator to `type` where it differs.
+void castYielded(OpBuilder &b, Block &block, unsigned i, Type type) {
+  Operation *yield = block.getTerminator();
+  Value v = yield->getOperand(i);
+  if (v.getType() == type)
+    return;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(yield);
+  yield->setOperand(i, tensor::CastOp::create(b, v.getLoc(), type, v));
 }
 
 /// If: a compile-time condition (PyTorch exports branch on shapes) inlines
@@ -246,28 +269,55 @@ LogicalResult convertIf(NodeContext &c) {
     return failure();
   auto thenBlock = std::make_unique<Block>();
   auto elseBlock = std::make_unique<Block>();
-  SmallVector<Type> thenTypes, elseTypes;
-  if (failed(convertBranch(c, "then_branch", *thenBlock, thenTypes)) ||
-      failed(convertBranch(c, "else_branch", *elseBlock, elseTypes)))
+  std::vector<ValueState> thenStates, elseStates;
+  if (failed(convertBranch(c, "then_branch", *thenBlock, thenStates)) ||
+      failed(convertBranch(c, "else_branch", *elseBlock, elseStates)))
     return failure();
-  for (auto [i, types] : llvm::enumerate(llvm::zip(thenTypes, elseTypes))) {
-    auto [t, e] = types;
-    if (t == e)
-      continue;
-    std::string a, b;
-    llvm::raw_string_ostream(a) << t;
-    llvm::raw_string_ostream(b) << e;
-    return c.fail("output " + llvm::Twine(i) + " is " + a +
-                  " in then_branch but " + b +
-                  " in else_branch; with a run-time condition both branches "
-                  "must give the same type");
+  SmallVector<Type> types;
+  unsigned part = 0;
+  for (auto [i, states] : llvm::enumerate(llvm::zip(thenStates, elseStates))) {
+    auto [t, e] = states;
+    if (t.kind != e.kind)
+      return c.fail("output " + llvm::Twine(i) + " is a " + kindName(t.kind) +
+                    " in then_branch but a " + kindName(e.kind) +
+                    " in else_branch");
+    for (unsigned k = 0; k <= t.moreParts.size(); ++k, ++part) {
+      Type tt = thenBlock->getTerminator()->getOperand(part).getType();
+      Type et = elseBlock->getTerminator()->getOperand(part).getType();
+      Type common = commonPartType(t, tt, et);
+      if (!common) {
+        std::string a, b;
+        llvm::raw_string_ostream(a) << tt;
+        llvm::raw_string_ostream(b) << et;
+        return c.fail("output " + llvm::Twine(i) + " is " + a +
+                      " in then_branch but " + b +
+                      " in else_branch; with a run-time condition both "
+                      "branches must give the same type");
+      }
+      castYielded(c.b(), *thenBlock, part, common);
+      castYielded(c.b(), *elseBlock, part, common);
+      types.push_back(common);
+    }
   }
-  auto ifOp = scf::IfOp::create(c.b(), c.loc(), thenTypes, *cond,
+  auto ifOp = scf::IfOp::create(c.b(), c.loc(), types, *cond,
                                 /*addThenBlock=*/true, /*addElseBlock=*/true);
   moveBody(*thenBlock, ifOp.getThenRegion().front());
   moveBody(*elseBlock, ifOp.getElseRegion().front());
-  for (auto [i, result] : llvm::enumerate(ifOp.getResults()))
-    c.set(i, result);
+  ValueRange results = ifOp.getResults();
+  for (auto [i, states] : llvm::enumerate(llvm::zip(thenStates, elseStates))) {
+    auto [t, e] = states;
+    size_t n = 1 + t.moreParts.size();
+    if (t.kind == ValueKind::Tensor) {
+      c.set(i, results.front());
+    } else {
+      ValueState merged = withParts(t, results.take_front(n));
+      if (t.kind == ValueKind::Sequence ||
+          t.kind == ValueKind::OptionalSequence)
+        merged.elementType = mergeElementTypes(t.elementType, e.elementType);
+      c.setState(i, merged);
+    }
+    results = results.drop_front(n);
+  }
   return success();
 }
 
@@ -278,6 +328,10 @@ LogicalResult convertIf(NodeContext &c) {
 /// A Loop node's inputs and how its iterations are counted.
 struct LoopPlan {
   unsigned numCarried = 0, numScan = 0;
+  /// The tensors that carry each loop-carried value (one for a tensor, a
+  /// sequence's or an optional's parts otherwise), and their total.
+  SmallVector<unsigned> carriedParts;
+  unsigned numCarriedParts = 0;
   Value tripCount;                  ///< index; null without M
   Value tripBound;                  ///< max(M, 0), index; null without M
   std::optional<int64_t> constTrip; ///< M when a compile-time constant
@@ -318,9 +372,12 @@ FailureOr<LoopPlan> planLoop(NodeContext &c, const onnx::GraphProto &body) {
     return c.fail("the Loop has " + llvm::Twine(c.numOutputs()) +
                   " outputs but its body gives only " +
                   llvm::Twine(p.numCarried + p.numScan));
-  for (unsigned j = 0; j < p.numCarried; ++j)
+  for (unsigned j = 0; j < p.numCarried; ++j) {
     if (!c.has(2 + j))
       return c.fail("loop-carried input " + llvm::Twine(j) + " is missing");
+    p.carriedParts.push_back(1 + c.state(2 + j).moreParts.size());
+    p.numCarriedParts += p.carriedParts.back();
+  }
   p.hasCond = c.has(1);
   if (!c.has(0) && !p.hasCond)
     return c.fail(
@@ -368,8 +425,17 @@ SmallVector<ValueState> loopBodyInputs(NodeContext &c, const LoopPlan &p,
       runtimeValue(iteration),
       ValueState{Value(), std::make_shared<const ConstTensor>(std::move(yes)),
                  boolType, loc, "", false}};
-  for (unsigned j = 0; j < p.numCarried; ++j)
-    inputs.push_back(runtimeValue(body.addArgument(c.type(2 + j), loc)));
+  for (unsigned j = 0; j < p.numCarried; ++j) {
+    const ValueState &initial = c.state(2 + j);
+    if (initial.kind == ValueKind::Tensor) {
+      inputs.push_back(runtimeValue(body.addArgument(c.type(2 + j), loc)));
+      continue;
+    }
+    SmallVector<Value> args;
+    for (Value part : c.parts(2 + j))
+      args.push_back(body.addArgument(part.getType(), loc));
+    inputs.push_back(withParts(initial, args));
+  }
   return inputs;
 }
 
@@ -388,7 +454,7 @@ FailureOr<ScanBuffer> planScanOutput(NodeContext &c,
     // of a loop-carried value of the element's type, checked each time.
     unsigned numCarried = c.numInputs() > 2 ? c.numInputs() - 2 : 0;
     for (unsigned j = 0; j < numCarried && !s.sizes; ++j)
-      if (c.type(2 + j) == type) {
+      if (c.state(2 + j).kind == ValueKind::Tensor && c.type(2 + j) == type) {
         s.sizes = c.in(2 + j);
         s.sizesFrom = j;
       }
@@ -472,10 +538,23 @@ FailureOr<LoopBody> convertLoopBody(NodeContext &c,
     yielded.push_back(arith::AddIOp::create(
         b, loc, iv, arith::ConstantIndexOp::create(b, loc, 1)));
   for (unsigned j = 0; j < p.numCarried; ++j) {
-    yielded.push_back(c.materialize((*outputs)[1 + j]));
-    if (failed(checkCarried(c, c.type(2 + j), yielded.back().getType(),
-                            "loop-carried value " + llvm::Twine(j))))
-      return failure();
+    ValueState &out = (*outputs)[1 + j];
+    if (out.kind != c.state(2 + j).kind)
+      return c.fail("loop-carried value " + llvm::Twine(j) + " enters the "
+                    "body as a " + kindName(c.state(2 + j).kind) +
+                    " but the body gives a " + kindName(out.kind));
+    // The types the parts enter with (a constant tensor is not
+    // materialized here, inside the body).
+    const ValueState &initial = c.state(2 + j);
+    SmallVector<Type> before{initial.type};
+    for (Value part : initial.moreParts)
+      before.push_back(part.getType());
+    for (auto [type, after] : llvm::zip(before, c.materializeParts(out))) {
+      yielded.push_back(after);
+      if (failed(checkCarried(c, type, after.getType(),
+                              "loop-carried value " + llvm::Twine(j))))
+        return failure();
+    }
   }
   std::optional<int64_t> count;
   if (body.isFor && p.constTrip)
@@ -515,9 +594,9 @@ ValueRange buildLoop(NodeContext &c, const LoopPlan &p, LoopBody &body,
   Location loc = c.loc();
   SmallVector<Value> inits;
   for (unsigned j = 0; j < p.numCarried; ++j)
-    inits.push_back(c.in(2 + j));
+    llvm::append_range(inits, c.parts(2 + j));
   for (auto [buffer, s] : llvm::zip(
-           body.block->getArguments().drop_front(1 + p.numCarried),
+           body.block->getArguments().drop_front(1 + p.numCarriedParts),
            body.buffers)) {
     auto type = cast<RankedTensorType>(buffer.getType());
     SmallVector<Value> sizes;
@@ -576,11 +655,18 @@ LogicalResult convertLoop(NodeContext &c) {
     return failure();
   Value count;
   ValueRange results = buildLoop(c, *plan, *body, count);
-  for (unsigned j = 0; j < plan->numCarried; ++j)
-    c.set(j, results[j]);
+  for (unsigned j = 0; j < plan->numCarried; ++j) {
+    const ValueState &initial = c.state(2 + j);
+    if (initial.kind == ValueKind::Tensor)
+      c.set(j, results.front());
+    else
+      c.setState(j, withParts(initial,
+                              results.take_front(plan->carriedParts[j])));
+    results = results.drop_front(plan->carriedParts[j]);
+  }
   OpBuilder &b = c.b();
   for (auto [i, s] : llvm::enumerate(body->buffers)) {
-    Value result = results[plan->numCarried + i];
+    Value result = results[i];
     if (s.bound && !body->isFor) {
       // A condition can end the loop before M: the rows it wrote.
       auto type = cast<RankedTensorType>(result.getType());

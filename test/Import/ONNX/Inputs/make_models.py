@@ -78,7 +78,8 @@ save(add_model(ext), "external.onnx")
 # External data outside the model's directory.
 save(add_model(external_tensor("../weights.bin")), "external_escape.onnx")
 
-# A graph input that is a sequence, not a tensor.
+# A graph input that is a sequence, read by SequenceAt (supported) and by
+# Relu, which takes tensors.
 seq_in = helper.make_tensor_sequence_value_info("s", TensorProto.FLOAT, [2])
 zero = helper.make_node("Constant", [], ["zero"], value_int=0)
 at = helper.make_node("SequenceAt", ["s", "zero"], ["y"])
@@ -86,6 +87,22 @@ y2 = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])
 save(helper.make_model(helper.make_graph([zero, at], "g", [seq_in], [y2]),
                        opset_imports=[helper.make_opsetid("", 17)]),
      "sequence.onnx")
+relu = helper.make_node("Relu", ["s"], ["r"], name="relu_of_seq")
+save(helper.make_model(helper.make_graph([relu], "g", [seq_in],
+                                         [helper.make_tensor_value_info("r", TensorProto.FLOAT, [2])]),
+                       opset_imports=[helper.make_opsetid("", 17)]),
+     "sequence_relu.onnx")
+
+# A graph input that is a map, which xfc does not take.
+map_type = onnx.TypeProto()
+map_type.map_type.key_type = TensorProto.INT64
+map_type.map_type.value_type.CopyFrom(helper.make_tensor_type_proto(TensorProto.FLOAT, []))
+map_in = helper.make_value_info("m", map_type)
+one = helper.make_node("Constant", [], ["o"], value_float=1.0)
+save(helper.make_model(helper.make_graph([one], "g", [map_in],
+                                         [helper.make_tensor_value_info("o", TensorProto.FLOAT, [])]),
+                       opset_imports=[helper.make_opsetid("", 17)]),
+     "map.onnx")
 
 # A graph input of unknown rank.
 xr = helper.make_tensor_value_info("x", TensorProto.FLOAT, None)
