@@ -1,4 +1,4 @@
-//===- CheckOutputs.h - the report comparing outputs with references -*- C++ -*-===//
+//===- CheckOutputs.h - comparing outputs with references -----*- C++ -*-===//
 //
 // One entry per ONNX output value: what the model produced (a tensor, a
 // sequence element by element, or an optional's presence and payload) and
