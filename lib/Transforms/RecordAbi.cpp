@@ -16,7 +16,8 @@ using namespace mlir;
 namespace xfc {
 namespace {
 
-/// [{name = "...", type = tensor<...>}, ...] for arguments or results.
+/// [{name = "...", type = tensor<...>}, ...] for arguments or results,
+/// with the dimension names and value kinds where they have them.
 ArrayAttr describe(OpBuilder &b, TypeRange types,
                    function_ref<DictionaryAttr(unsigned)> attrsOf,
                    StringRef fallbackPrefix) {
@@ -40,6 +41,8 @@ ArrayAttr describe(OpBuilder &b, TypeRange types,
                                       b.getNamedAttr("type", TypeAttr::get(type))};
     if (auto dims = attrs ? attrs.getAs<ArrayAttr>(kDimNamesAttrName) : nullptr)
       entry.push_back(b.getNamedAttr(kDimNamesAttrName, dims));
+    if (auto kind = attrs ? attrs.getAs<StringAttr>(kValueKindAttrName) : nullptr)
+      entry.push_back(b.getNamedAttr(kValueKindAttrName, kind));
     entries.push_back(b.getDictionaryAttr(entry));
   }
   return b.getArrayAttr(entries);

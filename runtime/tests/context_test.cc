@@ -292,8 +292,8 @@ const int64_t kBatchBy2[2] = {-1, 2};
 const int64_t kBatchByAny[2] = {-1, -1};
 const char *const kBatch[2] = {"batch", nullptr};
 const xfrt_tensor_desc kBatchIn[2] = {
-    {"a", XFRT_ELEMENT_TYPE_FLOAT32, 2, kBatchBy2, kBatch},
-    {"b", XFRT_ELEMENT_TYPE_FLOAT32, 2, kBatchByAny, kBatch}};
+    {"a", XFRT_ELEMENT_TYPE_FLOAT32, 2, kBatchBy2, kBatch, XFRT_VALUE_TENSOR},
+    {"b", XFRT_ELEMENT_TYPE_FLOAT32, 2, kBatchByAny, kBatch, XFRT_VALUE_TENSOR}};
 int32_t NothingRun(const xfrt_exec_env *, const xfrt_buffer_ref *, xfrt_buffer_ref *) {
   return 0;
 }
@@ -401,7 +401,8 @@ TEST(ContextInputs, NamedDimensionsMustAgree) {
 TEST(ModelWrap, StaticDimensionsHaveNoNames) {
   static const int64_t shape[2] = {4, -1};
   static const char *const names[2] = {"batch", nullptr};
-  static const xfrt_tensor_desc in[1] = {{"x", XFRT_ELEMENT_TYPE_FLOAT32, 2, shape, names}};
+  static const xfrt_tensor_desc in[1] = {
+      {"x", XFRT_ELEMENT_TYPE_FLOAT32, 2, shape, names, XFRT_VALUE_TENSOR}};
   xfrt_model_desc desc = inline_models::kBatched;
   desc.num_inputs = 1;
   desc.inputs = in;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
 #include "test_util.h"
 
@@ -83,7 +84,7 @@ TEST(ModelLoad, LibraryWithoutDescriptor) {
 TEST(ModelLoad, WrongAbiVersion) {
   xfrt_model *model = nullptr;
   EXPECT_ERROR(xfrt_model_load(XFRT_TEST_BAD_ABI_MODEL, &model), XFRT_STATUS_INCOMPATIBLE,
-               "compiled for model ABI version 4, this runtime supports version 3");
+               "compiled for model ABI version 5, this runtime supports version 4");
 }
 
 TEST(ModelLoad, MalformedDescriptor) {
@@ -141,6 +142,100 @@ TEST(ModelWrap, RejectsBadDescriptors) {
   desc.num_inputs = -1;
   EXPECT_ERROR(xfrt_model_wrap(&desc, &model), XFRT_STATUS_INVALID_ARGUMENT, "-1 inputs");
   EXPECT_EQ(model, nullptr);
+}
+
+// Sequences and optionals are groups of consecutive entries (model_abi.h).
+TEST(ModelWrap, AcceptsSequenceAndOptionalGroups) {
+  static const int64_t data_shape[1] = {-1};
+  static const int64_t shapes_shape[2] = {-1, 2};
+  static const int64_t x_shape[1] = {3};
+  static const xfrt_tensor_desc inputs[6] = {
+      {"s", XFRT_ELEMENT_TYPE_FLOAT32, 1, data_shape, nullptr, XFRT_VALUE_SEQUENCE_DATA},
+      {"s.shapes", XFRT_ELEMENT_TYPE_INT64, 2, shapes_shape, nullptr,
+       XFRT_VALUE_SEQUENCE_SHAPES},
+      {"o", XFRT_ELEMENT_TYPE_FLOAT32, 1, x_shape, nullptr, XFRT_VALUE_TENSOR},
+      {"o.has_value", XFRT_ELEMENT_TYPE_BOOL, 0, nullptr, nullptr, XFRT_VALUE_OPTIONAL_FLAG},
+      {"q", XFRT_ELEMENT_TYPE_INT32, 1, data_shape, nullptr, XFRT_VALUE_SEQUENCE_DATA},
+      {"q.shapes", XFRT_ELEMENT_TYPE_INT64, 2, shapes_shape, nullptr,
+       XFRT_VALUE_SEQUENCE_SHAPES},
+  };
+  static const xfrt_tensor_desc outputs[3] = {
+      {"p", XFRT_ELEMENT_TYPE_INT32, 1, data_shape, nullptr, XFRT_VALUE_SEQUENCE_DATA},
+      {"p.shapes", XFRT_ELEMENT_TYPE_INT64, 2, shapes_shape, nullptr,
+       XFRT_VALUE_SEQUENCE_SHAPES},
+      {"p.has_value", XFRT_ELEMENT_TYPE_BOOL, 0, nullptr, nullptr, XFRT_VALUE_OPTIONAL_FLAG},
+  };
+  auto run = [](const xfrt_exec_env *, const xfrt_buffer_ref *, xfrt_buffer_ref *) {
+    return int32_t{0};
+  };
+  xfrt_model_desc desc = {XFRT_MODEL_ABI_VERSION, 0, "m", 6, 3, inputs, outputs, run};
+  xfrt_model *model = nullptr;
+  ASSERT_OK(xfrt_model_wrap(&desc, &model));
+  const xfrt_tensor_desc *entry = nullptr;
+  ASSERT_OK(xfrt_model_input_desc(model, 1, &entry));
+  EXPECT_EQ(entry->value_kind, XFRT_VALUE_SEQUENCE_SHAPES);
+  ASSERT_OK(xfrt_model_output_desc(model, 2, &entry));
+  EXPECT_EQ(entry->value_kind, XFRT_VALUE_OPTIONAL_FLAG);
+  xfrt_model_release(model);
+}
+
+// One broken grouping per case: a model whose entries do not group into
+// values must be refused at load, not misread later.
+TEST(ModelWrap, RejectsBadValueKinds) {
+  static const int64_t vec[1] = {-1};
+  static const int64_t mat[2] = {-1, 2};
+  const xfrt_tensor_desc data = {"s", XFRT_ELEMENT_TYPE_FLOAT32, 1, vec, nullptr,
+                                 XFRT_VALUE_SEQUENCE_DATA};
+  const xfrt_tensor_desc shapes = {"s.shapes", XFRT_ELEMENT_TYPE_INT64, 2, mat, nullptr,
+                                   XFRT_VALUE_SEQUENCE_SHAPES};
+  const xfrt_tensor_desc flag = {"o.has_value", XFRT_ELEMENT_TYPE_BOOL, 0, nullptr,
+                                 nullptr, XFRT_VALUE_OPTIONAL_FLAG};
+  const xfrt_tensor_desc tensor = {"t", XFRT_ELEMENT_TYPE_FLOAT32, 1, vec};
+  xfrt_tensor_desc bad_kind = tensor;
+  bad_kind.value_kind = 4;
+  xfrt_tensor_desc data_rank2 = data;
+  data_rank2.rank = 2;
+  data_rank2.shape = mat;
+  xfrt_tensor_desc shapes_i32 = shapes;
+  shapes_i32.element_type = XFRT_ELEMENT_TYPE_INT32;
+  xfrt_tensor_desc shapes_rank1 = shapes;
+  shapes_rank1.rank = 1;
+  xfrt_tensor_desc flag_f32 = flag;
+  flag_f32.element_type = XFRT_ELEMENT_TYPE_FLOAT32;
+  xfrt_tensor_desc flag_rank1 = flag;
+  flag_rank1.rank = 1;
+  flag_rank1.shape = vec;
+  struct Case {
+    std::vector<xfrt_tensor_desc> entries;
+    const char *message;
+  };
+  const Case cases[] = {
+      {{bad_kind}, "malformed model descriptor: output 't' has value kind 4"},
+      {{shapes}, "sequence shapes output 's.shapes' does not follow sequence data"},
+      {{tensor, shapes}, "sequence shapes output 's.shapes' does not follow sequence data"},
+      {{data}, "sequence data output 's' is not followed by its shapes"},
+      {{data, tensor}, "sequence data output 's' is not followed by its shapes"},
+      {{data_rank2, shapes}, "sequence data output 's' has rank 2, not 1"},
+      {{data, shapes_i32}, "sequence shapes output 's.shapes' must be int64 of rank 2"},
+      {{data, shapes_rank1}, "sequence shapes output 's.shapes' must be int64 of rank 2"},
+      {{flag}, "optional flag output 'o.has_value' does not follow a tensor or a sequence"},
+      {{tensor, flag, flag},
+       "optional flag output 'o.has_value' does not follow a tensor or a sequence"},
+      {{tensor, flag_f32}, "optional flag output 'o.has_value' must be bool of rank 0"},
+      {{tensor, flag_rank1}, "optional flag output 'o.has_value' must be bool of rank 0"},
+  };
+  auto run = [](const xfrt_exec_env *, const xfrt_buffer_ref *, xfrt_buffer_ref *) {
+    return int32_t{0};
+  };
+  for (const Case &c : cases) {
+    xfrt_model_desc desc = {XFRT_MODEL_ABI_VERSION, 0, "m", 0,
+                            static_cast<int32_t>(c.entries.size()), nullptr,
+                            c.entries.data(), run};
+    xfrt_model *model = nullptr;
+    EXPECT_ERROR(xfrt_model_wrap(&desc, &model), XFRT_STATUS_INVALID_ARGUMENT,
+                 c.message);
+    EXPECT_EQ(model, nullptr) << c.message;
+  }
 }
 
 TEST(ModelQuery, TensorDescriptors) {

@@ -49,8 +49,10 @@ const char *usageText() {
 Runs a model compiled by xfc, checks it against reference outputs, and
 benchmarks it.
 
-  --test-data-dir DIR  read DIR/input_<i>.pb (ONNX TensorProto, in the model's
-                       input order) and compare with DIR/output_<i>.pb
+  --test-data-dir DIR  read DIR/input_<i>.pb (ONNX TensorProto, or Sequence-
+                       or OptionalProto for such values, in the model's
+                       input order; a missing trailing optional is absent)
+                       and compare with DIR/output_<i>.pb
   --output-dir DIR     write the inputs and outputs of the run to DIR as
                        input_<i>.pb and output_<i>.pb, named after the
                        model's inputs and outputs (a backend-test directory)

@@ -17,9 +17,8 @@
 #include "onnx/onnx_pb.h"
 
 namespace xfc::run {
-namespace {
 
-std::string readWholeFile(const std::string &path, const std::string &what) {
+std::string readFileBytes(const std::string &path, const std::string &what) {
   std::ifstream stream(path, std::ios::binary);
   if (!stream)
     throw Error(path, "cannot open " + what + ": " + std::strerror(errno));
@@ -29,6 +28,16 @@ std::string readWholeFile(const std::string &path, const std::string &what) {
     throw Error(path, "cannot read " + what);
   return bytes.str();
 }
+
+void writeFileBytes(const std::string &path, const std::string &bytes,
+                    const std::string &what) {
+  std::ofstream stream(path, std::ios::binary | std::ios::trunc);
+  if (!stream || !stream.write(bytes.data(), static_cast<std::streamsize>(bytes.size())) ||
+      !stream.flush())
+    throw Error(path, "cannot write " + what + ": " + std::strerror(errno));
+}
+
+namespace {
 
 std::string directoryOf(const std::string &path) {
   size_t slash = path.rfind('/');
@@ -68,7 +77,7 @@ std::string readExternalData(const onnx::TensorProto &proto,
     throw Error(path, "external data location '" + location +
                           "' must be a path inside the tensor's directory");
   std::string dataPath = directoryOf(path) + "/" + location;
-  std::string bytes = readWholeFile(dataPath, "external data");
+  std::string bytes = readFileBytes(dataPath, "external data");
   if (length < 0)
     length = static_cast<long long>(bytes.size()) - offset;
   if (offset < 0 || length < 0 ||
@@ -241,7 +250,7 @@ NamedTensor decodeTensorProto(const onnx::TensorProto &proto,
 }
 
 NamedTensor readTensorProtoFile(const std::string &path) {
-  std::string bytes = readWholeFile(path, "the tensor file");
+  std::string bytes = readFileBytes(path, "the tensor file");
   onnx::TensorProto proto;
   if (!proto.ParseFromString(bytes))
     throw Error(path, "not a valid serialized ONNX TensorProto (corrupt file?)");
@@ -250,14 +259,13 @@ NamedTensor readTensorProtoFile(const std::string &path) {
   } catch (const Error &error) {
     if (error.file() == path && looksLikeSequenceOrOptional(bytes))
       throw Error(path, "not a tensor: this looks like an ONNX SequenceProto "
-                        "or OptionalProto, and xfc-run supports tensors only");
+                        "or OptionalProto, but the model takes a tensor here");
     throw;
   }
 }
 
-void writeTensorProtoFile(const std::string &path, const std::string &name,
-                          const xfrt_tensor &tensor) {
-  onnx::TensorProto proto;
+void encodeTensorProto(const std::string &name, const xfrt_tensor &tensor,
+                       onnx::TensorProto &proto) {
   proto.set_name(name);
   // xfrt's element types are ONNX's TensorProto data types.
   proto.set_data_type(tensor.element_type);
@@ -268,10 +276,13 @@ void writeTensorProtoFile(const std::string &path, const std::string &name,
                  xfrt_element_type_byte_size(tensor.element_type);
   // An empty tensor may have no buffer; it still needs an empty raw_data.
   proto.set_raw_data(bytes ? static_cast<const char *>(tensor.data) : "", bytes);
-  std::ofstream stream(path, std::ios::binary | std::ios::trunc);
-  if (!stream || !proto.SerializeToOstream(&stream) || !stream.flush())
-    throw Error(path, std::string("cannot write the tensor file: ") +
-                          std::strerror(errno));
+}
+
+void writeTensorProtoFile(const std::string &path, const std::string &name,
+                          const xfrt_tensor &tensor) {
+  onnx::TensorProto proto;
+  encodeTensorProto(name, tensor, proto);
+  writeFileBytes(path, proto.SerializeAsString(), "the tensor file");
 }
 
 } // namespace xfc::run

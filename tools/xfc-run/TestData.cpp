@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "SequenceIO.h"
 #include "TensorProtoIO.h"
+#include "ValueGroups.h"
 #include "Values.h"
 
 namespace xfc::run {
@@ -87,13 +89,41 @@ void fillRandom(HostTensor &tensor, uint64_t &state) {
   }
 }
 
-/// ONNX's backend test data (before ONNX 1.14) stores bfloat16 tensors as
-/// uint16 TensorProtos holding the same bits: read them as the bfloat16 the
-/// model's descriptor says they are.
-void adoptBfloat16Bits(HostTensor &tensor, int32_t modelType) {
-  if (modelType == XFRT_ELEMENT_TYPE_BFLOAT16 &&
-      tensor.elementType() == XFRT_ELEMENT_TYPE_UINT16)
-    tensor.raw().element_type = XFRT_ELEMENT_TYPE_BFLOAT16;
+/// Number of consecutive files DIR/<stem>0.pb, <stem>1.pb, ...
+int countFiles(const std::string &dir, const char *stem) {
+  int count = 0;
+  while (isFile(numbered(dir, stem, count)))
+    ++count;
+  return count;
+}
+
+/// Random entries for one input value (see makeRandomInputs).
+void randomValue(const ValueGroup &group, uint64_t &state, int64_t dynamicDim,
+                 const std::string &origin, std::vector<HostTensor> &out) {
+  if (!group.sequence) {
+    const xfrt_tensor_desc &desc = group.data();
+    std::vector<int64_t> shape(desc.shape, desc.shape + desc.rank);
+    for (int64_t &dim : shape)
+      if (dim < 0)
+        dim = dynamicDim;
+    out.push_back(HostTensor::allocate(desc.element_type, shape, origin));
+    fillRandom(out.back(), state);
+  } else {
+    int64_t rank = group.entries[1]->shape[1];
+    std::vector<HostTensor> elements;
+    for (int i = 0; i < 2; ++i) {
+      elements.push_back(HostTensor::allocate(
+          group.data().element_type,
+          std::vector<int64_t>(static_cast<size_t>(rank < 0 ? 1 : rank), dynamicDim),
+          origin));
+      fillRandom(elements.back(), state);
+    }
+    packSequence(elements, group, origin, out);
+  }
+  if (group.optional) {
+    out.push_back(HostTensor::allocate(XFRT_ELEMENT_TYPE_BOOL, {}, origin));
+    *static_cast<uint8_t *>(out.back().data()) = 1;
+  }
 }
 
 } // namespace
@@ -101,11 +131,14 @@ void adoptBfloat16Bits(HostTensor &tensor, int32_t modelType) {
 std::vector<HostTensor> readTestInputs(const xfrt_model *model,
                                        const std::string &dir) {
   requireDirectory(dir);
-  int fileCount = 0;
-  while (isFile(numbered(dir, "input_", fileCount)))
-    ++fileCount;
-  const int32_t numInputs = xfrt_model_num_inputs(model);
-  if (fileCount != numInputs)
+  const int fileCount = countFiles(dir, "input_");
+  const std::vector<ValueGroup> groups = groupInputs(model);
+  const int numInputs = static_cast<int>(groups.size());
+  // Trailing optional inputs may have no file: they are absent.
+  int required = numInputs;
+  while (required > fileCount && groups[static_cast<size_t>(required - 1)].optional)
+    --required;
+  if (fileCount < required || fileCount > numInputs)
     throw Error(dir, "found " + std::to_string(fileCount) + " input file" +
                          (fileCount == 1 ? "" : "s") +
                          " (input_0.pb, input_1.pb, ...), but model '" +
@@ -113,36 +146,43 @@ std::vector<HostTensor> readTestInputs(const xfrt_model *model,
                          std::to_string(numInputs) + " input" +
                          (numInputs == 1 ? "" : "s"));
   std::vector<HostTensor> inputs;
-  inputs.reserve(static_cast<size_t>(numInputs));
-  for (int32_t i = 0; i < numInputs; ++i) {
-    std::string path = numbered(dir, "input_", i);
-    NamedTensor named = readTensorProtoFile(path);
-    const xfrt_tensor_desc *desc = nullptr;
-    check(xfrt_model_input_desc(model, i, &desc), path);
-    if (!named.name.empty() && named.name != desc->name)
-      throw Error(path, "the tensor is named '" + named.name +
-                            "', but the model's input " + std::to_string(i) +
-                            " is '" + desc->name + "'");
-    adoptBfloat16Bits(named.tensor, desc->element_type);
-    inputs.push_back(std::move(named.tensor));
+  for (int k = 0; k < numInputs; ++k) {
+    const ValueGroup &group = groups[static_cast<size_t>(k)];
+    std::string path = numbered(dir, "input_", k);
+    if (k >= fileCount) {
+      for (HostTensor &entry : absentValue(group, path))
+        inputs.push_back(std::move(entry));
+      continue;
+    }
+    PackedValue value = readValueFile(path, group);
+    if (!value.name.empty() && value.name != group.name)
+      throw Error(path, std::string("the ") + group.kindName() + " is named '" + value.name + "', but the model's input " +
+                            std::to_string(k) + " is '" + group.name + "'");
+    for (HostTensor &entry : value.entries)
+      inputs.push_back(std::move(entry));
   }
   return inputs;
 }
 
 std::vector<Reference> readReferenceOutputs(const xfrt_model *model,
-                                           const std::string &dir) {
+                                            const std::string &dir) {
+  const std::vector<ValueGroup> groups = groupOutputs(model);
   std::vector<Reference> references;
   for (int i = 0;; ++i) {
     std::string path = numbered(dir, "output_", i);
     if (!isFile(path))
       break;
-    NamedTensor named = readTensorProtoFile(path);
-    const xfrt_tensor_desc *desc = nullptr;
-    if (i < xfrt_model_num_outputs(model)) {
-      check(xfrt_model_output_desc(model, i, &desc), path);
-      adoptBfloat16Bits(named.tensor, desc->element_type);
+    Reference reference{path, "", {}};
+    if (static_cast<size_t>(i) < groups.size()) {
+      PackedValue value = readValueFile(path, groups[static_cast<size_t>(i)]);
+      reference.name = value.name;
+      reference.entries = std::move(value.entries);
+    } else {
+      NamedTensor named = readTensorProtoFile(path);
+      reference.name = named.name;
+      reference.entries.push_back(std::move(named.tensor));
     }
-    references.push_back({path, named.name, std::move(named.tensor)});
+    references.push_back(std::move(reference));
   }
   return references;
 }
@@ -152,40 +192,29 @@ std::vector<HostTensor> makeRandomInputs(const xfrt_model *model, uint64_t seed,
   uint64_t state = seed;
   std::vector<HostTensor> inputs;
   const std::string origin = xfrt_model_path(model);
-  for (int32_t i = 0; i < xfrt_model_num_inputs(model); ++i) {
-    const xfrt_tensor_desc *desc = nullptr;
-    check(xfrt_model_input_desc(model, i, &desc), origin);
-    std::vector<int64_t> shape(desc->shape, desc->shape + desc->rank);
-    for (int64_t &dim : shape)
-      if (dim < 0)
-        dim = dynamicDim;
-    inputs.push_back(HostTensor::allocate(desc->element_type, shape, origin));
-    fillRandom(inputs.back(), state);
-  }
+  for (const ValueGroup &group : groupInputs(model))
+    randomValue(group, state, dynamicDim, origin, inputs);
   return inputs;
 }
 
 void writeTestData(const xfrt_model *model, const std::string &dir,
-                   const xfrt_tensor *inputs, int32_t numInputs,
-                   const xfrt_tensor *outputs, int32_t numOutputs) {
+                   const xfrt_tensor *inputs, const xfrt_tensor *outputs) {
   if (mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
     throw Error(dir, std::string("cannot create the output directory: ") +
                          std::strerror(errno));
   requireDirectory(dir);
-  auto writeAll = [&](const char *stem, const xfrt_tensor *tensors,
-                      int32_t count, auto describe) {
-    for (int32_t i = 0; i < count; ++i) {
-      const xfrt_tensor_desc *desc = nullptr;
-      check(describe(model, i, &desc), xfrt_model_path(model));
-      writeTensorProtoFile(numbered(dir, stem, i), desc->name, tensors[i]);
-    }
-    for (int32_t i = count; isFile(numbered(dir, stem, i)); ++i)
-      if (std::remove(numbered(dir, stem, i).c_str()) != 0)
-        throw Error(numbered(dir, stem, i),
+  auto writeAll = [&](const char *stem, const xfrt_tensor *entries,
+                      const std::vector<ValueGroup> &groups) {
+    for (size_t k = 0; k < groups.size(); ++k)
+      writeValueFile(numbered(dir, stem, static_cast<int>(k)), groups[k],
+                     entries + groups[k].first);
+    for (int k = static_cast<int>(groups.size()); isFile(numbered(dir, stem, k)); ++k)
+      if (std::remove(numbered(dir, stem, k).c_str()) != 0)
+        throw Error(numbered(dir, stem, k),
                     std::string("cannot remove: ") + std::strerror(errno));
   };
-  writeAll("input_", inputs, numInputs, xfrt_model_input_desc);
-  writeAll("output_", outputs, numOutputs, xfrt_model_output_desc);
+  writeAll("input_", inputs, groupInputs(model));
+  writeAll("output_", outputs, groupOutputs(model));
 }
 
 } // namespace xfc::run

@@ -16,7 +16,6 @@
 //===----------------------------------------------------------------------===//
 #include <chrono>
 #include <csignal>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -27,11 +26,13 @@
 #include <vector>
 
 #include "Benchmark.h"
+#include "CheckOutputs.h"
 #include "Compare.h"
 #include "Error.h"
 #include "HostTensor.h"
 #include "Options.h"
 #include "TestData.h"
+#include "ValueGroups.h"
 #include "Values.h"
 #include "xfrt/xfrt.h"
 
@@ -72,7 +73,6 @@ public:
   OutputList(const OutputList &) = delete;
   OutputList &operator=(const OutputList &) = delete;
   xfrt_tensor *data() { return tensors_.data(); }
-  const xfrt_tensor &operator[](size_t i) const { return tensors_[i]; }
 
 private:
   std::vector<xfrt_tensor> tensors_;
@@ -98,98 +98,11 @@ void installCrashHandler(const std::string &modelPath) {
     std::signal(signal, onFatalSignal);
 }
 
-/// printf into a growing report (printed at the end, or in --json mode only
-/// if the check fails).
-__attribute__((format(printf, 2, 3))) void appendf(std::string &report,
-                                                   const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  va_list copy;
-  va_copy(copy, args);
-  int length = std::vsnprintf(nullptr, 0, format, copy);
-  va_end(copy);
-  if (length > 0) {
-    size_t old = report.size();
-    report.resize(old + static_cast<size_t>(length) + 1);
-    std::vsnprintf(&report[old], static_cast<size_t>(length) + 1, format, args);
-    report.resize(old + static_cast<size_t>(length));
-  }
-  va_end(args);
-}
-
 std::string formatTolerance(const Tolerance &tolerance) {
   char buffer[96];
   std::snprintf(buffer, sizeof buffer, "rtol=%g, atol=%g", tolerance.rtol,
                 tolerance.atol);
   return buffer;
-}
-
-std::string formatError(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3g", value);
-  return buffer;
-}
-
-/// Describes each output and its comparison in `out`; returns the number of
-/// outputs that fail.
-int checkOutputs(const xfrt_model *model, const OutputList &outputs,
-                 const std::vector<Reference> &references,
-                 const Options &options, std::string &out) {
-  const int32_t numOutputs = xfrt_model_num_outputs(model);
-  int failures = 0;
-  for (int32_t i = 0; i < numOutputs; ++i) {
-    const xfrt_tensor_desc *desc = nullptr;
-    check(xfrt_model_output_desc(model, i, &desc), options.modelPath);
-    const xfrt_tensor &actual = outputs[static_cast<size_t>(i)];
-    appendf(out, "output %d '%s': %s %s %s\n", i, desc->name,
-                 xfrt_element_type_name(actual.element_type),
-                 formatShape(shapeOf(actual)).c_str(),
-                 formatValues(actual, options.printLimit).c_str());
-    if (static_cast<size_t>(i) >= references.size())
-      continue;
-    const Reference &reference = references[static_cast<size_t>(i)];
-    if (!reference.name.empty() && reference.name != desc->name) {
-      appendf(out, "  differs from %s: the reference is for '%s'\n",
-                   reference.path.c_str(), reference.name.c_str());
-      ++failures;
-      continue;
-    }
-    const xfrt_tensor &expected = reference.tensor.raw();
-    Comparison comparison =
-        compareTensors(actual, expected, options.tolerance);
-    if (!comparison.structuralProblem.empty()) {
-      appendf(out, "  differs from %s: %s\n", reference.path.c_str(),
-                   comparison.structuralProblem.c_str());
-      ++failures;
-      continue;
-    }
-    std::string errors = "max abs err " + formatError(comparison.maxAbsError) +
-                         ", max rel err " + formatError(comparison.maxRelError);
-    if (comparison.match) {
-      appendf(out, "  matches %s: %s\n", reference.path.c_str(),
-                   errors.c_str());
-      continue;
-    }
-    ++failures;
-    int64_t at = comparison.firstMismatch;
-    appendf(out,
-                 "  differs from %s: %s; %lld of %lld values out of "
-                 "tolerance, first at %s: got %s, want %s\n",
-                 reference.path.c_str(), errors.c_str(),
-                 static_cast<long long>(comparison.mismatches),
-                 static_cast<long long>(xfrt_tensor_element_count(&actual)),
-                 formatIndex(shapeOf(actual), at).c_str(),
-                 formatElement(actual.element_type, actual.data, at).c_str(),
-                 formatElement(expected.element_type, expected.data, at).c_str());
-    appendf(out, "  reference: %s\n",
-                 formatValues(expected, options.printLimit).c_str());
-  }
-  if (references.size() > static_cast<size_t>(numOutputs)) {
-    appendf(out, "%s has %zu reference outputs, the model produces %d\n",
-                 options.testDataDir.c_str(), references.size(), numOutputs);
-    ++failures;
-  }
-  return failures;
 }
 
 /// Whether two paths name the same existing directory.
@@ -250,11 +163,14 @@ int runTool(const std::vector<std::string> &args) {
           options.modelPath);
   };
 
+  // Counts are of ONNX values: a sequence or an optional is one input or
+  // output however many tensors carry it.
+  const int numInputValues = static_cast<int>(groupInputs(model.get()).size());
+  const int numOutputValues = static_cast<int>(groupOutputs(model.get()).size());
   appendf(out, "model '%s' (%s): %d input%s, %d output%s, %d thread%s\n",
                xfrt_model_name(model.get()), options.modelPath.c_str(),
-               xfrt_model_num_inputs(model.get()),
-               xfrt_model_num_inputs(model.get()) == 1 ? "" : "s", numOutputs,
-               numOutputs == 1 ? "" : "s", threads, threads == 1 ? "" : "s");
+               numInputValues, numInputValues == 1 ? "" : "s", numOutputValues,
+               numOutputValues == 1 ? "" : "s", threads, threads == 1 ? "" : "s");
   installCrashHandler(options.modelPath);
   if (!options.json) {
     std::fputs(out.c_str(), stdout);
@@ -264,16 +180,15 @@ int runTool(const std::vector<std::string> &args) {
   runOnce();
   if (!options.outputDir.empty())
     writeTestData(model.get(), options.outputDir, inputStructs.data(),
-                  static_cast<int32_t>(inputStructs.size()), outputs.data(),
-                  numOutputs);
+                  outputs.data());
   const int failures =
-      checkOutputs(model.get(), outputs, references, options, out);
+      checkOutputs(model.get(), outputs.data(), references, options, out);
   const std::string tolerance = formatTolerance(options.tolerance);
   const char *checkResult = "none";
   if (failures > 0) {
     checkResult = "fail";
     appendf(out, "FAIL: %d of %d output%s %s not match (%s)\n", failures,
-                 numOutputs, numOutputs == 1 ? "" : "s",
+                 numOutputValues, numOutputValues == 1 ? "" : "s",
                  failures == 1 ? "does" : "do", tolerance.c_str());
   } else if (!references.empty()) {
     checkResult = "pass";

@@ -20,6 +20,11 @@ inline constexpr llvm::StringLiteral kNameAttrName = "xf.name";
 /// Argument attribute (and `xf.abi` entry) with ONNX's symbolic name of each
 /// dimension ("" where none), e.g. ["batch", "seq"].
 inline constexpr llvm::StringLiteral kDimNamesAttrName = "xf.dim_names";
+/// Argument/result attribute (and `xf.abi` entry) saying which part of an
+/// ONNX sequence or optional the tensor is: "sequence_data",
+/// "sequence_shapes" or "optional_flag"; absent for a plain tensor. See
+/// xfrt_value_kind in runtime/include/xfrt/model_abi.h.
+inline constexpr llvm::StringLiteral kValueKindAttrName = "xf.value_kind";
 /// Module attribute carrying the model's name (its file stem).
 inline constexpr llvm::StringLiteral kModelNameAttrName = "xf.model_name";
 

@@ -20,6 +20,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include "xfrt/model_abi.h"
 
@@ -69,7 +70,18 @@ struct IoValue {
   RankedTensorType type;
   /// ONNX's dim_param per dimension ("" where none), or empty.
   SmallVector<std::string> dimNames;
+  /// xfrt_value_kind: which part of a sequence or optional this is.
+  int32_t valueKind = XFRT_VALUE_TENSOR;
 };
+
+/// The xfrt_value_kind named by an `xf.value_kind` string, if any.
+std::optional<int32_t> parseValueKind(StringRef kind) {
+  return llvm::StringSwitch<std::optional<int32_t>>(kind)
+      .Case("sequence_data", XFRT_VALUE_SEQUENCE_DATA)
+      .Case("sequence_shapes", XFRT_VALUE_SEQUENCE_SHAPES)
+      .Case("optional_flag", XFRT_VALUE_OPTIONAL_FLAG)
+      .Default(std::nullopt);
+}
 
 class EntryPointBuilder {
 public:
@@ -221,7 +233,8 @@ private:
     });
   }
 
-  /// Array of xfrt_tensor_desc {name, element_type, rank, shape, dim_names}.
+  /// Array of xfrt_tensor_desc {name, element_type, rank, shape, dim_names,
+  /// value_kind}.
   LLVM::GlobalOp tensorDescs(StringRef kind, ArrayRef<IoValue> values,
                              Type descTy) {
     SmallVector<LLVM::GlobalOp> names, shapes, dimNameLists;
@@ -260,6 +273,7 @@ private:
         Value dims = dimNameLists[i] ? addressOf(ob, dimNameLists[i])
                                      : (Value)LLVM::ZeroOp::create(ob, loc, ptrTy);
         d = LLVM::InsertValueOp::create(ob, loc, d, dims, 4);
+        d = LLVM::InsertValueOp::create(ob, loc, d, i32Const(ob, io.valueKind), 5);
         arr = LLVM::InsertValueOp::create(ob, loc, arr, d, (int64_t)i);
       }
       return arr;
@@ -296,7 +310,7 @@ private:
   void buildDescriptor(LLVM::LLVMFuncOp run, ArrayRef<IoValue> inputs,
                        ArrayRef<IoValue> outputs) {
     auto descTy =
-        LLVM::LLVMStructType::getLiteral(ctx, {ptrTy, i32, i32, ptrTy, ptrTy});
+        LLVM::LLVMStructType::getLiteral(ctx, {ptrTy, i32, i32, ptrTy, ptrTy, i32});
     LLVM::GlobalOp in = tensorDescs("input", inputs, descTy);
     LLVM::GlobalOp out = tensorDescs("output", outputs, descTy);
     LLVM::GlobalOp name = stringGlobal(prefix + "_model_name", prefix);
@@ -340,6 +354,7 @@ private:
   Type ptrTy, i32, i64;
 };
 
+/// `key` is "inputs" or "outputs".
 LogicalResult readIo(ModuleOp module, StringRef key, SmallVectorImpl<IoValue> &out) {
   auto abi = module->getAttrOfType<DictionaryAttr>(kAbiAttrName);
   auto list = abi ? abi.getAs<ArrayAttr>(key) : nullptr;
@@ -356,6 +371,16 @@ LogicalResult readIo(ModuleOp module, StringRef key, SmallVectorImpl<IoValue> &o
       for (auto [d, n] : llvm::enumerate(dims.getAsValueRange<StringAttr>()))
         io.dimNames.push_back(
             d < (size_t)type.getRank() && type.isDynamicDim(d) ? n.str() : "");
+    if (auto kind = dict.getAs<StringAttr>(kValueKindAttrName)) {
+      std::optional<int32_t> code = parseValueKind(kind.getValue());
+      if (!code)
+        return module.emitError("@main ")
+               << key.drop_back() << " '" << io.name << "' has "
+               << kValueKindAttrName << " \"" << kind.getValue()
+               << "\"; expected \"sequence_data\", \"sequence_shapes\" or "
+                  "\"optional_flag\"";
+      io.valueKind = *code;
+    }
     out.push_back(std::move(io));
   }
   return success();

@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever any structure below changes layout or meaning. */
-#define XFRT_MODEL_ABI_VERSION 3u
+#define XFRT_MODEL_ABI_VERSION 4u
 
 /* ONNX TensorProto.DataType codes. */
 typedef enum xfrt_element_type {
@@ -43,18 +43,50 @@ typedef enum xfrt_element_type {
   XFRT_ELEMENT_TYPE_BFLOAT16 = 16,
 } xfrt_element_type;
 
+/* What an input or output is part of (version 4). Every entry is an
+ * ordinary tensor to the runtime; the kind says how consecutive entries
+ * together carry one ONNX value that is not a plain tensor:
+ *
+ *   sequence s of tensors with element type T and rank r (the elements'
+ *   sizes may differ):
+ *     SEQUENCE_DATA   "s"         T,     shape [-1]: every element's data,
+ *                                 flattened row-major, in order;
+ *     SEQUENCE_SHAPES "s.shapes"  int64, shape [-1, r] (r may be -1): row i
+ *                                 is element i's shape; the number of rows
+ *                                 is the sequence's length.
+ *   optional o (a tensor, a sequence or nothing):
+ *     its payload's entries (one TENSOR "o", or SEQUENCE_DATA "o" and
+ *     SEQUENCE_SHAPES "o.shapes"), then
+ *     OPTIONAL_FLAG   "o.has_value"  bool, rank 0: whether o has a value.
+ *     When the flag is false the payload's contents are meaningless: an
+ *     absent input is passed as a payload of any acceptable shape (0 for
+ *     dynamic dimensions, a sequence of no elements) and an absent output
+ *     comes back the same way.
+ *
+ * A SEQUENCE_SHAPES entry always directly follows its SEQUENCE_DATA entry,
+ * an OPTIONAL_FLAG entry directly follows the last entry of its payload
+ * (a TENSOR or a SEQUENCE_SHAPES); the runtime rejects other descriptors at
+ * load time. Names are informative only. */
+typedef enum xfrt_value_kind {
+  XFRT_VALUE_TENSOR = 0,          /* a plain tensor (or an optional's payload) */
+  XFRT_VALUE_SEQUENCE_DATA = 1,   /* a sequence's concatenated element data */
+  XFRT_VALUE_SEQUENCE_SHAPES = 2, /* a sequence's element shapes, one per row */
+  XFRT_VALUE_OPTIONAL_FLAG = 3,   /* whether the preceding optional has a value */
+} xfrt_value_kind;
+
 /* One input or output. `shape` has `rank` entries; -1 marks a dimension that
  * is only known at run time. `dim_names` (version 3) is NULL or has `rank`
  * entries: the model's symbolic name of each dynamic dimension (ONNX's
  * dim_param, e.g. "batch"), NULL where it has none. Inputs whose dimensions
  * share a name must agree on their size; the runtime checks that before the
- * call. */
+ * call. `value_kind` (version 4) is an xfrt_value_kind, see above. */
 typedef struct xfrt_tensor_desc {
   const char *name;
   int32_t element_type; /* xfrt_element_type */
   int32_t rank;
   const int64_t *shape;
   const char *const *dim_names;
+  int32_t value_kind; /* xfrt_value_kind */
 } xfrt_tensor_desc;
 
 /* Services the runtime lends to compiled code for the duration of one call.

@@ -22,6 +22,63 @@ namespace {
 // corrupt descriptor, not a real model.
 constexpr int32_t kMaxTensors = 1 << 16;
 
+// Checks how entries group into ONNX values (model_abi.h, xfrt_value_kind):
+// tools that rebuild sequences and optionals from the entries index the
+// neighbours without checking again.
+xfrt_status ValidateValueKinds(const char *kind, int32_t count,
+                               const xfrt_tensor_desc *list) {
+  for (int32_t i = 0; i < count; ++i) {
+    const xfrt_tensor_desc &t = list[i];
+    const int32_t previous = i > 0 ? list[i - 1].value_kind : -1;
+    switch (t.value_kind) {
+    case XFRT_VALUE_TENSOR:
+      break;
+    case XFRT_VALUE_SEQUENCE_DATA:
+      if (t.rank != 1)
+        return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                          "malformed model descriptor: sequence data %s '%s' "
+                          "has rank %d, not 1",
+                          kind, t.name, t.rank);
+      if (i + 1 == count || list[i + 1].value_kind != XFRT_VALUE_SEQUENCE_SHAPES)
+        return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                          "malformed model descriptor: sequence data %s '%s' "
+                          "is not followed by its shapes",
+                          kind, t.name);
+      break;
+    case XFRT_VALUE_SEQUENCE_SHAPES:
+      if (previous != XFRT_VALUE_SEQUENCE_DATA)
+        return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                          "malformed model descriptor: sequence shapes %s '%s' "
+                          "does not follow sequence data",
+                          kind, t.name);
+      if (t.element_type != XFRT_ELEMENT_TYPE_INT64 || t.rank != 2)
+        return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                          "malformed model descriptor: sequence shapes %s '%s' "
+                          "must be int64 of rank 2",
+                          kind, t.name);
+      break;
+    case XFRT_VALUE_OPTIONAL_FLAG:
+      if (t.element_type != XFRT_ELEMENT_TYPE_BOOL || t.rank != 0)
+        return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                          "malformed model descriptor: optional flag %s '%s' "
+                          "must be bool of rank 0",
+                          kind, t.name);
+      if (previous != XFRT_VALUE_TENSOR && previous != XFRT_VALUE_SEQUENCE_SHAPES)
+        return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                          "malformed model descriptor: optional flag %s '%s' "
+                          "does not follow a tensor or a sequence",
+                          kind, t.name);
+      break;
+    default:
+      return MakeStatus(XFRT_STATUS_INVALID_ARGUMENT,
+                        "malformed model descriptor: %s '%s' has value kind "
+                        "%d",
+                        kind, t.name, t.value_kind);
+    }
+  }
+  return nullptr;
+}
+
 xfrt_status ValidateTensorList(const char *kind, int32_t count,
                                const xfrt_tensor_desc *list,
                                int64_t *total_rank) {
@@ -63,7 +120,7 @@ xfrt_status ValidateTensorList(const char *kind, int32_t count,
     }
     *total_rank += t.rank;
   }
-  return nullptr;
+  return ValidateValueKinds(kind, count, list);
 }
 
 // `origin` names the library or "descriptor" in messages.

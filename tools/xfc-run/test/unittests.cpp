@@ -8,7 +8,9 @@
 #include "Benchmark.h"
 #include "Compare.h"
 #include "Options.h"
+#include "SequenceIO.h"
 #include "TensorProtoIO.h"
+#include "ValueGroups.h"
 #include "Values.h"
 #include "onnx/onnx-data_pb.h"
 #include "onnx/onnx_pb.h"
@@ -357,6 +359,66 @@ TEST(Options, Errors) {
   expectUsageError({"a.so", "--json"}, "--json needs --benchmark");
   expectUsageError({"a.so", "--json=1", "--benchmark=1"}, "takes no value");
   expectUsageError({"a.so", "-x"}, "unknown option '-x'");
+}
+
+//===--- Sequences and optionals -------------------------------------------===//
+
+TEST(ValueGroups, SequenceElementsCheckTheShapes) {
+  HostTensor data = makeFloats({5}, {1, 2, 3, 4, 5});
+  HostTensor shapes = makeTyped<int64_t>(XFRT_ELEMENT_TYPE_INT64, {2, 1}, {2, 3});
+  std::vector<xfrt_tensor> elements =
+      sequenceElements(data.raw(), shapes.raw(), "m");
+  ASSERT_EQ(elements.size(), 2u);
+  EXPECT_EQ(elements[1].shape[0], 3);
+  EXPECT_EQ(static_cast<const float *>(elements[1].data)[0], 3.0f);
+  EXPECT_EQ(elements[1].flags, 0u); // a view: releasing it frees nothing
+  HostTensor short_shapes = makeTyped<int64_t>(XFRT_ELEMENT_TYPE_INT64, {2, 1}, {2, 2});
+  try {
+    sequenceElements(data.raw(), short_shapes.raw(), "m");
+    ADD_FAILURE() << "shapes covering 4 of 5 values accepted";
+  } catch (const Error &error) {
+    EXPECT_EQ(std::string(error.what()),
+              "the sequence's element shapes cover 4 of its 5 values");
+  }
+}
+
+TEST(SequenceIO, OptionalOfTheWrongKind) {
+  // An OptionalProto holding a sequence, for a model whose optional holds a
+  // tensor: the error names the file and both kinds.
+  static const int64_t vec[1] = {-1};
+  xfrt_tensor_desc payload = {"o", XFRT_ELEMENT_TYPE_FLOAT32, 1, vec, nullptr,
+                              XFRT_VALUE_TENSOR};
+  xfrt_tensor_desc flag = {"o.has_value", XFRT_ELEMENT_TYPE_BOOL, 0, nullptr,
+                           nullptr, XFRT_VALUE_OPTIONAL_FLAG};
+  ValueGroup group;
+  group.name = "o";
+  group.optional = true;
+  group.entries = {&payload, &flag};
+  onnx::OptionalProto optional;
+  optional.set_name("o");
+  optional.set_elem_type(onnx::OptionalProto_DataType_SEQUENCE);
+  optional.mutable_sequence_value()->set_elem_type(
+      onnx::SequenceProto_DataType_TENSOR);
+  std::string path = ::testing::TempDir() + "xfc_run_optional.pb";
+  {
+    std::ofstream stream(path, std::ios::binary);
+    stream << optional.SerializeAsString();
+  }
+  try {
+    readValueFile(path, group);
+    ADD_FAILURE() << "an optional sequence read as an optional tensor";
+  } catch (const Error &error) {
+    EXPECT_EQ(error.file(), path);
+    EXPECT_EQ(std::string(error.what()),
+              "the optional holds elem_type 3, but the model's 'o' is an "
+              "optional tensor");
+  }
+  // An absent optional tensor: dynamic dimensions 0 and a false flag.
+  std::vector<HostTensor> absent = absentValue(group, "m");
+  ASSERT_EQ(absent.size(), 2u);
+  EXPECT_EQ(absent[0].shape(), std::vector<int64_t>{0});
+  EXPECT_FALSE(flagIsSet(absent[1].raw()));
+  std::remove(path.c_str());
 }
 
 TEST(Benchmark, Statistics) {
