@@ -157,6 +157,9 @@ CASES = [
         split_concat_run(2, [1, 1, 1, 1]),
         ([floats(2, 4), i64([1, 2])],
          "node 'split' (SplitToSequence): the split sizes must add up to the length of the axis"),
+        # A 1-D split of one element is a list of one size, not a chunk size.
+        ([floats(2, 4), i64([2])],
+         "node 'split' (SplitToSequence): the split sizes must add up to the length of the axis"),
     ]),
     ("loop_grows", loop_grows, [
         loop_grows_run(4, 3),

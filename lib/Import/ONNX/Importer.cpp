@@ -386,7 +386,7 @@ LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
       return poisonOutputs(); // The cause is already reported.
     if (s->kind != ValueKind::Tensor && !takesNonTensors(opType)) {
       addProblem(name, opType, domain, opset_,
-                 "input '" + in + "' is a " + kindName(s->kind).str() +
+                 "input '" + in + "' is " + kindName(s->kind).str() +
                      "; " + opType + " takes tensors");
       return poisonOutputs();
     }

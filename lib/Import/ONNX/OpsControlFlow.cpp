@@ -278,8 +278,8 @@ LogicalResult convertIf(NodeContext &c) {
   for (auto [i, states] : llvm::enumerate(llvm::zip(thenStates, elseStates))) {
     auto [t, e] = states;
     if (t.kind != e.kind)
-      return c.fail("output " + llvm::Twine(i) + " is a " + kindName(t.kind) +
-                    " in then_branch but a " + kindName(e.kind) +
+      return c.fail("output " + llvm::Twine(i) + " is " + kindName(t.kind) +
+                    " in then_branch but " + kindName(e.kind) +
                     " in else_branch");
     for (unsigned k = 0; k <= t.moreParts.size(); ++k, ++part) {
       Type tt = thenBlock->getTerminator()->getOperand(part).getType();
@@ -332,6 +332,11 @@ struct LoopPlan {
   /// sequence's or an optional's parts otherwise), and their total.
   SmallVector<unsigned> carriedParts;
   unsigned numCarriedParts = 0;
+  /// A sequence (or optional) is carried: the loop is an scf.while, whose
+  /// carried types canonicalization leaves alone. An scf.for's would be
+  /// narrowed to the static size of an initial value (an empty sequence's
+  /// data, tensor<0xT>), which a growing sequence breaks.
+  bool carriesNonTensors = false;
   Value tripCount;                  ///< index; null without M
   Value tripBound;                  ///< max(M, 0), index; null without M
   std::optional<int64_t> constTrip; ///< M when a compile-time constant
@@ -376,6 +381,7 @@ FailureOr<LoopPlan> planLoop(NodeContext &c, const onnx::GraphProto &body) {
     if (!c.has(2 + j))
       return c.fail("loop-carried input " + llvm::Twine(j) + " is missing");
     p.carriedParts.push_back(1 + c.state(2 + j).moreParts.size());
+    p.carriesNonTensors |= c.state(2 + j).kind != ValueKind::Tensor;
     p.numCarriedParts += p.carriedParts.back();
   }
   p.hasCond = c.has(1);
@@ -530,8 +536,8 @@ FailureOr<LoopBody> convertLoopBody(NodeContext &c,
   if (failed(outputs))
     return failure();
   std::optional<bool> bodyCond = constantBool((*outputs)[0]);
-  body.isFor =
-      p.tripCount && (!p.hasCond || (p.constCond == true && bodyCond == true));
+  body.isFor = p.tripCount && !p.carriesNonTensors &&
+                (!p.hasCond || (p.constCond == true && bodyCond == true));
   Value iv = body.block->getArgument(0);
   SmallVector<Value> yielded;
   if (!body.isFor)
@@ -541,8 +547,8 @@ FailureOr<LoopBody> convertLoopBody(NodeContext &c,
     ValueState &out = (*outputs)[1 + j];
     if (out.kind != c.state(2 + j).kind)
       return c.fail("loop-carried value " + llvm::Twine(j) + " enters the "
-                    "body as a " + kindName(c.state(2 + j).kind) +
-                    " but the body gives a " + kindName(out.kind));
+                    "body as " + kindName(c.state(2 + j).kind) +
+                    " but the body gives " + kindName(out.kind));
     // The types the parts enter with (a constant tensor is not
     // materialized here, inside the body).
     const ValueState &initial = c.state(2 + j);
@@ -575,7 +581,10 @@ FailureOr<LoopBody> convertLoopBody(NodeContext &c,
   for (const ScanBuffer &s : body.buffers)
     yielded.push_back(
         appendRow(c, *body.block, s, s.output - p.numCarried));
-  if (!body.isFor) {
+  if (!body.isFor && !p.hasCond) {
+    // No cond input: the body's condition is ignored.
+    yielded.push_back(arith::ConstantIntOp::create(b, loc, 1, 1));
+  } else if (!body.isFor) {
     FailureOr<Value> cond = scalarOf(c, c.materialize((*outputs)[0]),
                                      b.getI1Type(), "the body's condition");
     if (failed(cond))
@@ -622,7 +631,9 @@ ValueRange buildLoop(NodeContext &c, const LoopPlan &p, LoopBody &body,
   // needs to give it one buffer across the regions.
   SmallVector<Value> whileInits{zero};
   llvm::append_range(whileInits, inits);
-  whileInits.push_back(p.initialCond);
+  whileInits.push_back(p.initialCond
+                           ? p.initialCond
+                           : arith::ConstantIntOp::create(b, loc, 1, 1));
   SmallVector<Type> types{b.getIndexType()};
   llvm::append_range(types, ValueRange(inits).getTypes());
   auto loop = scf::WhileOp::create(

@@ -31,15 +31,15 @@ namespace xfc::onnx_import {
 llvm::StringRef kindName(ValueKind kind) {
   switch (kind) {
   case ValueKind::Tensor:
-    return "tensor";
+    return "a tensor";
   case ValueKind::Sequence:
-    return "sequence";
+    return "a sequence";
   case ValueKind::OptionalTensor:
-    return "optional tensor";
+    return "an optional tensor";
   case ValueKind::OptionalSequence:
-    return "optional sequence";
+    return "an optional sequence";
   }
-  return "value";
+  return "a value";
 }
 
 bool takesNonTensors(llvm::StringRef opType) {
@@ -283,7 +283,7 @@ FailureOr<ValueState> sequenceInput(NodeContext &c, unsigned i,
     return c.fail(what + " is missing");
   const ValueState &s = c.state(i);
   if (s.kind != ValueKind::Sequence)
-    return c.fail(what + " must be a sequence, not a " + kindName(s.kind));
+    return c.fail(what + " must be a sequence, not " + kindName(s.kind));
   return s;
 }
 
@@ -299,11 +299,34 @@ FailureOr<Value> position(NodeContext &c, unsigned i, Value n, bool insertion,
   RankedTensorType t = c.type(i);
   if (!t.getElementType().isInteger(32) && !t.getElementType().isInteger(64))
     return c.fail("the position must be int32 or int64");
-  if (t.getRank() > 1 || (t.getRank() == 1 && t.getDimSize(0) != 1))
+  if (t.getRank() > 1 || (t.getRank() == 1 && t.getDimSize(0) != 1 &&
+                          !t.isDynamicDim(0)))
     return c.fail("the position must be a scalar, not " +
                   shapeStr(t.getShape()));
-  SmallVector<Value> zeros(t.getRank(), s.idx(0));
-  Value p = tensor::ExtractOp::create(c.b(), c.loc(), c.in(i), zeros);
+  Value in = c.in(i);
+  Value p;
+  if (t.getRank() == 1 && t.isDynamicDim(0)) {
+    // One element, checked at run time; none reads as 0.
+    Value size = s.dim(in, 0);
+    c.check(s.flag(s.cmp(arith::CmpIPredicate::eq, size, s.idx(1))),
+            "the position must have one element");
+    auto read = scf::IfOp::create(
+        c.b(), c.loc(), s.cmp(arith::CmpIPredicate::sgt, size, s.idx(0)),
+        [&](OpBuilder &bb, Location l) {
+          Value v = tensor::ExtractOp::create(
+              bb, l, in, ValueRange{arith::ConstantIndexOp::create(bb, l, 0)});
+          scf::YieldOp::create(bb, l, ValueRange{v});
+        },
+        [&](OpBuilder &bb, Location l) {
+          scf::YieldOp::create(
+              bb, l,
+              ValueRange{arith::ConstantIntOp::create(bb, l, t.getElementType(), 0)});
+        });
+    p = read.getResult(0);
+  } else {
+    SmallVector<Value> zeros(t.getRank(), s.idx(0));
+    p = tensor::ExtractOp::create(c.b(), c.loc(), in, zeros);
+  }
   p = arith::IndexCastOp::create(c.b(), c.loc(), c.b().getIndexType(), p);
   Value end = insertion ? n : s.sub(n, s.idx(1));
   Value lowOk = s.cmp(arith::CmpIPredicate::sge, p, s.sub(s.idx(0), n));
@@ -586,9 +609,10 @@ LogicalResult convertSplitToSequence(NodeContext &c) {
       return c.fail("split must be int32 or int64");
     if (st.getRank() > 1)
       return c.fail("split must be a scalar or 1-D");
-    if (st.getRank() == 0 || st.getDimSize(0) == 1) {
-      SmallVector<Value> zeros(st.getRank(), s.idx(0));
-      chunk = s.toIndex(tensor::ExtractOp::create(b, loc, c.in(1), zeros));
+    // A scalar gives every piece's size; a 1-D tensor (even of one
+    // element) lists them.
+    if (st.getRank() == 0) {
+      chunk = s.toIndex(tensor::ExtractOp::create(b, loc, c.in(1)));
       c.check(s.flag(s.cmp(arith::CmpIPredicate::sgt, chunk, s.idx(0))),
               "a scalar split must be positive");
       chunk = s.max(chunk, s.idx(1));
@@ -819,36 +843,41 @@ LogicalResult convertSequenceMap(NodeContext &c) {
       out.value = c.materialize(out);
     }
   }
-  SmallVector<Value> inits;
+  // An scf.while, not an scf.for: canonicalization would narrow an
+  // scf.for's carried data to the empty initial's static size.
+  SmallVector<Value> inits{s.idx(0)};
   for (const ValueState &out : outputs) {
     ValueState empty = emptySequence(c, out.type.getElementType());
     inits.push_back(empty.value);
     inits.push_back(empty.moreParts[0]);
   }
-  auto loop = scf::ForOp::create(b, loc, s.idx(0), n, s.idx(1), inits);
-  Block *loopBody = loop.getBody();
-  k.replaceAllUsesWith(loop.getInductionVar());
-  loopBody->getOperations().splice(loopBody->begin(), block.getOperations());
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(loopBody);
-    if (!loopBody->empty() && loopBody->back().hasTrait<OpTrait::IsTerminator>())
-      loopBody->back().erase();
-    SmallVector<Value> yielded;
-    for (auto [j, out] : llvm::enumerate(outputs)) {
-      ValueState seq = sequenceState(loop.getRegionIterArg(2 * j),
-                                     loop.getRegionIterArg(2 * j + 1),
-                                     RankedTensorType());
-      ValueState next = insertElement(
-          c, seq, out.value, s.dim(loop.getRegionIterArg(2 * j + 1), 0));
-      yielded.push_back(next.value);
-      yielded.push_back(next.moreParts[0]);
-    }
-    scf::YieldOp::create(b, loc, yielded);
-  }
+  auto loop = scf::WhileOp::create(
+      b, loc, ValueRange(inits).getTypes(), inits,
+      [&](OpBuilder &bb, Location l, ValueRange args) {
+        Value go = arith::CmpIOp::create(bb, l, arith::CmpIPredicate::slt,
+                                         args[0], n);
+        scf::ConditionOp::create(bb, l, go, args);
+      },
+      [&](OpBuilder &bb, Location, ValueRange args) {
+        OpBuilder::InsertionGuard guard(b);
+        Block *after = bb.getInsertionBlock();
+        k.replaceAllUsesWith(args[0]);
+        after->getOperations().splice(after->end(), block.getOperations());
+        b.setInsertionPointToEnd(after);
+        SmallVector<Value> yielded{s.add(args[0], s.idx(1))};
+        for (auto [j, out] : llvm::enumerate(outputs)) {
+          Value data = args[1 + 2 * j], shapes = args[2 + 2 * j];
+          ValueState next =
+              insertElement(c, sequenceState(data, shapes, RankedTensorType()),
+                            out.value, s.dim(shapes, 0));
+          yielded.push_back(next.value);
+          yielded.push_back(next.moreParts[0]);
+        }
+        scf::YieldOp::create(b, loc, yielded);
+      });
   for (auto [j, out] : llvm::enumerate(outputs))
-    c.setState(j, sequenceState(loop.getResult(2 * j),
-                                loop.getResult(2 * j + 1), out.type));
+    c.setState(j, sequenceState(loop.getResult(1 + 2 * j),
+                                loop.getResult(2 + 2 * j), out.type));
   return success();
 }
 
@@ -977,7 +1006,7 @@ void registerSequenceOps(OpRegistry &r) {
   r.on("ConcatFromSequence", {11}, convertConcatFromSequence,
        "the elements' rank must be known; sizes are checked at run time");
   r.on("SequenceMap", {17}, convertSequenceMap,
-       "runs the body once per element (an scf.for)");
+       "runs the body once per element (an scf.while)");
   r.on("Optional", {15}, convertOptional,
        "optional tensors and sequences of tensors");
   r.on("OptionalHasElement", {15}, convertOptionalHasElement);

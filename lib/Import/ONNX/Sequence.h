@@ -23,7 +23,8 @@
 
 namespace xfc::onnx_import {
 
-/// "tensor", "sequence", "optional tensor" or "optional sequence".
+/// "a tensor", "a sequence", "an optional tensor" or "an optional
+/// sequence", for messages.
 llvm::StringRef kindName(ValueKind kind);
 
 /// Whether a converter of `opType` takes inputs that are not tensors (it
