@@ -65,6 +65,15 @@ RankedTensorType boundaryShapesType(MLIRContext *ctx,
 
 } // namespace
 
+int32_t elementDType(const onnx::TypeProto &type) {
+  if (type.has_optional_type())
+    return elementDType(type.optional_type().elem_type());
+  if (type.has_sequence_type())
+    return elementDType(type.sequence_type().elem_type());
+  return type.has_tensor_type() ? type.tensor_type().elem_type()
+                                : dt::Undefined;
+}
+
 std::vector<GraphArgument>
 GraphImporter::inputArguments(const onnx::TypeProto &type,
                               llvm::StringRef name, std::string &error) {
@@ -131,16 +140,17 @@ void GraphImporter::appendResults(llvm::StringRef name, ValueState &s,
   }
   bool sequence = s.kind == ValueKind::Sequence ||
                   s.kind == ValueKind::OptionalSequence;
+  // The model's ONNX type tells uint8 from int8 (both i8 in xf).
+  if (dtype == dt::Undefined)
+    dtype = typeToDType(s.type.getElementType());
   if (sequence) {
-    int32_t eltType = typeToDType(s.type.getElementType());
-    results.push_back({s.value, n, eltType, "sequence_data"});
+    results.push_back({s.value, n, dtype, "sequence_data"});
     // The shapes of an output keep a dynamic rank: an empty sequence has
     // none, whatever its elements would have.
     results.push_back(
         {s.moreParts[0], n + ".shapes", dt::Int64, "sequence_shapes"});
   } else {
-    results.push_back(
-        {s.value, n, typeToDType(s.type.getElementType()), {}});
+    results.push_back({s.value, n, dtype, {}});
   }
   if (s.kind == ValueKind::OptionalTensor ||
       s.kind == ValueKind::OptionalSequence)

@@ -155,7 +155,8 @@ private:
   /// (from inputArguments) carry.
   ValueState inputState(const onnx::TypeProto &type,
                         llvm::ArrayRef<mlir::BlockArgument> args);
-  /// The results that carry graph output `name`, whose state is `s`.
+  /// The results that carry graph output `name`, whose state is `s` and
+  /// whose tensors (payload, elements) are of ONNX type `dtype`.
   void appendResults(llvm::StringRef name, ValueState &s, int32_t dtype,
                      llvm::SmallVectorImpl<GraphResult> &results);
   mlir::LogicalResult readInitializers();

@@ -371,7 +371,8 @@ LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
     return poisonOutputs();
   }
 
-  for (const std::string &in : node.input()) {
+  for (int slot = 0; slot < node.input_size(); ++slot) {
+    const std::string &in = node.input(slot);
     if (in.empty())
       continue;
     ValueState *s = lookup(in);
@@ -384,10 +385,10 @@ LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
     }
     if (s->poisoned)
       return poisonOutputs(); // The cause is already reported.
-    if (s->kind != ValueKind::Tensor && !takesNonTensors(opType)) {
+    if (s->kind != ValueKind::Tensor && !takesNonTensor(opType, slot)) {
       addProblem(name, opType, domain, opset_,
                  "input '" + in + "' is " + kindName(s->kind).str() +
-                     "; " + opType + " takes tensors");
+                     " where " + opType + " takes a tensor");
       return poisonOutputs();
     }
   }
@@ -674,10 +675,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     }
     if (s->poisoned)
       continue;
-    int32_t dtype = out.type().has_tensor_type()
-                        ? out.type().tensor_type().elem_type()
-                        : dt::Undefined;
-    appendResults(out.name(), *s, dtype, results);
+    appendResults(out.name(), *s, elementDType(out.type()), results);
   }
   if (failed_)
     return nullptr;

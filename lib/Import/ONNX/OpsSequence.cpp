@@ -42,12 +42,17 @@ llvm::StringRef kindName(ValueKind kind) {
   return "a value";
 }
 
-bool takesNonTensors(llvm::StringRef opType) {
-  return llvm::is_contained(
-      {"Identity", "If", "Loop", "SequenceInsert", "SequenceErase",
-       "SequenceAt", "SequenceLength", "ConcatFromSequence", "SequenceMap",
-       "Optional", "OptionalHasElement", "OptionalGetElement"},
-      opType);
+bool takesNonTensor(llvm::StringRef opType, unsigned input) {
+  if (opType == "Identity" || opType == "SequenceMap")
+    return true;
+  if (opType == "Loop")
+    return input >= 2; // the loop-carried values
+  return input == 0 &&
+         llvm::is_contained({"SequenceInsert", "SequenceErase", "SequenceAt",
+                             "SequenceLength", "ConcatFromSequence",
+                             "Optional", "OptionalHasElement",
+                             "OptionalGetElement"},
+                            opType);
 }
 
 RankedTensorType sequenceShapesType(MLIRContext *ctx) {

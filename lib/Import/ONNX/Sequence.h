@@ -27,9 +27,14 @@ namespace xfc::onnx_import {
 /// sequence", for messages.
 llvm::StringRef kindName(ValueKind kind);
 
-/// Whether a converter of `opType` takes inputs that are not tensors (it
-/// checks their kinds itself); every other converter is spared them.
-bool takesNonTensors(llvm::StringRef opType);
+/// Whether input `input` of an `opType` node may be a sequence or an
+/// optional (its converter checks the kind itself); every other input of
+/// every converter is a tensor.
+bool takesNonTensor(llvm::StringRef opType, unsigned input);
+
+/// The ONNX element type of the tensors `type` holds (itself, an optional's
+/// payload, a sequence's elements); dt::Undefined when it names none.
+int32_t elementDType(const onnx::TypeProto &type);
 
 /// The type of a sequence's shapes part.
 mlir::RankedTensorType sequenceShapesType(mlir::MLIRContext *ctx);

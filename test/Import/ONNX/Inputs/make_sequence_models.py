@@ -69,3 +69,14 @@ save([helper.make_node("SequenceConstruct", ["a", "b"], ["s"], name="construct")
      [tensor("a", TensorProto.FLOAT, [2]), tensor("b", TensorProto.FLOAT, [2, 2])],
      [tensor("n", TensorProto.INT64, [])],
      "construct_ranks.onnx")
+
+# A uint8 sequence passed through: its data keeps the ONNX type uint8 at
+# the boundary (xf has signless i8).
+save([helper.make_node("Identity", ["s"], ["t"])],
+     [seq("s", TensorProto.UINT8, [3])], [seq("t", TensorProto.UINT8, [3])],
+     "uint8_identity.onnx")
+
+# A sequence where SequenceInsert takes the tensor to insert.
+save([helper.make_node("SequenceInsert", ["s", "s"], ["t"], name="insert_seq")],
+     [seq("s", TensorProto.FLOAT, [2])], [seq("t", TensorProto.FLOAT, [2])],
+     "insert_sequence.onnx")
