@@ -8,6 +8,8 @@ set -euo pipefail
 PACKAGES=(
   # LLVM/MLIR 22 and the test tools (lit, FileCheck, not, split-file).
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  # The sanitizer runtimes (libclang_rt.asan*.a) that the ASan+UBSan tree links.
+  libclang-rt-22-dev
   # ONNX (protobuf classes, checker, shape inference) and its test data.
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   # Build.

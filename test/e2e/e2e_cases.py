@@ -126,23 +126,29 @@ def run_cases(bin_dir, work_dir, cases, confirm_with_ort=False, expect_ort=False
 def run_at_sizes(bin_dir, work, cases):
     """Compiles each (name, model, runs) once per level (-O3, -O0) and runs it
     on every (inputs, expected) of `runs`: `expected` is the list of output
-    arrays, or the message (a str) the run must be rejected with. One model
-    run at several sizes is what checks dynamic shapes and run-time checks.
-    Returns the process exit status."""
+    arrays, ORT (ONNX Runtime computes them), or the message (a str) the run
+    must be rejected with. One model run at several sizes is what checks
+    dynamic shapes and run-time checks. A case may have a fourth element,
+    more arguments for xfc (`--input-shape=...`). Returns the process exit
+    status."""
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     failures = 0
-    for name, model, runs in cases:
+    for name, model, runs, *xfc_args in cases:
         onnx_path = os.path.join(work, name + ".onnx")
         onnx.save(model, onnx_path)
         for level in ("-O3", "-O0"):
             lib = os.path.join(work, f"{name}{level}.so")
-            subprocess.run([os.path.join(bin_dir, "xfc"), onnx_path, level, "-o", lib],
-                           check=True)
+            subprocess.run([os.path.join(bin_dir, "xfc"), onnx_path, level, "-o", lib]
+                           + (xfc_args[0] if xfc_args else []), check=True)
             for k, (inputs, expected) in enumerate(runs):
                 case = os.path.join(work, f"{name}{level}_{k}")
                 rejected = isinstance(expected, str)
-                write_test_data(case, inputs, [] if rejected else expected)
+                write_test_data(case, inputs, [] if rejected or expected is ORT else expected)
+                if expected is ORT and ort_write_outputs(onnx_path, case):
+                    print(f"FAIL {name} {level}: ONNX Runtime did not run it")
+                    failures += 1
+                    continue
                 r = subprocess.run([os.path.join(bin_dir, "xfc-run"), lib,
                                     "--test-data-dir", case],
                                    capture_output=True, text=True)
@@ -187,6 +193,29 @@ def check_rejected(bin_dir, directory, name, inputs, node_name):
 
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+class _OrtOutputs:
+    """An expected result of run_at_sizes: ONNX Runtime's outputs for the
+    inputs of the run."""
+
+
+ORT = _OrtOutputs()
+
+
+def ort_write_outputs(model_path, data_dir):
+    """Writes ONNX Runtime's outputs for data_dir/input_N.pb as
+    data_dir/output_N.pb. Returns the number of failures; raises
+    SystemExit(77) (skipped) when ORT is not installed."""
+    if not ort_available():
+        print("SKIP: node or onnxruntime-node is not installed")
+        raise SystemExit(77)
+    p = subprocess.run(["node", os.path.join(REPO, "tools", "ort", "ort_run.js"), model_path,
+                        "--test-data-dir", data_dir, "--write-outputs", data_dir,
+                        "--rtol=1e30", "--atol=1e30"], capture_output=True, text=True)
+    if p.returncode != 0:
+        print(p.stdout + p.stderr)
+        return 1
+    return 0
 
 
 def ort_available():

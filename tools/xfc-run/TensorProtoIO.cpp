@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "Values.h"
+#include "xfc/Support/ContainedPath.h"
 #include "onnx/onnx-data_pb.h"
 #include "onnx/onnx_pb.h"
 
@@ -73,10 +74,11 @@ std::string readExternalData(const onnx::TensorProto &proto,
   }
   if (location.empty())
     throw Error(path, "external data has no location");
-  if (location.front() == '/' || location.find("..") != std::string::npos)
-    throw Error(path, "external data location '" + location +
-                          "' must be a path inside the tensor's directory");
-  std::string dataPath = directoryOf(path) + "/" + location;
+  std::string dataPath;
+  if (std::string why =
+          resolveContainedFile(directoryOf(path), location, dataPath);
+      !why.empty())
+    throw Error(path, "external data location '" + location + "' " + why);
   std::string bytes = readFileBytes(dataPath, "external data");
   if (length < 0)
     length = static_cast<long long>(bytes.size()) - offset;

@@ -3,6 +3,7 @@
 //   xfc MODEL.onnx -o OUT.so [--target=cpu] [-O0|-O1|-O2|-O3]
 //       [--emit=xf|linalg|llvm-dialect|llvm|obj|lib] [--check]
 //       [--expose-intermediates[=NAME,...]] [--expose-intermediates-regex=RE]
+//       [--input-shape=NAME:D0xD1x...]... [--dim=PARAM=N]...
 //   xfc --list-supported-ops
 //
 // Imports an ONNX model (or reads xf/linalg MLIR), runs the graph passes,
@@ -46,6 +47,7 @@ namespace cl = llvm::cl;
 namespace {
 
 cl::OptionCategory xfcCategory("xfc options");
+cl::OptionCategory mlirDebugCategory("MLIR debugging options");
 
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx | model.onnxtxt | input.mlir>"),
                                cl::Optional, cl::cat(xfcCategory));
@@ -86,6 +88,18 @@ cl::opt<std::string> exposeRegex(
     cl::desc("Also output the node outputs whose ONNX names match this "
              "regex (POSIX extended, whole name)"),
     cl::value_desc("regex"), cl::cat(xfcCategory));
+// Specializing a model with dynamic inputs: both rewrite the graph inputs
+// before ONNX's shape inference runs.
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Fix the shape of graph input NAME (repeatable); a '?' keeps "
+             "that dimension dynamic, an empty list makes it a scalar"),
+    cl::value_desc("NAME:D0xD1x..."), cl::cat(xfcCategory));
+cl::list<std::string> dimParams(
+    "dim",
+    cl::desc("Fix every input dimension named PARAM (its dim_param) to N "
+             "(repeatable)"),
+    cl::value_desc("PARAM=N"), cl::cat(xfcCategory));
 bool exposeRequested() {
   return exposeNames.getNumOccurrences() > 0 || !exposeRegex.empty();
 }
@@ -96,6 +110,80 @@ cl::opt<OptLevel> optLevel(cl::desc("Optimization level (default -O3)"),
                                       clEnumVal(O1, "light"),
                                       clEnumVal(O2, "default"),
                                       clEnumVal(O3, "aggressive (default)")));
+
+/// --help lists xfc's options and MLIR's IR printing, timing and statistics
+/// options; every other option linked in (LLVM's backends, MLIR's
+/// internals) is listed only by --help-hidden.
+void organizeHelp() {
+  static constexpr StringRef kDebugPrefixes[] = {
+      "mlir-print-ir-",       "mlir-timing",           "mlir-pass-statistics",
+      "mlir-print-debuginfo", "mlir-print-local-scope", "mlir-print-op-generic",
+      "mlir-elide-elementsattrs-if-larger",            "mlir-disable-threading"};
+  static constexpr StringRef kGeneric[] = {
+      "help", "help-hidden", "help-list", "help-list-hidden", "version",
+      "print-options", "print-all-options"};
+  for (auto &entry : cl::getRegisteredOptions()) {
+    StringRef name = entry.first;
+    cl::Option *option = entry.second;
+    if (llvm::is_contained(option->Categories, &xfcCategory) ||
+        llvm::is_contained(kGeneric, name))
+      continue;
+    if (llvm::any_of(kDebugPrefixes,
+                     [&](StringRef p) { return name.starts_with(p); })) {
+      option->addCategory(mlirDebugCategory);
+      continue;
+    }
+    if (option->getOptionHiddenFlag() == cl::NotHidden)
+      option->setHiddenFlag(cl::Hidden);
+  }
+}
+
+/// Parses `--input-shape` and `--dim` into `options`; false (with one line
+/// on stderr) on a malformed value.
+bool parseShapeOverrides(xfc::ImportOptions &options) {
+  auto parseSize = [](StringRef text, int64_t &out) {
+    unsigned long long v;
+    if (text.getAsInteger(10, v) || v > (1ull << 40))
+      return false;
+    out = static_cast<int64_t>(v);
+    return true;
+  };
+  for (StringRef arg : inputShapes) {
+    size_t colon = arg.rfind(':');
+    if (colon == StringRef::npos || colon == 0) {
+      llvm::errs() << "xfc: --input-shape=" << arg
+                   << ": expected NAME:D0xD1x... (e.g. input:1x3x224x224)\n";
+      return false;
+    }
+    xfc::InputShapeOverride override{arg.take_front(colon).str(), {}};
+    StringRef dims = arg.drop_front(colon + 1);
+    if (!dims.empty()) {
+      for (StringRef d : llvm::split(dims, 'x')) {
+        int64_t size = xfc::InputShapeOverride::kKeep;
+        if (d != "?" && !parseSize(d, size)) {
+          llvm::errs() << "xfc: --input-shape=" << arg << ": '" << d
+                       << "' is not a dimension size (a number up to 2^40, "
+                          "or ? to keep it dynamic)\n";
+          return false;
+        }
+        override.dims.push_back(size);
+      }
+    }
+    options.inputShapes.push_back(std::move(override));
+  }
+  for (StringRef arg : dimParams) {
+    auto [param, value] = arg.split('=');
+    int64_t size;
+    if (param.empty() || value.empty() || !parseSize(value, size)) {
+      llvm::errs() << "xfc: --dim=" << arg
+                   << ": expected PARAM=N with N a size up to 2^40 (e.g. "
+                      "batch=1)\n";
+      return false;
+    }
+    options.dimParams.push_back({param.str(), size});
+  }
+  return true;
+}
 
 /// Turns a file name into a C identifier for the symbol prefix.
 std::string sanitizePrefix(StringRef path) {
@@ -182,6 +270,12 @@ OwningOpRef<ModuleOp> loadInput(MLIRContext &ctx) {
                       "value names it exposes\n";
       return nullptr;
     }
+    if (!inputShapes.empty() || !dimParams.empty()) {
+      llvm::errs() << path
+                   << ": --input-shape and --dim need an ONNX model, whose "
+                      "inputs they rewrite\n";
+      return nullptr;
+    }
     llvm::SourceMgr sourceMgr;
     std::string error;
     auto file = openInputFile(path, &error);
@@ -199,6 +293,8 @@ OwningOpRef<ModuleOp> loadInput(MLIRContext &ctx) {
     for (StringRef name : llvm::split(exposeNames, ','))
       options.expose.names.push_back(name.str());
   options.expose.regex = exposeRegex;
+  if (!parseShapeOverrides(options))
+    return nullptr;
   std::vector<xfc::ImportProblem> problems;
   OwningOpRef<ModuleOp> module = xfc::importOnnxFile(path, ctx, options, problems);
   for (const xfc::ImportProblem &p : problems)
@@ -315,6 +411,7 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
+  organizeHelp();
   cl::ParseCommandLineOptions(argc, argv, "xfc: ONNX model compiler\n");
   if (listSupportedOps) {
     printSupportedOps(llvm::outs());

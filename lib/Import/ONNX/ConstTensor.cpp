@@ -7,6 +7,8 @@
 
 #include "ConstTensor.h"
 
+#include "xfc/Support/ContainedPath.h"
+
 #include "onnx/onnx_pb.h"
 
 #include "mlir/IR/AsmState.h"
@@ -404,14 +406,12 @@ bool mapExternal(const onnx::TensorProto &proto, llvm::StringRef modelDir,
     error = "external data has no location";
     return false;
   }
-  if (llvm::sys::path::is_absolute(location) ||
-      llvm::StringRef(location).contains("..")) {
-    error = "external data location '" + location +
-            "' must be a relative path inside the model's directory";
+  std::string path;
+  if (std::string why = resolveContainedFile(modelDir.str(), location, path);
+      !why.empty()) {
+    error = "external data location '" + location + "' " + why;
     return false;
   }
-  llvm::SmallString<256> path(modelDir);
-  llvm::sys::path::append(path, location);
   uint64_t fileSize;
   if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize)) {
     error = "cannot read external data file '" + std::string(path) +

@@ -63,6 +63,15 @@ struct ValueState {
   ValueKind kind = ValueKind::Tensor;
   llvm::SmallVector<mlir::Value, 2> moreParts;
   mlir::RankedTensorType elementType;
+  /// For a partially known value whose unknown elements are not all
+  /// run-time sizes (`Equal(Gather(Shape(x)), 1)` with x dynamic): the node
+  /// that computed it and which of its outputs it is. A consumer that needs
+  /// it as data (an If condition, a Cast, arithmetic with tensors, a graph
+  /// output) has that node built again on run-time values
+  /// (GraphImporter::rematerialize); folding consumers keep the known part.
+  const onnx::NodeProto *producer = nullptr;
+  int producerOutput = 0;
+  std::string producerName;
 };
 
 class NodeContext;
@@ -109,6 +118,11 @@ public:
   /// The SSA value of `s` (a constant is materialized at the builder's
   /// insertion point); `name` is for messages.
   mlir::Value materialize(ValueState &s, llvm::StringRef name);
+  /// Builds, at the insertion point, the run-time value of `s`, a
+  /// partially known value with a producer, by converting that node again
+  /// with its inputs as run-time values; null when that fails (the problem
+  /// is recorded, or discarded when `quiet`).
+  mlir::Value rematerialize(const ValueState &s, bool quiet = false);
   /// Defines `name` in the innermost scope.
   void define(llvm::StringRef name, ValueState state);
   /// Opens the scope of subgraph `graph` (its names and value_info types);

@@ -9,6 +9,7 @@
 #include "xfc/Import/ONNX/Importer.h"
 
 #include "GraphImporter.h"
+#include "InputShapes.h"
 #include "NodeContext.h"
 #include "OnnxBridge.h"
 #include "Sequence.h"
@@ -112,6 +113,64 @@ Value GraphImporter::materializeDimSymbols(const ConstTensor &t, Location loc) {
   return tensor::FromElementsOp::create(builder_, loc, t.type(&ctx_), elements);
 }
 
+Value GraphImporter::rematerialize(const ValueState &s, bool quiet) {
+  // Copies: `s` may be one of the entries the conversion redefines.
+  const onnx::NodeProto &node = *s.producer;
+  std::string name = s.producerName;
+  std::string out = node.output(s.producerOutput);
+  RankedTensorType type = s.type;
+  const OpRegistry::Entry *entry =
+      OpRegistry::instance().lookup(node.op_type(), opset_);
+  if (!entry)
+    return {};
+  // The conversion defines the node's outputs in the innermost scope; what
+  // was there before (the partially known states) is put back afterwards,
+  // so that folding consumers still see the known elements.
+  Scope &scope = scopes_.back();
+  std::vector<std::optional<ValueState>> saved;
+  for (const std::string &o : node.output()) {
+    auto it = o.empty() ? scope.values.end() : scope.values.find(o);
+    saved.push_back(it == scope.values.end()
+                        ? std::nullopt
+                        : std::optional<ValueState>(it->second));
+  }
+  size_t problemCount = problems_.size();
+  bool wasFailed = failed_;
+
+  NodeContext ctx(*this, node, name, nodeLoc(name, node.op_type()), opset_,
+                  entry->since);
+  ctx.setDataOnly();
+  NodeContext *outer = current_;
+  current_ = &ctx;
+  LogicalResult result = (*entry->fn)(ctx);
+  current_ = outer;
+  Value v;
+  if (succeeded(result) && !ctx.failed()) {
+    auto it = scope.values.find(out);
+    if (it != scope.values.end())
+      v = it->second.value;
+  }
+  for (auto [o, old] : llvm::zip(node.output(), saved)) {
+    if (o.empty())
+      continue;
+    if (old)
+      scope.values[o] = std::move(*old);
+    else
+      scope.values.erase(o);
+  }
+  if (v && v.getType() != type) {
+    if (tensor::CastOp::areCastCompatible(v.getType(), type))
+      v = tensor::CastOp::create(builder_, v.getLoc(), type, v);
+    else
+      v = {};
+  }
+  if (!v && quiet) {
+    problems_.resize(problemCount);
+    failed_ = wasFailed;
+  }
+  return v;
+}
+
 void GraphImporter::define(llvm::StringRef name, ValueState state) {
   scopes_.back().values[name] = std::move(state);
 }
@@ -145,6 +204,12 @@ Value GraphImporter::materialize(ValueState &s, llvm::StringRef name) {
     if (Value v = materializeDimSymbols(*s.constant, Location(s.loc))) {
       s.value = v;
       return v;
+    }
+    if (s.producer) {
+      if (Value v = rematerialize(s)) {
+        s.value = v;
+        return v;
+      }
     }
     // Other partially known shapes have no run-time value: only shape-like
     // operands may use them.
@@ -423,6 +488,22 @@ LogicalResult GraphImporter::convertNode(const onnx::NodeProto &node,
       (void)ctx.fail("output " + std::to_string(i) + " ('" + out +
                      "') is not supported");
       return poisonOutputs();
+    }
+  }
+  // Partially known outputs remember their producer, to be rebuilt on
+  // run-time values where a consumer needs them as data.
+  for (int i = 0; i < node.output_size(); ++i) {
+    const std::string &out = node.output(i);
+    auto it = out.empty() ? scopes_.back().values.end()
+                          : scopes_.back().values.find(out);
+    if (it == scopes_.back().values.end())
+      continue;
+    ValueState &s = it->second;
+    if (!s.value && s.constant && !s.constant->fullyKnown() && !s.producer &&
+        s.kind == ValueKind::Tensor) {
+      s.producer = &node;
+      s.producerOutput = i;
+      s.producerName = name;
     }
   }
   checkAgainstOnnx(node, name);
@@ -997,6 +1078,23 @@ static std::string checkLocalFunctions(const onnx::ModelProto &model) {
   return "";
 }
 
+/// True when subgraphs nest deeper than kMaxSubgraphNesting below `graph`
+/// (at `depth`). Parsing already bounds the depth, so the walk is bounded
+/// too; this makes the limit exact for binary and text models alike.
+static bool subgraphsTooDeep(const onnx::GraphProto &graph, int depth) {
+  if (depth > kMaxSubgraphNesting)
+    return true;
+  for (const onnx::NodeProto &node : graph.node())
+    for (const onnx::AttributeProto &a : node.attribute()) {
+      if (a.has_g() && subgraphsTooDeep(a.g(), depth + 1))
+        return true;
+      for (const onnx::GraphProto &g : a.graphs())
+        if (subgraphsTooDeep(g, depth + 1))
+          return true;
+    }
+  return false;
+}
+
 /// ONNX's text parser recurses once per nested bracket and overflows the
 /// stack on deep enough input; a binary model is held to a similar depth by
 /// protobuf's recursion limit (OnnxBridge.cpp). Strings and comments are
@@ -1054,6 +1152,10 @@ OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
   }
   if (!model.has_graph())
     return fail("not an ONNX model: it has no graph");
+  if (subgraphsTooDeep(model.graph(), 0))
+    return fail("subgraphs (If, Loop and Scan bodies) nest deeper than " +
+                std::to_string(kMaxSubgraphNesting) +
+                " levels, the most xfc supports");
 
   llvm::SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
@@ -1074,6 +1176,9 @@ OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext &ctx,
   std::string error = checkLocalFunctions(model);
   if (!error.empty())
     return fail("invalid model: " + error);
+  error = specializeInputs(model, opts);
+  if (!error.empty())
+    return fail(error);
   error = checkAndInferShapes(model, modelDir + "/");
   if (!error.empty())
     return fail(error);

@@ -100,10 +100,18 @@ std::optional<std::pair<Value, int64_t>> NodeContext::dimSymbolOf(unsigned i,
 }
 
 Value NodeContext::runtimeDim(unsigned i, int64_t k) {
-  auto symbol = dimSymbolOf(i, k);
-  if (!symbol)
+  const ConstTensor *t = partial(i);
+  if (!t || t->known(k) || t->isFloat())
     return {};
-  return tensor::DimOp::create(b(), loc_, symbol->first, symbol->second);
+  if (auto symbol = dimSymbolOf(i, k))
+    return tensor::DimOp::create(b(), loc_, symbol->first, symbol->second);
+  // A computed size: its element of the input's run-time value.
+  Value v = in(i);
+  Value index = arith::ConstantIndexOp::create(b(), loc_, k);
+  Value e = t->rank() == 0
+                ? tensor::ExtractOp::create(b(), loc_, v, ValueRange{}).getResult()
+                : tensor::ExtractOp::create(b(), loc_, v, ValueRange{index}).getResult();
+  return arith::IndexCastOp::create(b(), loc_, b().getIndexType(), e);
 }
 
 int64_t NodeContext::dimSymbol(unsigned i, int64_t d) {
@@ -136,12 +144,25 @@ int32_t NodeContext::dtype(unsigned i) const {
 const ConstTensor *NodeContext::partial(unsigned i) const {
   if (!has(i))
     return nullptr;
-  return graph_.lookup(node_.input(i))->constant.get();
+  const ConstTensor *t = graph_.lookup(node_.input(i))->constant.get();
+  if (dataOnly_ && t && !t->fullyKnown())
+    return nullptr;
+  return t;
 }
 
 const ConstTensor *NodeContext::constant(unsigned i) const {
   const ConstTensor *t = partial(i);
   return t && t->fullyKnown() ? t : nullptr;
+}
+
+bool NodeContext::namesDimensions(unsigned i) const {
+  const ConstTensor *t = partial(i);
+  if (!t)
+    return false;
+  for (int64_t k = 0; k < t->numElements(); ++k)
+    if (!t->known(k) && !dimSymbolOf(i, k))
+      return false;
+  return true;
 }
 
 bool NodeContext::allConstant() const {
@@ -399,6 +420,16 @@ NodeContext::importSubgraph(const onnx::GraphProto &graph, llvm::StringRef attr,
     if (!s || s->poisoned || !s->type)
       return fail("output '" + out.name() + "' of subgraph '" + attr +
                   "' is not produced");
+    // A partially known output can only be rebuilt on run-time values
+    // while the subgraph's names are visible: build it now, or never. It
+    // stays partially known for folding consumers either way.
+    if (!s->value && s->producer) {
+      ValueState copy = *s;
+      copy.value = graph_.rematerialize(*s, /*quiet=*/true);
+      copy.producer = nullptr;
+      outputs.push_back(std::move(copy));
+      continue;
+    }
     outputs.push_back(*s);
   }
   return outputs;

@@ -89,6 +89,12 @@ public:
   /// Like constant(), but also returns partially known values (shapes with
   /// dynamic dimensions); converters that propagate them use this.
   const ConstTensor *partial(unsigned i) const;
+  /// True when input `i` is at least partially known and each unknown
+  /// element is a run-time size that names a dimension (from Shape): a
+  /// shape-like input such converters resolve into static sizes and
+  /// tensor.dim. A computed size (`Shape(x)[0] * 2`) or no knowledge at all
+  /// sends them to their run-time path.
+  bool namesDimensions(unsigned i) const;
   /// True when every present input has a compile-time value.
   bool allConstant() const;
   /// True when every present input is at least partially known.
@@ -102,9 +108,10 @@ public:
   /// back as ShapedType::kDynamic.
   mlir::FailureOr<llvm::SmallVector<int64_t>> constDims(unsigned i,
                                                         llvm::StringRef what);
-  /// The run-time size that element `k` of a partially known shape-like
-  /// input `i` stands for (tensor.dim of the tensor its Shape was taken
-  /// of), or null when the element is known or an anonymous size.
+  /// The run-time size (an index) that unknown element `k` of a partially
+  /// known shape-like input `i` stands for: tensor.dim of the tensor its
+  /// Shape was taken of, or, for a computed size, the element of the
+  /// input's run-time value. Null when the element is known.
   mlir::Value runtimeDim(unsigned i, int64_t k);
   /// The tensor and dimension element `k` of input `i` names, if any.
   std::optional<std::pair<mlir::Value, int64_t>> dimSymbolOf(unsigned i, int64_t k) const;
@@ -129,6 +136,10 @@ public:
   const onnx::TypeProto *attrType(llvm::StringRef name);
   /// True once a problem was recorded for this node.
   bool failed() const { return failed_; }
+  /// Converts the node for its run-time values (GraphImporter::
+  /// rematerialize): partially known inputs read as unknown, so that
+  /// converters build ops instead of folding.
+  void setDataOnly() { dataOnly_ = true; }
 
   //===--- Outputs -------------------------------------------------------===//
   unsigned numOutputs() const;
@@ -244,6 +255,7 @@ private:
   int64_t opset_;
   int since_;
   bool failed_ = false;
+  bool dataOnly_ = false;
 };
 
 /// Shape as text, "[2, 3, ?]", for messages.

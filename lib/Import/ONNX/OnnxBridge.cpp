@@ -74,14 +74,29 @@ std::string parseModelBinary(const char *data, size_t size,
   return guarded([&]() -> std::string {
     if (size > static_cast<size_t>(INT_MAX))
       return "the model is larger than 2 GB; keep weights in external data";
-    google::protobuf::io::CodedInputStream stream(
-        reinterpret_cast<const uint8_t *>(data), static_cast<int>(size));
-    stream.SetTotalBytesLimit(INT_MAX);
-    stream.SetRecursionLimit(512);
-    if (!model.ParseFromCodedStream(&stream) ||
-        !stream.ConsumedEntireMessage())
-      return "not a valid ONNX model (protobuf parsing failed)";
-    return "";
+    auto parse = [&](int recursionLimit) {
+      model.Clear();
+      google::protobuf::io::CodedInputStream stream(
+          reinterpret_cast<const uint8_t *>(data), static_cast<int>(size));
+      stream.SetTotalBytesLimit(INT_MAX);
+      stream.SetRecursionLimit(recursionLimit);
+      return model.ParseFromCodedStream(&stream) &&
+             stream.ConsumedEntireMessage();
+    };
+    // A nesting level is three messages (node, attribute, graph); a graph
+    // holds a few more below it (a tensor attribute, a sparse tensor, a
+    // type). A model that parses only with four times the depth is valid
+    // but nested too deep.
+    constexpr int kLimit = 3 * kMaxSubgraphNesting + 16;
+    if (parse(kLimit))
+      return "";
+    if (parse(4 * kLimit)) {
+      model.Clear();
+      return "subgraphs (If, Loop and Scan bodies) nest deeper than " +
+             std::to_string(kMaxSubgraphNesting) +
+             " levels, the most xfc supports";
+    }
+    return "not a valid ONNX model (protobuf parsing failed)";
   });
 }
 

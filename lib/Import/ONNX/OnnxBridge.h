@@ -19,7 +19,14 @@ class ModelProto;
 
 namespace xfc::onnx_import {
 
-/// Parses a binary ModelProto.
+/// Subgraphs (the bodies of If, Loop and Scan) nest at most this deep in a
+/// model xfc takes: the importer, ONNX's checker and shape inference, and
+/// MLIR's passes recurse once (or a few times) per level.
+constexpr int kMaxSubgraphNesting = 256;
+
+/// Parses a binary ModelProto. Protobuf's recursion limit admits subgraphs
+/// nested kMaxSubgraphNesting deep; a model nested deeper is reported as
+/// such ("subgraphs nest deeper than N levels"), not as unparsable.
 std::string parseModelBinary(const char *data, size_t size,
                              onnx::ModelProto &model);
 

@@ -228,7 +228,7 @@ FailureOr<ConstTensor> constantOfShapeValue(NodeContext &c) {
 
 LogicalResult convertConstantOfShape(NodeContext &c) {
   FailureOr<llvm::SmallVector<int64_t>> shape;
-  bool runTimeShape = !c.partial(0);
+  bool runTimeShape = !c.constant(0);
   if (runTimeShape && !c.declaredType(0)) {
     FailureOr<ConstTensor> value = constantOfShapeValue(c);
     return failed(value) ? failure()
@@ -460,9 +460,8 @@ Value reshapeWithRuntimeSizes(NodeContext &c, llvm::ArrayRef<int64_t> target,
       continue;
     }
     auto symbol = c.dimSymbolOf(1, i);
-    if (!symbol)
-      return {};
-    positional &= symbol->first == c.in(0) && symbol->second == static_cast<int64_t>(i);
+    positional &= symbol && symbol->first == c.in(0) &&
+                  symbol->second == static_cast<int64_t>(i);
   }
   if (positional && lowerableReshape(c.shape(0), out))
     return {};
@@ -740,8 +739,11 @@ LogicalResult convertTranspose(NodeContext &c) {
 }
 
 LogicalResult convertExpand(NodeContext &c) {
-  if (!c.partial(1))
+  auto atRunTime = [&] {
     return c.declaredType(0) ? expandToDeclared(c) : expandToRunTimeSizes(c);
+  };
+  if (!c.partial(1))
+    return atRunTime();
   auto target = c.constDims(1, "the shape");
   if (failed(target))
     return failure();
@@ -749,11 +751,12 @@ LogicalResult convertExpand(NodeContext &c) {
   for (size_t i = 0; i < target->size(); ++i) {
     int64_t &d = (*target)[i];
     if (ShapedType::isDynamic(d)) {
-      // A run-time target can only be taken as the input's own dimension.
+      // A run-time target is taken as the input's own dimension here;
+      // where that is 1 the size comes from the target's run-time value.
       int64_t lead = target->size() - in.size();
       int64_t inDim = i < static_cast<size_t>(lead) ? 1 : in[i - lead];
       if (inDim == 1)
-        return c.fail("expanding to a dynamic dimension is not supported");
+        return atRunTime();
       d = 1;
     } else if (d < 0 || d > kMaxDim) {
       return c.fail("the shape " + shapeStr(*target) + " has an invalid entry " +

@@ -186,8 +186,9 @@ LogicalResult convertSplit(NodeContext &c) {
 
 /// Slice whose bounds are only known at run time: a dynamic dimension, or an
 /// end (or start) that is the run-time size of another tensor (PyTorch's
-/// `x[:, :s]` with s = y.shape[1]). Positive constant steps only. Becomes a
-/// tensor.extract_slice with the ONNX clamping computed on index values.
+/// `x[:, :s]` with s = y.shape[1]). Positive constant steps (negative ones,
+/// `x[::-1]`, take sliceWithRunTimeBounds, which clamps either way). Becomes
+/// a tensor.extract_slice with the ONNX clamping computed on index values.
 /// `starts`/`ends` hold the constant bounds; `runtimeStarts`/`runtimeEnds`
 /// the run-time ones (null where constant).
 LogicalResult buildRuntimeSlice(NodeContext &c, llvm::ArrayRef<int64_t> starts,
@@ -211,9 +212,6 @@ LogicalResult buildRuntimeSlice(NodeContext &c, llvm::ArrayRef<int64_t> starts,
                         : OpFoldResult(b.getIndexAttr(c.shape(0)[d])));
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t axis = axes[i];
-    if (steps[i] <= 0)
-      return c.fail("slicing with a negative step along a dimension whose size "
-                    "is only known at run time is not supported");
     Value dim = getValueOrCreateConstantIndexOp(b, loc, sizes[axis]);
     // ONNX: a negative bound counts from the end; then clamp to [0, dim].
     auto bound = [&](int64_t constant, Value runtime) -> Value {
@@ -257,8 +255,10 @@ LogicalResult convertSlice(NodeContext &c) {
     // Inputs without any compile-time knowledge are read at run time
     // (ShapeInputs.cpp); the unknown elements of partially known ones that
     // name a run-time size (from Shape) become run-time bounds here.
+    // So are bounds with computed sizes (`Shape(x)[1] - 2`: unknown
+    // elements that name no dimension), and axes or steps not fully known.
     for (unsigned i = 1; i <= 4; ++i)
-      if (c.has(i) && !c.partial(i))
+      if (c.has(i) && (i <= 2 ? !c.namesDimensions(i) : !c.constant(i)))
         return convertSliceAtRunTime(c);
     auto bounds = [&](unsigned i, llvm::StringRef what,
                       llvm::SmallVector<int64_t> &values,
@@ -318,6 +318,10 @@ LogicalResult convertSlice(NodeContext &c) {
   for (size_t i = 0; i < axes.size(); ++i)
     if (llvm::is_contained(llvm::ArrayRef(axes).take_front(i), axes[i]))
       return c.fail("axis " + llvm::Twine(axes[i]) + " is sliced twice");
+  if (llvm::is_contained(steps, 0))
+    return c.fail("steps must not be 0");
+  if (runtimeBounds && llvm::any_of(steps, [](int64_t s) { return s < 0; }))
+    return sliceWithRunTimeBounds(c);
   if (runtimeBounds)
     return buildRuntimeSlice(c, starts, ends, runtimeStarts, runtimeEnds, axes, steps);
 
@@ -328,8 +332,6 @@ LogicalResult convertSlice(NodeContext &c) {
     if (failed(axis))
       return failure();
     int64_t step = steps[i], dim = in[*axis];
-    if (step == 0)
-      return c.fail("steps must not be 0");
     // A step beyond the dimension takes at most one element either way;
     // clamping it keeps the arithmetic below in range.
     step = std::clamp<int64_t>(step, -kMaxDim, kMaxDim);

@@ -171,7 +171,13 @@ LogicalResult expandToRunTimeSizes(NodeContext &c) {
 }
 
 LogicalResult constantOfShapeAtRunTime(NodeContext &c, Value value) {
-  FailureOr<int64_t> rank = declaredRankOf(c, "the shape input");
+  // A partially known shape ([B, 8] of Shape(x)) has its rank, and the
+  // sizes it knows go into the result type.
+  const ConstTensor *known = c.partial(0);
+  FailureOr<int64_t> rank =
+      known && known->rank() == 1
+          ? FailureOr<int64_t>(known->numElements())
+          : declaredRankOf(c, "the shape input");
   if (failed(rank))
     return failure();
   int64_t n = *rank;
@@ -182,7 +188,23 @@ LogicalResult constantOfShapeAtRunTime(NodeContext &c, Value value) {
   m.check(ok, "the shape input must have " + llvm::Twine(n) +
                   " entries (the declared rank), none negative");
   Value y = m.expand(value, sizesOrEmpty(m, ok, shape));
-  return m.ok() ? c.done(y) : failure();
+  if (!m.ok())
+    return failure();
+  // Only where every unknown size is a dimension (never negative), so
+  // that the check cannot fail and the static sizes always hold.
+  if (known && known->rank() == 1 && c.namesDimensions(0)) {
+    FailureOr<llvm::SmallVector<int64_t>> dims = c.constDims(0, "the shape input");
+    if (failed(dims))
+      return failure();
+    for (int64_t d : *dims)
+      if (!ShapedType::isDynamic(d) && (d < 0 || d > kMaxDim))
+        return c.fail("the shape " + shapeStr(*dims) + " has an invalid entry " +
+                      llvm::Twine(d));
+    auto type = RankedTensorType::get(
+        *dims, cast<RankedTensorType>(y.getType()).getElementType());
+    y = tensor::CastOp::create(c.b(), c.loc(), type, y);
+  }
+  return c.done(y);
 }
 
 LogicalResult tileToRunTimeSizes(NodeContext &c) {

@@ -36,11 +36,31 @@ struct ExposeOptions {
   std::string regex;              ///< POSIX extended, matched to the whole name
 };
 
+/// `xfc --input-shape=NAME:D0xD1x...`: the shape graph input `name` is
+/// compiled for, each entry a size or kKeep (the model's dimension stays).
+struct InputShapeOverride {
+  static constexpr int64_t kKeep = -1;
+  std::string name;
+  std::vector<int64_t> dims;
+};
+
+/// `xfc --dim=PARAM=N`: every graph input dimension named `param` is `size`.
+struct DimParamOverride {
+  std::string param;
+  int64_t size;
+};
+
 struct ImportOptions {
   /// Convert every node even after a failure, so that one run reports every
   /// unsupported node (`xfc --check`). No module is returned on failure.
   bool checkOnly = false;
   ExposeOptions expose;
+  /// Rewrite the graph inputs before ONNX's shape inference, so that a
+  /// model with dynamic inputs compiles for fixed sizes. Errors (unknown
+  /// names, wrong ranks, sizes that contradict static dimensions) name the
+  /// input.
+  std::vector<InputShapeOverride> inputShapes;
+  std::vector<DimParamOverride> dimParams;
 };
 
 /// One thing the importer cannot handle. `nodeName`/`opType` are empty for
