@@ -38,13 +38,14 @@ bool hasDotDotComponent(const std::string &location) {
 
 std::string resolveContainedFile(const std::string &dir,
                                  const std::string &location,
+                                 const std::string &dirName,
                                  std::string &resolved) {
   if (location.empty())
     return "is empty";
   if (location.front() == '/')
-    return "must be a relative path inside the model's directory";
+    return "must be a relative path inside " + dirName;
   if (hasDotDotComponent(location))
-    return "must be a relative path inside the model's directory";
+    return "must be a relative path inside " + dirName;
   if (location.find('\0') != std::string::npos)
     return "contains a NUL character";
   std::string realDir = realPath(dir.empty() ? "." : dir);
@@ -56,7 +57,7 @@ std::string resolveContainedFile(const std::string &dir,
     return std::string("cannot be read: ") + std::strerror(errno);
   std::string prefix = realDir == "/" ? realDir : realDir + "/";
   if (real.compare(0, prefix.size(), prefix) != 0 || real == realDir)
-    return "leads outside the model's directory (to '" + real +
+    return "leads outside " + dirName + " (to '" + real +
            "', through a symlink)";
   struct stat st;
   if (::stat(real.c_str(), &st) != 0)

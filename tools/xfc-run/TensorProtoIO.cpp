@@ -76,7 +76,8 @@ std::string readExternalData(const onnx::TensorProto &proto,
     throw Error(path, "external data has no location");
   std::string dataPath;
   if (std::string why =
-          resolveContainedFile(directoryOf(path), location, dataPath);
+          resolveContainedFile(directoryOf(path), location,
+                               "the tensor file's directory", dataPath);
       !why.empty())
     throw Error(path, "external data location '" + location + "' " + why);
   std::string bytes = readFileBytes(dataPath, "external data");

@@ -22,9 +22,11 @@ namespace xfc {
 /// symlink, it is a regular file inside `dir` (itself resolved). On success
 /// returns "" and sets `resolved` to the real path to open; otherwise
 /// returns what is wrong, in a phrase that reads after "external data
-/// location 'X' " (e.g. "leads outside the model's directory").
+/// location 'X' ", naming the directory as `dirName` (e.g. "leads outside
+/// the model's directory").
 std::string resolveContainedFile(const std::string &dir,
                                  const std::string &location,
+                                 const std::string &dirName,
                                  std::string &resolved);
 
 } // namespace xfc

@@ -117,4 +117,40 @@ def DynamicOutputsPass : Pass<"xfc-dynamic-outputs", "mlir::ModuleOp"> {
                            "xfc::xf::XfDialect"];
 }
 
+def FillLargeSplatsPass : Pass<"xfc-fill-large-splats", "mlir::func::FuncOp"> {
+  let summary = "Fill large splat constants at run time instead of storing them";
+  let description = [{
+    A splat constant (`ConstantOfShape`, a folded `Expand` of a scalar) of
+    more than `min-elements` elements becomes `linalg.fill` of a
+    `tensor.empty`. Bufferized as a constant it would be a global of its
+    full size in the binary (LLVM materializes every element: a 10^12
+    element splat never finishes compiling) and a buffer the runtime never
+    has to check; filled, it is an allocation the runtime checks like any
+    other (xfc-check-allocations) and a loop the strategy vectorizes.
+  }];
+  let options = [
+    Option<"minElements", "min-elements", "uint64_t", "65536",
+           "splats with more elements than this are filled">,
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
+def CheckAllocationsPass : Pass<"xfc-check-allocations", "mlir::func::FuncOp"> {
+  let summary = "Report heap allocations that cannot be made instead of crashing";
+  let description = [{
+    After bufferization, every `memref.alloc` of `@main` (not the per-tile
+    scratch inside loops that become parallel tasks) is guarded: sizes
+    computed at run time are checked before the allocation (their byte
+    count must stay within 2^62, each size checked against what the
+    others leave, so that a product that would wrap fails), and the buffer
+    is checked for null after it. A failed check reports "node 'NAME' (Op):
+    cannot allocate ..." as the call's status and returns from `@main`
+    (`@__xfc_shape_check_failed`), as the checks of run-time sizes do;
+    without it a Tile or Expand to sizes read from the model's inputs
+    writes through a null or too small buffer.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect",
+                           "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect"];
+}
+
 #endif // XFC_TRANSFORMS_PASSES_TD

@@ -18,6 +18,7 @@
 #include "dialects/Xf/IR/XfDialect.h"
 #include "xfc/Support/NodeLocation.h"
 #include "xfc/Transforms/Passes.h"
+#include "xfc/Transforms/RunTimeChecks.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -29,40 +30,6 @@ using namespace mlir;
 
 namespace xfc::lowering {
 namespace {
-
-/// The 1-based code of `message` in the module's check messages; appended
-/// when new.
-int32_t checkCode(ModuleOp module, StringAttr message) {
-  SmallVector<Attribute> messages;
-  if (auto existing = module->getAttrOfType<ArrayAttr>(kCheckMessagesAttrName))
-    messages.assign(existing.begin(), existing.end());
-  auto it = llvm::find(messages, message);
-  if (it != messages.end())
-    return static_cast<int32_t>(it - messages.begin()) + 1;
-  messages.push_back(message);
-  module->setAttr(kCheckMessagesAttrName, ArrayAttr::get(module.getContext(), messages));
-  return static_cast<int32_t>(messages.size());
-}
-
-/// `if (!ok) call @fn(code)`, declaring `fn` when the module lacks it.
-void buildCheck(OpBuilder &b, Location loc, Value ok, int32_t code, StringRef fn) {
-  auto module = b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
-  if (!module.lookupSymbol(fn)) {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToEnd(module.getBody());
-    auto decl = func::FuncOp::create(b, module.getLoc(), fn,
-                                     b.getFunctionType({b.getI32Type()}, {}));
-    decl.setPrivate();
-  }
-  Value failed = arith::XOrIOp::create(
-      b, loc, ok, arith::ConstantOp::create(b, loc, b.getI1Type(), b.getBoolAttr(true)));
-  auto ifOp = scf::IfOp::create(b, loc, failed, /*withElse=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-  Value codeValue = arith::ConstantOp::create(b, loc, b.getI32Type(),
-                                              b.getI32IntegerAttr(code));
-  func::CallOp::create(b, loc, fn, TypeRange(), ValueRange{codeValue});
-}
 
 struct LowerAssert : OpConversionPattern<xf::AssertOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -92,7 +59,7 @@ struct LowerAssert : OpConversionPattern<xf::AssertOp> {
                             });
     }
     Value ok = tensor::ExtractOp::create(rewriter, loc, cond, ValueRange());
-    buildCheck(rewriter, loc, ok, code, kCheckFailedFnName);
+    buildRunTimeCheck(rewriter, loc, ok, code, kCheckFailedFnName);
     rewriter.eraseOp(op);
     return success();
   }
@@ -122,14 +89,6 @@ void numberCheckMessages(ModuleOp module) {
         b.getFunctionType({b.getI32Type()}, {}));
     fn.setPrivate();
   }
-}
-
-void buildSizeCheck(OpBuilder &b, Location loc, Value ok, const llvm::Twine &what) {
-  auto module = b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
-  std::string node = nodeDescription(loc);
-  std::string message = (node.empty() ? what : node + ": " + what).str();
-  int32_t code = checkCode(module, b.getStringAttr(message));
-  buildCheck(b, loc, ok, code, kShapeCheckFailedFnName);
 }
 
 void populateCheckPatterns(RewritePatternSet &patterns) {

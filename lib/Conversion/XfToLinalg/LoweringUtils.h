@@ -10,6 +10,8 @@
 #ifndef XFC_LIB_CONVERSION_XFTOLINALG_LOWERINGUTILS_H
 #define XFC_LIB_CONVERSION_XFTOLINALG_LOWERINGUTILS_H
 
+#include "xfc/Transforms/RunTimeChecks.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -151,11 +153,9 @@ void populateCheckPatterns(mlir::RewritePatternSet &patterns);
 /// check patterns.
 void numberCheckMessages(mlir::ModuleOp module);
 
-/// A run-time check of sizes the lowering relies on (e.g. two dynamic
-/// dimensions that broadcasting assumes equal): when the i1 `ok` is false,
-/// the call stops with "node 'NAME' (Op): <what>".
-void buildSizeCheck(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ok,
-                    const llvm::Twine &what);
+/// Run-time checks of sizes the lowering relies on (e.g. two dynamic
+/// dimensions that broadcasting assumes equal).
+using xfc::buildSizeCheck;
 void populateResizePatterns(mlir::RewritePatternSet &patterns);
 void populateGridSamplePatterns(mlir::RewritePatternSet &patterns);
 void populateRoiAlignPatterns(mlir::RewritePatternSet &patterns);

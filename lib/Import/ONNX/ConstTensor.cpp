@@ -407,7 +407,8 @@ bool mapExternal(const onnx::TensorProto &proto, llvm::StringRef modelDir,
     return false;
   }
   std::string path;
-  if (std::string why = resolveContainedFile(modelDir.str(), location, path);
+  if (std::string why = resolveContainedFile(modelDir.str(), location,
+                                             "the model's directory", path);
       !why.empty()) {
     error = "external data location '" + location + "' " + why;
     return false;

@@ -103,15 +103,16 @@ std::string applyInputShape(onnx::GraphProto &graph,
       tensor->mutable_shape()->add_dim();
   }
   for (int k = 0; k < rank; ++k) {
-    auto *d = tensor->mutable_shape()->mutable_dim(k);
-    if (o.dims[k] == InputShapeOverride::kKeep)
-      continue;
-    if (d->has_dim_value() && d->dim_value() != o.dims[k])
+    const auto &d = tensor->shape().dim(k);
+    if (o.dims[k] != InputShapeOverride::kKeep && d.has_dim_value() &&
+        d.dim_value() != o.dims[k])
       return what + ": dimension " + std::to_string(k) + " is " +
-             std::to_string(d->dim_value()) + " in the model " +
+             std::to_string(d.dim_value()) + " in the model " +
              shapeText(tensor->shape());
-    d->set_dim_value(o.dims[k]);
   }
+  for (int k = 0; k < rank; ++k)
+    if (o.dims[k] != InputShapeOverride::kKeep)
+      tensor->mutable_shape()->mutable_dim(k)->set_dim_value(o.dims[k]);
   return "";
 }
 

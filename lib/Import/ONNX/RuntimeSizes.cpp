@@ -214,11 +214,16 @@ LogicalResult tileToRunTimeSizes(NodeContext &c) {
   ShapeMath m(c);
   Value length;
   Value repeats = m.vector(1, r, 1, /*alignRight=*/false, &length);
-  Value ok = m.and_(m.eq(length, m.scalar(r)), m.all(m.ge(repeats, m.scalar(0))));
-  m.check(ok, "the repeats must have " + llvm::Twine(r) +
-                  " entries (the input's rank), none negative");
   Value x = c.in(0);
   Value in = m.dims(x);
+  // Each tiled dimension stays within kMaxDim, so that no size (or the
+  // product of sizes) wraps around in i64.
+  Value fits = m.le(repeats, m.div(m.scalar(kMaxDim), m.max(in, m.scalar(1))));
+  Value ok = m.and_(m.eq(length, m.scalar(r)),
+                    m.all(m.and_(m.ge(repeats, m.scalar(0)), fits)));
+  m.check(ok, "the repeats must have " + llvm::Twine(r) +
+                  " entries (the input's rank), none negative, and keep "
+                  "every dimension within 2^40");
   // x as [1, d0, 1, d1, ...], broadcast to [r0, d0, r1, d1, ...], then
   // each pair merged: the explicit reassociations say which dimensions
   // go together, which the types alone (all dynamic) would not.

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "Benchmark.h"
 #include "Compare.h"
@@ -227,7 +229,45 @@ TEST(TensorProto, Errors) {
   auto *entry = external.add_external_data();
   entry->set_key("location");
   entry->set_value("../escape.bin");
-  expectDecodeError(external, "must be a path inside");
+  expectDecodeError(external, "must be a relative path inside the tensor file's directory");
+}
+
+TEST(TensorProto, ExternalDataStaysInItsDirectory) {
+  // A symlink beside the .pb file that leads out of its directory, a FIFO
+  // (reading it would block) and a directory are all refused.
+  std::string dir = ::testing::TempDir() + "xfc_run_contained/";
+  std::string outside = ::testing::TempDir() + "xfc_run_outside.bin";
+  ::mkdir(dir.c_str(), 0700);
+  {
+    std::ofstream stream(outside, std::ios::binary);
+    stream.write("12345678", 8);
+  }
+  std::remove((dir + "link.bin").c_str());
+  ASSERT_EQ(::symlink(outside.c_str(), (dir + "link.bin").c_str()), 0);
+  std::remove((dir + "fifo.bin").c_str());
+  ASSERT_EQ(::mkfifo((dir + "fifo.bin").c_str(), 0600), 0);
+  ::mkdir((dir + "sub.bin").c_str(), 0700);
+  auto p = proto(onnx::TensorProto_DataType_FLOAT, {2});
+  p.set_data_location(onnx::TensorProto_DataLocation_EXTERNAL);
+  auto *entry = p.add_external_data();
+  entry->set_key("location");
+  for (auto [location, message] :
+       {std::pair<const char *, const char *>{"link.bin", "leads outside"},
+        {"fifo.bin", "is not a regular file"},
+        {"sub.bin", "is a directory"}}) {
+    entry->set_value(location);
+    try {
+      decodeTensorProto(p, dir + "tensor.pb");
+      ADD_FAILURE() << location << " was read";
+    } catch (const Error &error) {
+      EXPECT_NE(std::string(error.what()).find(message), std::string::npos)
+          << error.what();
+    }
+  }
+  std::remove((dir + "link.bin").c_str());
+  std::remove((dir + "fifo.bin").c_str());
+  ::rmdir((dir + "sub.bin").c_str());
+  std::remove(outside.c_str());
 }
 
 TEST(TensorProto, ExternalData) {

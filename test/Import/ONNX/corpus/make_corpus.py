@@ -267,6 +267,27 @@ def nested_if(depth):
                     [vi("y", [2])])
 
 
+def nested_loop(depth):
+    """Loop nodes nested `depth` deep, one trip each, carrying x; the
+    innermost body negates it."""
+    body = helper.make_graph([helper.make_node("Identity", ["c%d" % depth], ["co%d" % depth]),
+                              helper.make_node("Neg", ["x%d" % depth], ["xo%d" % depth])],
+                             "l%d" % depth,
+                             [vi("i%d" % depth, [], I64), vi("c%d" % depth, [], TensorProto.BOOL),
+                              vi("x%d" % depth, [2])],
+                             [vi("co%d" % depth, [], TensorProto.BOOL), vi("xo%d" % depth, [2])])
+    for d in range(depth - 1, 0, -1):
+        loop = helper.make_node("Loop", ["one", "c%d" % d, "x%d" % d], ["xo%d" % d], body=body)
+        body = helper.make_graph([helper.make_node("Identity", ["c%d" % d], ["co%d" % d]), loop],
+                                 "l%d" % d,
+                                 [vi("i%d" % d, [], I64), vi("c%d" % d, [], TensorProto.BOOL),
+                                  vi("x%d" % d, [2])],
+                                 [vi("co%d" % d, [], TensorProto.BOOL), vi("xo%d" % d, [2])])
+    top = helper.make_node("Loop", ["one", "c", "x"], ["y"], body=body)
+    return model_of([top], [vi("c", [], TensorProto.BOOL), vi("x", [2])], [vi("y", [2])],
+                    [numpy_helper.from_array(np.array(1, np.int64), "one")])
+
+
 def struct_cases(seeds):
     cases = {}
     N = 16
@@ -610,8 +631,12 @@ def struct_cases(seeds):
         helper.make_optional_type_proto(helper.make_tensor_type_proto(F, [2])))
 
     # --- deeply nested subgraphs --------------------------------------------
-    for depth in (8, 64, 160):
+    # Exported models nest a few levels; 256 is xfc's documented bound
+    # (OnnxBridge.h), 257 is one past it.
+    for depth in (8, 64, 160, 200, 256, 257):
         cases["nested-if-%d" % depth] = nested_if(depth)
+    for depth in (200, 257):
+        cases["nested-loop-%d" % depth] = nested_loop(depth)
     m = nested_if(160)
     m.graph.input.remove(m.graph.input[0])
     m.graph.initializer.append(numpy_helper.from_array(np.array(True), "c"))
