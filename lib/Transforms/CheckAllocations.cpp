@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
 
 namespace xfc {
 #define GEN_PASS_DEF_CHECKALLOCATIONSPASS
@@ -45,8 +46,10 @@ struct CheckAllocationsPass
     OpBuilder b(op);
     Location loc = op.getLoc();
     MemRefType type = op.getType();
-    int64_t eltBytes =
-        std::max<int64_t>(1, llvm::divideCeil(type.getElementTypeBitWidth(), 8));
+    // Index, vector and complex elements too: their size is the data
+    // layout's.
+    int64_t eltBytes = std::max<int64_t>(
+        1, DataLayout::closest(op).getTypeSize(type.getElementType()));
     int64_t staticBytes = eltBytes;
     for (int64_t d : type.getShape())
       if (!ShapedType::isDynamic(d))

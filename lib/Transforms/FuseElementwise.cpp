@@ -34,11 +34,36 @@ bool fusionKeepsWork(OpOperand *fused) {
          });
 }
 
+/// A fused body holds at most this many ops. Each fusion copies both
+/// bodies, so an unbounded chain of n elementwise ops (200k in a generated
+/// graph, thousands in exported LLMs) costs O(n^2); a few hundred ops per
+/// loop already read each element once from memory.
+constexpr unsigned kMaxFusedBodyOps = 256;
+
+bool fusedBodyFits(OpOperand *fused) {
+  Operation *producer = fused->get().getDefiningOp();
+  unsigned budget = kMaxFusedBodyOps;
+  for (Operation *op : {producer, fused->getOwner()}) {
+    for (Region &region : op->getRegions())
+      for (Block &block : region) {
+        // Counted up to the budget only: a block's size is a list walk.
+        for (Operation &inner : block) {
+          (void)inner;
+          if (budget-- == 0)
+            return false;
+        }
+      }
+  }
+  return true;
+}
+
 struct FuseElementwisePass : impl::FuseElementwisePassBase<FuseElementwisePass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    linalg::populateElementwiseOpsFusionPatterns(patterns, fusionKeepsWork);
+    linalg::populateElementwiseOpsFusionPatterns(patterns, [](OpOperand *fused) {
+      return fusionKeepsWork(fused) && fusedBodyFits(fused);
+    });
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     tensor::populateFoldTensorEmptyPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

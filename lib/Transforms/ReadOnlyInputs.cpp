@@ -21,11 +21,16 @@ struct ReadOnlyInputsPass : impl::ReadOnlyInputsPassBase<ReadOnlyInputsPass> {
     if (!fn.isPublic() || fn.isExternal())
       return;
     auto no = BoolAttr::get(&getContext(), false);
-    for (BlockArgument arg : fn.getArguments())
+    // All at once: setArgAttr rebuilds the whole attribute array per call,
+    // quadratic for models with many inputs.
+    SmallVector<DictionaryAttr> attrs;
+    for (BlockArgument arg : fn.getArguments()) {
+      NamedAttrList list(fn.getArgAttrDict(arg.getArgNumber()));
       if (isa<TensorType>(arg.getType()))
-        fn.setArgAttr(arg.getArgNumber(),
-                      bufferization::BufferizationDialect::kWritableAttrName,
-                      no);
+        list.set(bufferization::BufferizationDialect::kWritableAttrName, no);
+      attrs.push_back(list.getDictionary(&getContext()));
+    }
+    fn.setAllArgAttrs(attrs);
   }
 };
 

@@ -54,3 +54,16 @@ func.func @helper(%n: index) {
   memref.dealloc %a : memref<?xf32>
   return
 }
+
+// -----
+
+// Elements of any type are sized by the data layout (index: 8 bytes).
+//       CHECK: xf.check_messages = ["cannot allocate a buffer of the sizes computed at run time (more than 2^62 bytes)"
+// CHECK-LABEL: func.func @main
+//       CHECK: %[[B:.*]] = arith.constant 8 : index
+//       CHECK: arith.maxui %[[B]]
+func.func @main(%n: index) {
+  %a = memref.alloc(%n) : memref<?xindex>
+  memref.dealloc %a : memref<?xindex>
+  return
+}

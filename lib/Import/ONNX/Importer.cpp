@@ -796,24 +796,32 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     }
     return any ? builder_.getArrayAttr(names) : ArrayAttr();
   };
+  // All at once: setArgAttr per attribute rebuilds (and uniques) the whole
+  // array of argument attributes each time, quadratic in time and memory
+  // for models with many inputs.
+  SmallVector<DictionaryAttr> argAttrs, resultAttrs;
   for (auto [i, part] : llvm::enumerate(parts)) {
-    func.setArgAttr(i, "xf.name", builder_.getStringAttr(part.name));
+    NamedAttrList attrs;
+    attrs.append("xf.name", builder_.getStringAttr(part.name));
     if (StringAttr t = onnxType(argDtypes[i]))
-      func.setArgAttr(i, "xf.onnx_type", t);
+      attrs.append("xf.onnx_type", t);
     if (!part.valueKind.empty())
-      func.setArgAttr(i, "xf.value_kind",
-                      builder_.getStringAttr(part.valueKind));
+      attrs.append("xf.value_kind", builder_.getStringAttr(part.valueKind));
     else if (ArrayAttr dims = dimNames(partOf[i]->type()))
-      func.setArgAttr(i, "xf.dim_names", dims);
+      attrs.append("xf.dim_names", dims);
+    argAttrs.push_back(attrs.getDictionary(&ctx_));
   }
-  for (auto [i, r] : llvm::enumerate(results)) {
-    func.setResultAttr(i, "xf.name", builder_.getStringAttr(r.name));
+  for (const GraphResult &r : results) {
+    NamedAttrList attrs;
+    attrs.append("xf.name", builder_.getStringAttr(r.name));
     if (StringAttr t = onnxType(r.dtype))
-      func.setResultAttr(i, "xf.onnx_type", t);
+      attrs.append("xf.onnx_type", t);
     if (!r.valueKind.empty())
-      func.setResultAttr(i, "xf.value_kind",
-                         builder_.getStringAttr(r.valueKind));
+      attrs.append("xf.value_kind", builder_.getStringAttr(r.valueKind));
+    resultAttrs.push_back(attrs.getDictionary(&ctx_));
   }
+  func.setAllArgAttrs(argAttrs);
+  func.setAllResultAttrs(resultAttrs);
 
   if (failed(verifyModule(*module)))
     return nullptr;
