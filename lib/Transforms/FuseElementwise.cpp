@@ -36,9 +36,9 @@ bool fusionKeepsWork(OpOperand *fused) {
 
 /// A fused body holds at most this many ops. Each fusion copies both
 /// bodies, so an unbounded chain of n elementwise ops (200k in a generated
-/// graph, thousands in exported LLMs) costs O(n^2); a few hundred ops per
+/// graph, thousands in exported LLMs) costs O(n^2); a few dozen ops per
 /// loop already read each element once from memory.
-constexpr unsigned kMaxFusedBodyOps = 256;
+constexpr unsigned kMaxFusedBodyOps = 128;
 
 bool fusedBodyFits(OpOperand *fused) {
   Operation *producer = fused->get().getDefiningOp();

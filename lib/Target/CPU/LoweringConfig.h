@@ -16,6 +16,9 @@
 namespace xfc::cpu {
 
 inline constexpr llvm::StringLiteral kLoweringConfigAttr = "xf.lowering_config";
+/// The ordinal xfc-cpu-tile-and-vectorize gives each scf.forall it makes,
+/// so that CSE never compares two of them (see TileAndVectorize.cpp).
+inline constexpr llvm::StringLiteral kTileLoopOrdinalAttr = "xf.tile_loop";
 
 struct LoweringConfig {
   llvm::SmallVector<int64_t> distribute;
