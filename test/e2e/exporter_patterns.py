@@ -52,7 +52,7 @@ def size_conditions():
     the run-time batch size: the inner If sits in the outer else branch and
     both capture x and sizes of the outer graph. Sizes also leave as data:
     [n, 2n] as a graph output, Range(0, n), ConstantOfShape([2n]), and a
-    reduction plus a size."""
+    reduction plus a size, a Reshape to [4n] and an Expand to [2n, 4]."""
     inner_then = graph("inner_then", [
         node("Add", ["n", "one"], ["n1"], "inner_then/add"),
         node("Cast", ["n1"], ["n1f"], "inner_then/cast", to=F),
@@ -82,13 +82,22 @@ def size_conditions():
         node("Range", ["zero", "n", "one"], ["range"], "range"),
         node("ConstantOfShape", ["n2_1d"], ["filled"], "constant_of_shape",
              value=numpy_helper.from_array(np.array([1.5], np.float32))),
+        # A reshape to, and an expand of a scalar to, computed sizes.
+        const("four", np.int64(4)), const("four_1d", np.array([4], np.int64)),
+        const("half", np.float32(0.5)),
+        node("Mul", ["n", "four"], ["n4"], "mul4"),
+        node("Unsqueeze", ["n4", "axes0"], ["n4_1d"], "unsqueeze_n4"),
+        node("Reshape", ["x", "n4_1d"], ["flat"], "reshape"),
+        node("Concat", ["n2_1d", "four_1d"], ["wide_shape"], "concat_wide", axis=0),
+        node("Expand", ["half", "wide_shape"], ["wide"], "expand"),
         node("ReduceSum", ["x"], ["total"], "reduce_sum", keepdims=0),
         node("Cast", ["n2"], ["n2f"], "cast_n2", to=F),
         node("Add", ["total", "n2f"], ["total_plus"], "add_total"),
     ]
     g = graph("size_conditions", nodes, [("x", F, ["N", 4])],
               [("y", F, ["N", 4]), ("sizes", I, [2]), ("range", I, ["N"]),
-               ("filled", F, [None]), ("total_plus", F, [])])
+               ("filled", F, [None]), ("total_plus", F, []), ("flat", F, [None]),
+               ("wide", F, [None, 4])])
     return model(g)
 
 

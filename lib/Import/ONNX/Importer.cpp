@@ -211,8 +211,9 @@ Value GraphImporter::materialize(ValueState &s, llvm::StringRef name) {
         return v;
       }
     }
-    // Other partially known shapes have no run-time value: only shape-like
-    // operands may use them.
+    // A partially known value without a producer to rebuild (or whose
+    // rebuilding failed, already reported) has no run-time value: only
+    // shape-like operands may use it.
     if (current_)
       (void)current_->fail("'" + name +
                            "' depends on a dynamic dimension and cannot be "

@@ -106,11 +106,10 @@ Value NodeContext::runtimeDim(unsigned i, int64_t k) {
   if (auto symbol = dimSymbolOf(i, k))
     return tensor::DimOp::create(b(), loc_, symbol->first, symbol->second);
   // A computed size: its element of the input's run-time value.
-  Value v = in(i);
-  Value index = arith::ConstantIndexOp::create(b(), loc_, k);
-  Value e = t->rank() == 0
-                ? tensor::ExtractOp::create(b(), loc_, v, ValueRange{}).getResult()
-                : tensor::ExtractOp::create(b(), loc_, v, ValueRange{index}).getResult();
+  SmallVector<Value, 1> at;
+  if (t->rank() == 1)
+    at.push_back(arith::ConstantIndexOp::create(b(), loc_, k));
+  Value e = tensor::ExtractOp::create(b(), loc_, in(i), at);
   return arith::IndexCastOp::create(b(), loc_, b().getIndexType(), e);
 }
 
