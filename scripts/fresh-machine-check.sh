@@ -70,6 +70,16 @@ cp -a /etc/apt/sources.list.d/*.sources "$chroot_dir/etc/apt/sources.list.d/" 2>
 [ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$chroot_dir/etc/apt/sources.list"
 cp -a /usr/share/keyrings/. "$chroot_dir/usr/share/keyrings/"
 cp /etc/resolv.conf "$chroot_dir/etc/resolv.conf"
+# The certificate authorities the machine trusts (a network that inspects
+# TLS has its own, which npm must trust to reach its registry) and npm's
+# configuration: part of the machine, not of what the scripts install.
+mkdir -p "$chroot_dir/usr/local/share/ca-certificates" "$chroot_dir/etc/ssl/certs"
+cp -a /usr/local/share/ca-certificates/. "$chroot_dir/usr/local/share/ca-certificates/" 2>/dev/null || true
+[ -f /etc/ssl/certs/ca-certificates.crt ] &&
+  cp /etc/ssl/certs/ca-certificates.crt "$chroot_dir/etc/ssl/certs/ca-certificates.crt"
+for rc in /etc/npmrc /usr/etc/npmrc; do
+  if [ -f "$rc" ]; then mkdir -p "$chroot_dir$(dirname "$rc")" && cp "$rc" "$chroot_dir$rc"; fi
+done
 
 for fs in proc sys dev dev/pts; do
   mkdir -p "$chroot_dir/$fs"
@@ -95,7 +105,13 @@ run_in_root() {
   echo "== $cmd"
   t=$(date +%s)
   set +e
-  chroot "$chroot_dir" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
+  # The environment is reset, but for the variables that name the trusted
+  # certificates (set on machines whose network needs them).
+  local certs=()
+  for v in SSL_CERT_FILE SSL_CERT_DIR NODE_EXTRA_CA_CERTS CURL_CA_BUNDLE; do
+    [ -n "${!v:-}" ] && certs+=("$v=${!v}")
+  done
+  chroot "$chroot_dir" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 "${certs[@]}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     /bin/bash -c "cd /work/xfc && $cmd" >"$log" 2>&1
   rc=$?
