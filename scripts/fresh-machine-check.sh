@@ -99,6 +99,7 @@ mkdir -p "$chroot_dir/work/xfc"
   tar --null -T - -cf -) | tar -xf - -C "$chroot_dir/work/xfc"
 
 status=0
+ran=()
 run_in_root() {
   local name=$1 cmd=$2 log="$logs/$1.log" t rc
   echo
@@ -119,6 +120,7 @@ run_in_root() {
   echo "   exit $rc after $(elapsed $(($(date +%s) - t))); its last lines:"
   tail -n 15 "$log" | sed 's/^/   | /'
   [ "$rc" = 0 ] || status=1
+  ran+=("$name")
 }
 
 if [ "$only" != test ]; then run_in_root quickstart scripts/quickstart.sh; fi
@@ -126,7 +128,7 @@ if [ "$only" != quickstart ]; then run_in_root test scripts/test.sh; fi
 echo
 echo "logs: $logs"
 if [ "$status" = 0 ]; then
-  echo "fresh-machine-check: both commands succeeded"
+  echo "fresh-machine-check: succeeded (${ran[*]})"
 else
   echo "fresh-machine-check: FAILED"
 fi
