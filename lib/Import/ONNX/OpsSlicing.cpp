@@ -252,11 +252,11 @@ LogicalResult convertSlice(NodeContext &c) {
     if (c.failed())
       return failure();
   } else {
-    // Inputs without any compile-time knowledge are read at run time
-    // (ShapeInputs.cpp); the unknown elements of partially known ones that
-    // name a run-time size (from Shape) become run-time bounds here.
-    // So are bounds with computed sizes (`Shape(x)[1] - 2`: unknown
-    // elements that name no dimension), and axes or steps not fully known.
+    // Inputs read at run time (ShapeInputs.cpp): those without any
+    // compile-time knowledge, bounds with computed sizes (`Shape(x)[1] - 2`:
+    // unknown elements that name no dimension) and axes or steps not fully
+    // known. The unknown elements of bounds that name a run-time size (from
+    // Shape) become run-time bounds here.
     for (unsigned i = 1; i <= 4; ++i)
       if (c.has(i) && (i <= 2 ? !c.namesDimensions(i) : !c.constant(i)))
         return convertSliceAtRunTime(c);
@@ -268,14 +268,9 @@ LogicalResult convertSlice(NodeContext &c) {
         return failure();
       values = *v;
       runtime.assign(values.size(), Value());
-      for (size_t k = 0; k < values.size(); ++k) {
-        if (!ShapedType::isDynamic(values[k]))
-          continue;
-        runtime[k] = c.runtimeDim(i, k);
-        if (!runtime[k])
-          return c.fail(what + " must be compile-time constants or sizes of "
-                               "dimensions (Shape)");
-      }
+      for (size_t k = 0; k < values.size(); ++k)
+        if (ShapedType::isDynamic(values[k]))
+          runtime[k] = c.runtimeDim(i, k);
       return success();
     };
     if (failed(bounds(1, "the starts", starts, runtimeStarts)) ||
